@@ -1,0 +1,94 @@
+"""The `switchboard` command: thin over `tui.core` (parse, call, print).
+
+Exit status: 0 done; 1 refused input or a domain error (`error: ...` on stderr, no traceback);
+2 a wrong command line (click's usage errors).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from tui import __version__
+from tui.core.db import Database, open_database
+from tui.core.errors import SwitchboardError
+
+
+class Refused(click.ClickException):
+    """A domain error shown as `error: <what and why>` with exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class SwitchboardGroup(click.Group):
+    """Turns every domain or database error raised by a command into `Refused`."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except SwitchboardError as exc:
+            raise Refused(str(exc)) from exc
+        except SQLAlchemyError as exc:
+            raise Refused(f"the database failed: {getattr(exc, 'orig', None) or exc}") from exc
+
+
+@dataclass
+class CliState:
+    target: str | None
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = open_database(self.target)
+        return self._db
+
+
+
+
+def db_of(ctx: click.Context) -> Database:
+    return ctx.find_object(CliState).db  # type: ignore[union-attr]
+
+
+@click.group(cls=SwitchboardGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    "target",
+    metavar="TARGET",
+    help="Database file path or SQLAlchemy URL (default: $SWITCHBOARD_DB or switchboard.db in the user data dir).",
+)
+@click.version_option(__version__, prog_name="switchboard")
+@click.pass_context
+def cli(ctx: click.Context, target: str | None) -> None:
+    """Switchboard: run customer-messaging workspaces from the terminal.
+
+    With no command, opens the app.
+    """
+    ctx.obj = CliState(target)
+    if ctx.invoked_subcommand is None:
+        from tui.app import run_app
+
+        run_app(ctx.obj.db)
+
+
+def _register() -> None:
+    from tui.cli import workspaces_cmd
+
+    cli.add_command(workspaces_cmd.workspaces)
+
+
+_register()
+
+
+def main() -> None:
+    cli.main(prog_name="switchboard")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""How commands print: `--json` for scripts, plain text for people. Never raw control characters."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+from tui.core.text import visible
+
+# json.dumps escapes C0 controls itself; DEL, C1 and bidi controls pass through with
+# ensure_ascii=False, so escape them afterwards.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO-8601 UTC with a Z, or None."""
+    if moment is None:
+        return None
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def dumps(data: Any) -> str:
+    text = json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def emit(as_json: bool, data: Any, text: Callable[[], Iterable[str]] | str) -> None:
+    """Print `data` as JSON, or the lines `text` gives for people."""
+    if as_json:
+        click.echo(dumps(data))
+        return
+    lines = [text] if isinstance(text, str) else text()
+    for line in lines:
+        click.echo(line)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    """A plain aligned text table; every cell made visible (no control characters)."""
+    cells = [[visible("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return [fmt.format(*headers).rstrip(), *(fmt.format(*row).rstrip() for row in cells)]

@@ -1,0 +1,219 @@
+"""`switchboard workspaces ...`"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from tui.cli.output import emit, iso, json_option, table
+from tui.core import credentials as credentials_core
+from tui.core import workspaces as core
+from tui.core.errors import InvalidInput
+from tui.core.text import visible
+from tui.core.workspaces import WorkspaceInfo
+
+
+def workspace_json(ws: WorkspaceInfo) -> dict[str, Any]:
+    return {
+        "name": ws.name,
+        "identify_by": ws.identify_by,
+        "color": ws.color,
+        "send_mode": ws.send_mode,
+        "test_address": ws.test_address,
+        "people": ws.people,
+        "campaigns": ws.campaigns,
+        "messages_sent": ws.messages_sent,
+        "site_id": ws.site_id,
+        "created_at": iso(ws.created_at),
+    }
+
+
+def _summary(ws: WorkspaceInfo) -> str:
+    mode = ws.send_mode if ws.send_mode != "test" else f"test -> {ws.test_address}"
+    return (
+        f"{visible(ws.name)}: identifies people by {ws.identify_by}; colour {ws.color}; send mode {visible(mode)}; "
+        f"{ws.people} people, {ws.campaigns} campaigns, {ws.messages_sent} messages sent; site id {ws.site_id}"
+    )
+
+
+send_mode_option = click.option("--send-mode", type=click.Choice(core.SEND_MODES), help="normal, test or never.")
+test_address_option = click.option("--test-address", help="Where emails go in send mode 'test'.")
+color_option = click.option("--color", help="A colour name or #rrggbb.")
+
+
+@click.group()
+def workspaces() -> None:
+    """Create, list and change workspaces."""
+
+
+@workspaces.command("list")
+@json_option
+@click.pass_context
+def list_cmd(ctx: click.Context, as_json: bool) -> None:
+    """List every workspace."""
+    from tui.cli import db_of
+
+    rows = core.list_workspaces(db_of(ctx))
+    emit(
+        as_json,
+        [workspace_json(ws) for ws in rows],
+        lambda: table(
+            ["NAME", "IDENTIFY BY", "COLOUR", "SEND MODE", "PEOPLE", "CAMPAIGNS", "SENT"],
+            [(ws.name, ws.identify_by, ws.color, ws.send_mode, ws.people, ws.campaigns, ws.messages_sent) for ws in rows],
+        )
+        if rows
+        else ["No workspaces yet. Create one: switchboard workspaces create NAME --identify-by id|email"],
+    )
+
+
+@workspaces.command("create")
+@click.argument("name")
+@click.option("--identify-by", type=click.Choice(core.IDENTIFY_KINDS), required=True, help="How people are identified; fixed forever.")
+@color_option
+@send_mode_option
+@test_address_option
+@json_option
+@click.pass_context
+def create_cmd(
+    ctx: click.Context, name: str, identify_by: str, color: str | None, send_mode: str | None, test_address: str | None, as_json: bool
+) -> None:
+    """Create a workspace. Its tracking API key is shown this once."""
+    from tui.cli import db_of
+
+    created = core.create_workspace(
+        db_of(ctx), name, identify_by, color=color, send_mode=send_mode or "normal", test_address=test_address
+    )
+    data = workspace_json(created.workspace) | {"tracking_api_key": created.tracking_api_key}
+    emit(
+        as_json,
+        data,
+        lambda: [
+            f"Created workspace {_summary(created.workspace)}",
+            f"Tracking API key (shown only now, store it safely): {created.tracking_api_key}",
+        ],
+    )
+
+
+@workspaces.command("show")
+@click.argument("name")
+@json_option
+@click.pass_context
+def show_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
+    """Show one workspace."""
+    from tui.cli import db_of
+
+    ws = core.get_workspace(db_of(ctx), name)
+    emit(as_json, workspace_json(ws), _summary(ws))
+
+
+@workspaces.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@json_option
+@click.pass_context
+def rename_cmd(ctx: click.Context, name: str, new_name: str, as_json: bool) -> None:
+    """Rename a workspace."""
+    from tui.cli import db_of
+
+    ws = core.rename_workspace(db_of(ctx), name, new_name)
+    emit(as_json, workspace_json(ws), f"Renamed to {visible(ws.name)}")
+
+
+@workspaces.command("set")
+@click.argument("name")
+@color_option
+@send_mode_option
+@test_address_option
+@click.option("--identify-by", help="Refused: the identifier kind can never change.")
+@json_option
+@click.pass_context
+def set_cmd(
+    ctx: click.Context,
+    name: str,
+    color: str | None,
+    send_mode: str | None,
+    test_address: str | None,
+    identify_by: str | None,
+    as_json: bool,
+) -> None:
+    """Change a workspace's colour or send mode."""
+    from tui.cli import db_of
+
+    if identify_by is None and color is None and send_mode is None and test_address is None:
+        raise InvalidInput("nothing to change: give --color, --send-mode or --test-address")
+    ws = core.update_workspace(
+        db_of(ctx), name, color=color, send_mode=send_mode, test_address=test_address, identify_by=identify_by
+    )
+    emit(as_json, workspace_json(ws), f"Updated {_summary(ws)}")
+
+
+@workspaces.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Confirm without asking.")
+@json_option
+@click.pass_context
+def delete_cmd(ctx: click.Context, name: str, yes: bool, as_json: bool) -> None:
+    """Delete a workspace with its people, campaigns and messages (billing history stays)."""
+    from tui.cli import db_of
+
+    db = db_of(ctx)
+    if not yes:
+        preview = core.deletion_preview(db, name)
+        question = (
+            f"Delete workspace {visible(preview.name)!r} with {preview.people} people, {preview.campaigns} campaigns "
+            f"and {preview.messages} messages?"
+        )
+        if not _interactive() or not click.confirm(question, default=False, err=True):
+            raise InvalidInput(f"workspace {preview.name!r} was not deleted: confirm with --yes")
+    deleted = core.delete_workspace(db, name, confirmed=True)
+    emit(
+        as_json,
+        {"name": deleted.name, "people": deleted.people, "campaigns": deleted.campaigns, "messages": deleted.messages},
+        f"Deleted workspace {visible(deleted.name)} ({deleted.people} people, {deleted.campaigns} campaigns, {deleted.messages} messages)",
+    )
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
+
+@workspaces.command("credentials")
+@click.argument("name")
+@click.option("--rotate-tracking-key", is_flag=True, help="Replace the tracking API key (the old one stops working).")
+@click.option("--add-app-key", metavar="LABEL", help="Add an App API key with this label.")
+@click.option("--revoke-app-key", metavar="LABEL", help="Revoke the App API key with this label.")
+@json_option
+@click.pass_context
+def credentials_cmd(
+    ctx: click.Context, name: str, rotate_tracking_key: bool, add_app_key: str | None, revoke_app_key: str | None, as_json: bool
+) -> None:
+    """Show a workspace's credentials; rotate, add or revoke keys."""
+    from tui.cli import db_of
+
+    creds = credentials_core.credentials(
+        db_of(ctx), name, rotate_tracking_key=rotate_tracking_key, add_app_key=add_app_key, revoke_app_key=revoke_app_key
+    )
+    data: dict[str, Any] = {
+        "site_id": creds.site_id,
+        "tracking_api_key_last4": creds.tracking_api_key_last4,
+        "app_api_keys": [{"label": k.label, "last4": k.last4, "created_at": iso(k.created_at)} for k in creds.app_api_keys],
+    }
+    if creds.tracking_api_key:
+        data["tracking_api_key"] = creds.tracking_api_key
+    if creds.app_api_key:
+        data["app_api_key"] = creds.app_api_key
+
+    def lines() -> list[str]:
+        out = [f"Site ID: {creds.site_id}", f"Tracking API key: ...{creds.tracking_api_key_last4}"]
+        if creds.tracking_api_key:
+            out.append(f"New tracking API key (shown only now): {creds.tracking_api_key}")
+        if creds.app_api_key:
+            out.append(f"New App API key (shown only now): {creds.app_api_key}")
+        out.append("App API keys:" if creds.app_api_keys else "App API keys: none")
+        out += [f"  {visible(k.label)}  ...{k.last4}  created {iso(k.created_at)}" for k in creds.app_api_keys]
+        return out
+
+    emit(as_json, data, lines)

@@ -1,0 +1,144 @@
+"""Opening a database: targets, engine defaults, transactions, and schema upgrades on open.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout. The driver's own transaction
+handling is turned off (SQLAlchemy's documented recipe) so that SAVEPOINTs work and write
+transactions start with `BEGIN IMMEDIATE`: a transaction that reads and then writes would
+otherwise fail at once with "database is locked" when another process committed meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tui.core.errors import Conflict, DatabaseError
+from tui.core.runtime import Runtime
+
+DB_ENV = "SWITCHBOARD_DB"
+DEFAULT_FILE = "switchboard.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_db_path() -> Path:
+    """`switchboard.db` in the platform's user data dir (created on first use)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("switchboard", appauthor=False) / DEFAULT_FILE
+
+
+def resolve_target(target: str | None) -> str:
+    """A SQLAlchemy URL for `--db TARGET`, `$SWITCHBOARD_DB`, or the default file.
+
+    A target containing `://` is a URL; anything else is a file path.
+    """
+    chosen = target or os.environ.get(DB_ENV) or str(default_db_path())
+    if "://" in chosen:
+        return chosen
+    path = Path(chosen).expanduser()
+    return f"sqlite:///{path.resolve()}"
+
+
+def describe_url(url: str) -> str:
+    """A short, password-free description of a database URL for people to read."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True)
+
+
+@dataclass
+class Database:
+    """An opened, up-to-date database plus the runtime (clock, randomness) the domain uses."""
+
+    url: str
+    engine: Engine
+    runtime: Runtime = field(default_factory=Runtime)
+
+    def __post_init__(self) -> None:
+        writer = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        self._read = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._write = sessionmaker(writer, expire_on_commit=False, autoflush=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def description(self) -> str:
+        return describe_url(self.url)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work: a deferred transaction, rolled back when the block ends."""
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action: one transaction, committed on success, rolled back on any error.
+
+        Integrity races (two writers inserting the same name at once) end as `Conflict`.
+        """
+        try:
+            with self._write() as session, session.begin():
+                yield session
+        except IntegrityError as exc:
+            raise Conflict(f"the change clashes with data saved meanwhile: {exc.orig}") from exc
+        except OperationalError as exc:
+            raise DatabaseError(f"the database refused the change: {exc.orig}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(target: str | None = None, runtime: Runtime | None = None) -> Database:
+    """Open (creating or upgrading as needed) the database named by `target`."""
+    from tui.core.migrate import upgrade_on_open
+
+    url = resolve_target(target)
+    try:
+        engine = make_engine(url)
+    except Exception as exc:  # a malformed URL or a missing driver
+        raise DatabaseError(f"cannot open database {url!r}: {exc}") from exc
+    upgrade_on_open(engine)
+    return Database(url=url, engine=engine, runtime=runtime or Runtime())

@@ -1,0 +1,106 @@
+"""Identifier rules: email normalization (P3), id validation (P2), cio_id (P1), references (P4),
+and the name rules that workspaces and campaigns share (W1, C1)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from email_validator import EmailNotValidError, validate_email
+
+from tui.core.errors import InvalidInput
+from tui.core.runtime import TokenSource
+
+CIO_PREFIX = "cio_"
+CIO_ID_BYTES = 8  # 16 lowercase hex characters
+CIO_REFERENCE_RE = re.compile(r"cio_([0-9a-fA-F]{12,32})")
+MAX_ID_LENGTH = 150
+
+
+def normalize_email(raw: str) -> str:
+    """P3: `validate_email(raw.strip(), check_deliverability=False).normalized.lower()`.
+
+    Raises InvalidInput with email-validator's own reason.
+    """
+    if not isinstance(raw, str):
+        raise InvalidInput(f"email {raw!r} is not valid: it must be text")
+    return _normalize_email_cached(raw.strip())
+
+
+@lru_cache(maxsize=4096)
+def _normalize_email_cached(stripped: str) -> str:
+    try:
+        return validate_email(stripped, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        reason = str(exc).rstrip(".")
+        raise InvalidInput(f"email {stripped!r} is not valid: {_lower_first(reason)}") from None
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def has_control_chars(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def validate_person_id(raw: object) -> str:
+    """P2: 1..150 characters, case-sensitive, no surrounding whitespace or control characters,
+    not starting with `cio_`."""
+    if not isinstance(raw, str):
+        raise InvalidInput(f"id {raw!r} is not valid: it must be text")
+    if raw == "":
+        raise InvalidInput("id is not valid: it is empty")
+    if len(raw) > MAX_ID_LENGTH:
+        raise InvalidInput(f"id is not valid: it has {len(raw)} characters, at most {MAX_ID_LENGTH} are allowed")
+    if raw != raw.strip():
+        raise InvalidInput(f"id {raw!r} is not valid: it has leading or trailing whitespace")
+    if has_control_chars(raw):
+        raise InvalidInput(f"id {raw!r} is not valid: it contains control characters")
+    if raw.startswith(CIO_PREFIX):
+        raise InvalidInput(f"id {raw!r} is not valid: ids may not start with {CIO_PREFIX!r} (that prefix is for cio_id references)")
+    return raw
+
+
+def new_cio_id(tokens: TokenSource) -> str:
+    """P1: lowercase hex from a CSPRNG, 16 characters. Uniqueness is enforced by the schema."""
+    return tokens.token_hex(CIO_ID_BYTES)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """P4: what a user wrote to name a person: a cio_id or the workspace's identifier."""
+
+    cio_id: str | None = None
+    ident: str | None = None
+
+
+def parse_reference(raw: str, identify_by: str) -> Reference:
+    """`cio_<hex>` names a person by cio_id; anything else is the workspace's identifier."""
+    match = CIO_REFERENCE_RE.fullmatch(raw.strip())
+    if match:
+        return Reference(cio_id=match.group(1).lower())
+    if identify_by == "email":
+        return Reference(ident=normalize_email(raw))
+    return Reference(ident=raw)
+
+
+def clean_name(raw: str, *, what: str, max_length: int) -> tuple[str, str]:
+    """W1/C1: a trimmed name of 1..max_length characters and its casefolded key."""
+    if not isinstance(raw, str):
+        raise InvalidInput(f"{what} name must be text")
+    name = raw.strip()
+    if not name:
+        raise InvalidInput(f"{what} name is empty: give it 1 to {max_length} characters")
+    if len(name) > max_length:
+        raise InvalidInput(f"{what} name has {len(name)} characters; at most {max_length} are allowed")
+    if has_control_chars(name):
+        raise InvalidInput(f"{what} name {name!r} contains control characters")
+    return name, name_key(name)
+
+
+def name_key(name: str) -> str:
+    """Names compare with `str.casefold()` after trimming."""
+    return name.strip().casefold()

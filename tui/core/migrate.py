@@ -1,0 +1,57 @@
+"""Schema upgrades on open, by Alembic. A database newer than this program is refused.
+
+The fast path reads `alembic_version` directly and returns when it is at `SCHEMA_HEAD`, so
+opening an up-to-date database does not load Alembic (start-up time matters to the app).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, text
+
+from tui.core.errors import DatabaseError
+
+SCHEMA_HEAD = "0001"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def known_revisions(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def upgrade_on_open(engine: Engine) -> None:
+    """Bring the schema to `SCHEMA_HEAD`; refuse a database made by a newer Switchboard."""
+    try:
+        current = current_revision(engine)
+    except Exception as exc:
+        raise DatabaseError(f"cannot open the database: {exc}") from exc
+    if current == SCHEMA_HEAD:
+        return
+    if current is not None and current not in known_revisions(engine):
+        raise DatabaseError(
+            f"this database has schema revision {current!r}, newer than this Switchboard "
+            f"understands (it knows up to {SCHEMA_HEAD!r}); upgrade Switchboard to open it"
+        )
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), "head")

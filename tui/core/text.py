@@ -1,0 +1,27 @@
+"""Showing untrusted text safely: control characters become visible, never reach a terminal."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, DEL, and the bidi overrides/isolates that reorder what a terminal shows.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # U+2400 CONTROL PICTURES: ␀ ... ␟
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\u{code:04x}"
+
+
+def visible(text: str, *, keep_lines: bool = False) -> str:
+    """`text` with every control character replaced by a visible stand-in (ESC shows as ␛).
+
+    `keep_lines` keeps newlines and tabs, for multi-line bodies.
+    """
+    pattern = _UNSAFE_KEEP_LINES if keep_lines else _UNSAFE
+    return pattern.sub(_picture, text)
