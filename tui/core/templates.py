@@ -1,0 +1,80 @@
+"""Message text is Liquid (C3): parsing with line and column on errors, rendering, analysis."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from liquid import Environment, Template
+from liquid.exceptions import LiquidError
+
+from tui.core.errors import InvalidInput
+
+_ENV = Environment()  # the default Undefined renders as an empty string
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+
+class TemplateRenderError(Exception):
+    """A template failed for one person's data (a filter error, say)."""
+
+
+def _line_col(source: str, index: int) -> tuple[int, int]:
+    before = source[:index]
+    line = before.count("\n") + 1
+    column = index - (before.rfind("\n") + 1) + 1
+    return line, column
+
+
+def _error_index(source: str, error: LiquidError) -> int:
+    """Where in `source` the error is. Some Liquid errors carry no position: find the first
+    tag whose prefix of the template already fails the same way, else the end of the text."""
+    token = getattr(error, "token", None)
+    if token is not None and getattr(token, "start_index", -1) >= 0:
+        return int(token.start_index)
+    for match in _TAG.finditer(source):
+        try:
+            _ENV.from_string(source[: match.end()])
+        except LiquidError as again:
+            if again.message == error.message:
+                return match.start()
+    return len(source)
+
+
+@lru_cache(maxsize=1024)
+def parse(source: str, field: str = "template") -> Template:
+    """The parsed template, or InvalidInput naming the field, line and column of the error."""
+    try:
+        template = _ENV.from_string(source)
+    except LiquidError as exc:
+        line, column = _line_col(source, _error_index(source, exc))
+        raise InvalidInput(f"{field} has a Liquid syntax error at line {line}, column {column}: {exc.message}") from None
+    for name in template.filter_names():
+        if name not in _ENV.filters:
+            found = re.search(r"\|\s*" + re.escape(name) + r"\b", source)
+            line, column = _line_col(source, found.start() if found else len(source))
+            raise InvalidInput(f"{field} has an error at line {line}, column {column}: unknown filter {name!r}")
+    return template
+
+
+def validate(source: str, field: str) -> str:
+    parse(source, field)
+    return source
+
+
+def render(source: str, context: Mapping[str, Any]) -> str:
+    """Render with `customer`, `campaign` and `workspace`; undefined variables are empty."""
+    try:
+        return parse(source).render(**context)
+    except InvalidInput:
+        raise
+    except LiquidError as exc:
+        raise TemplateRenderError(exc.message) from None
+    except Exception as exc:  # a filter may raise anything on odd data
+        raise TemplateRenderError(str(exc)) from None
+
+
+def variable_paths(source: str) -> set[str]:
+    """The global variable paths a template reads (e.g. `customer.id`), from Liquid's analysis."""
+    return set(parse(source).global_variable_paths())
