@@ -78,9 +78,16 @@ def cli(ctx: click.Context, target: str | None) -> None:
 
 
 def _register() -> None:
-    from tui.cli import workspaces_cmd
+    from tui.cli import actions_cmd, campaigns_cmd, messages_cmd, people_cmd, workspaces_cmd
 
-    cli.add_command(workspaces_cmd.workspaces)
+    for group in (
+        workspaces_cmd.workspaces,
+        people_cmd.people,
+        campaigns_cmd.campaigns,
+        actions_cmd.actions,
+        messages_cmd.messages,
+    ):
+        cli.add_command(group)
 
 
 _register()
