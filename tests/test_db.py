@@ -1,0 +1,129 @@
+"""Storage: targets, SQLite defaults, migrations on open, and the layering rule."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from tui.core import db as dbmod
+from tui.core.db import open_database, resolve_target
+from tui.core.errors import DatabaseError
+from tui.core.migrate import SCHEMA_HEAD, alembic_config
+from tui.core.models import Base
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_target_with_scheme_is_a_url_and_anything_else_a_path(tmp_path: Path) -> None:
+    assert resolve_target("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert resolve_target(str(tmp_path / "a b.db")) == f"sqlite:///{tmp_path / 'a b.db'}"
+
+
+def test_env_var_names_the_database_when_no_target(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SWITCHBOARD_DB", str(tmp_path / "env.db"))
+    assert resolve_target(None) == f"sqlite:///{tmp_path / 'env.db'}"
+
+
+def test_default_database_is_switchboard_db_in_user_data_dir_created_on_first_use(tmp_path: Path) -> None:
+    path = dbmod.default_db_path()
+    assert path.name == "switchboard.db"
+    assert str(path).startswith(str(tmp_path / "xdg-data"))  # conftest points XDG_DATA_HOME there
+    assert not path.exists()
+    database = open_database(None)
+    database.dispose()
+    assert path.exists()
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(db) -> None:  # type: ignore[no-untyped-def]
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_write_transactions_begin_immediate(db) -> None:  # type: ignore[no-untyped-def]
+    """A writer holds the write lock from its first statement, so a second writer waits
+    (busy timeout) instead of failing a read-then-write transaction with 'database is locked'."""
+    with db.write() as session:
+        session.execute(text("SELECT 1"))
+        other = sqlite3.connect(db.engine.url.database, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
+
+def test_savepoints_hold_inside_a_transaction(db) -> None:  # type: ignore[no-untyped-def]
+    """The driver's own transaction handling is off, so a released savepoint does not commit."""
+    from tui.core.models import WorkspaceLedger
+
+    with pytest.raises(RuntimeError):
+        with db.write() as session:
+            with session.begin_nested():
+                session.add(WorkspaceLedger(id=99, name="x", created_at=db.runtime.now()))
+            raise RuntimeError("abort the outer transaction")
+    with db.read() as session:
+        assert session.get(WorkspaceLedger, 99) is None
+
+
+def test_a_new_database_is_migrated_to_head(db) -> None:  # type: ignore[no-untyped-def]
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+
+
+def test_migrations_create_exactly_the_models_schema(db) -> None:  # type: ignore[no-untyped-def]
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_schema_head_constant_matches_the_migration_scripts(db) -> None:  # type: ignore[no-untyped-def]
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory.from_config(alembic_config(db.engine)).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_database_newer_than_the_program_is_refused(db_path: Path) -> None:
+    open_database(str(db_path)).dispose()
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="newer than this Switchboard"):
+        open_database(str(db_path))
+
+
+def test_an_unmigrated_database_is_upgraded_on_open(db_path: Path) -> None:
+    sqlite3.connect(db_path).close()  # an empty file, as an older version might leave
+    database = open_database(str(db_path))
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM workspaces")).scalar() == 0
+    database.dispose()
+
+
+def test_core_never_imports_textual() -> None:
+    """Layering: tui.core is usable from the CLI, tests and servers without the TUI."""
+    core = ROOT / "tui" / "core"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in core.rglob("*.py")
+        if any(
+            line.strip().startswith(("import textual", "from textual"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert offenders == []
+    modules = sorted(p.stem for p in core.glob("*.py") if p.stem != "__init__")
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module('tui.core.' + m)\n"
+        "print('textual' in sys.modules, 'tui.app' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
