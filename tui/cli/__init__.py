@@ -78,7 +78,9 @@ def cli(ctx: click.Context, target: str | None) -> None:
 
 
 def _register() -> None:
-    from tui.cli import actions_cmd, campaigns_cmd, messages_cmd, people_cmd, workspaces_cmd
+    from tui.cli import actions_cmd, billing_cmd, campaigns_cmd, messages_cmd, people_cmd, send_cmd, workspaces_cmd
+
+    campaigns_cmd.campaigns.add_command(send_cmd.send)
 
     for group in (
         workspaces_cmd.workspaces,
@@ -86,6 +88,7 @@ def _register() -> None:
         campaigns_cmd.campaigns,
         actions_cmd.actions,
         messages_cmd.messages,
+        billing_cmd.billing,
     ):
         cli.add_command(group)
 

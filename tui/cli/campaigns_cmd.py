@@ -2,9 +2,221 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
+
+from tui.cli import workspaces_cmd
+from tui.cli.output import emit, iso, json_option, table
+from tui.core import campaigns as core
+from tui.core.campaigns import ActionInfo, CampaignInfo
+from tui.core.errors import InvalidInput
+from tui.core.text import visible
+
+SUMMARY_WIDTH = 60
+
+workspace_option = click.option("-w", "--workspace", required=True, metavar="WS", help="The workspace, by name.")
+name_argument = click.argument("name")
+
+
+def action_json(action: ActionInfo) -> dict[str, Any]:
+    return {
+        "id": action.id,
+        "position": action.position,
+        "type": action.type,
+        "name": action.name,
+        "settings": action.settings,
+        "imported_from": action.imported_from,
+        "needs_review": action.needs_review,
+        "review_reason": action.review_reason,
+        "version": action.version,
+        "updated_at": iso(action.updated_at),
+    }
+
+
+def campaign_json(campaign: CampaignInfo) -> dict[str, Any]:
+    return {
+        "id": campaign.id,
+        "workspace": campaign.workspace,
+        "name": campaign.name,
+        "state": campaign.state,
+        "version": campaign.version,
+        "created_at": iso(campaign.created_at),
+        "updated_at": iso(campaign.updated_at),
+        "actions": [action_json(a) for a in campaign.actions],
+    }
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SUMMARY_WIDTH else text[: SUMMARY_WIDTH - 1] + "…"
+
+
+def action_notes(action: ActionInfo) -> list[str]:
+    """Where an imported action came from and why it needs review, for people to read."""
+    notes = []
+    origin = action.imported_from
+    if origin:
+        notes.append(
+            f"  step {action.position}: imported from {visible(str(origin.get('workspace')))} / "
+            f"{visible(str(origin.get('campaign')))} (action {origin.get('action_id')}) at {origin.get('imported_at')}"
+        )
+    if action.needs_review:
+        notes.append(f"  step {action.position} needs review: {visible(action.review_reason or '')}")
+    return notes
+
+
+def campaign_lines(campaign: CampaignInfo, headline: str | None = None) -> list[str]:
+    count = len(campaign.actions)
+    lines = [
+        headline
+        or f"Campaign {visible(campaign.name)} in workspace {visible(campaign.workspace)}: {campaign.state}, "
+        f"{count} action{'' if count == 1 else 's'}"
+    ]
+    if not campaign.actions:
+        return [*lines, "No actions yet. Add one: switchboard actions add -w WS -c CAMPAIGN --type TYPE --name NAME ..."]
+    lines += table(
+        ["STEP", "ID", "TYPE", "NAME", "SUMMARY"],
+        [(a.position, a.id, a.type, a.name, _short(a.summary)) for a in campaign.actions],
+    )
+    for action in campaign.actions:
+        lines += action_notes(action)
+    return lines
+
+
+def _print_campaign(as_json: bool, campaign: CampaignInfo, headline: str | None = None) -> None:
+    emit(as_json, campaign_json(campaign), lambda: campaign_lines(campaign, headline))
+
+
+def confirm_or_refuse(question: str, refusal: str) -> None:
+    """Ask on a terminal; refuse (exit 1, nothing changed) elsewhere or when declined."""
+    if not workspaces_cmd._interactive() or not click.confirm(question, default=False, err=True):
+        raise InvalidInput(refusal)
 
 
 @click.group()
 def campaigns() -> None:
     """Create campaigns and move them through their states."""
+
+
+@campaigns.command("list")
+@workspace_option
+@json_option
+@click.pass_context
+def list_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
+    """List a workspace's campaigns with their state and number of actions."""
+    from tui.cli import db_of
+
+    rows = core.list_campaigns(db_of(ctx), workspace)
+    emit(
+        as_json,
+        [
+            {"id": c.id, "name": c.name, "state": c.state, "actions": c.actions, "version": c.version, "updated_at": iso(c.updated_at)}
+            for c in rows
+        ],
+        lambda: table(["NAME", "STATE", "ACTIONS"], [(c.name, c.state, c.actions) for c in rows])
+        if rows
+        else [f"No campaigns in workspace {visible(workspace.strip())} yet. Create one: switchboard campaigns create -w WS NAME"],
+    )
+
+
+@campaigns.command("create")
+@workspace_option
+@name_argument
+@json_option
+@click.pass_context
+def create_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+    """Create a draft campaign."""
+    from tui.cli import db_of
+
+    campaign = core.create_campaign(db_of(ctx), workspace, name)
+    _print_campaign(as_json, campaign, f"Created draft campaign {visible(campaign.name)} in workspace {visible(campaign.workspace)}")
+
+
+@campaigns.command("show")
+@workspace_option
+@name_argument
+@json_option
+@click.pass_context
+def show_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+    """Show a campaign and its workflow of actions."""
+    from tui.cli import db_of
+
+    _print_campaign(as_json, core.get_campaign(db_of(ctx), workspace, name))
+
+
+@campaigns.command("rename")
+@workspace_option
+@name_argument
+@click.argument("new_name")
+@json_option
+@click.pass_context
+def rename_cmd(ctx: click.Context, workspace: str, name: str, new_name: str, as_json: bool) -> None:
+    """Rename a campaign (not an archived one)."""
+    from tui.cli import db_of
+
+    campaign = core.rename_campaign(db_of(ctx), workspace, name, new_name)
+    _print_campaign(as_json, campaign, f"Renamed to {visible(campaign.name)}")
+
+
+@campaigns.command("duplicate")
+@workspace_option
+@name_argument
+@json_option
+@click.pass_context
+def duplicate_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+    """Copy a campaign with all its actions into a new draft named "NAME (2)", "NAME (3)"..."""
+    from tui.cli import db_of
+
+    campaign = core.duplicate_campaign(db_of(ctx), workspace, name)
+    _print_campaign(as_json, campaign, f"Created draft campaign {visible(campaign.name)}, a copy of {visible(name.strip())}")
+
+
+_STATE_HELP = {
+    "start": "Start a draft or stopped campaign (it becomes running).",
+    "stop": "Stop a running campaign (it becomes stopped).",
+    "archive": "Archive a campaign: it becomes read-only (it can still be duplicated or deleted).",
+    "unarchive": "Unarchive a campaign (it becomes stopped).",
+}
+
+
+def _state_command(move: str) -> None:
+    @campaigns.command(move, help=_STATE_HELP[move])
+    @workspace_option
+    @name_argument
+    @json_option
+    @click.pass_context
+    def command(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+        from tui.cli import db_of
+
+        campaign = core.change_state(db_of(ctx), workspace, name, move)
+        _print_campaign(as_json, campaign, f"Campaign {visible(campaign.name)} is now {campaign.state}")
+
+
+for _move in core.MOVES:
+    _state_command(_move)
+
+
+@campaigns.command("delete")
+@workspace_option
+@name_argument
+@click.option("--yes", is_flag=True, help="Confirm without asking.")
+@json_option
+@click.pass_context
+def delete_cmd(ctx: click.Context, workspace: str, name: str, yes: bool, as_json: bool) -> None:
+    """Delete a campaign with its actions and messages."""
+    from tui.cli import db_of
+
+    db = db_of(ctx)
+    if not yes:
+        campaign = core.get_campaign(db, workspace, name)
+        confirm_or_refuse(
+            f"Delete campaign {visible(campaign.name)!r} with {len(campaign.actions)} actions "
+            f"from workspace {visible(campaign.workspace)!r}?",
+            f"campaign {campaign.name!r} was not deleted: confirm with --yes",
+        )
+    deleted = core.delete_campaign(db, workspace, name, confirmed=True)
+    emit(
+        as_json,
+        {"workspace": deleted.workspace, "name": deleted.name, "actions": deleted.actions},
+        f"Deleted campaign {visible(deleted.name)} ({deleted.actions} actions) from workspace {visible(deleted.workspace)}",
+    )

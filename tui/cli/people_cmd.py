@@ -2,9 +2,280 @@
 
 from __future__ import annotations
 
+import json
+import shlex
+import sys
+import time
+from typing import Any
+
 import click
+
+from tui.cli.output import emit, iso, json_option, table
+from tui.core import attributes
+from tui.core import people as core
+from tui.core.errors import InvalidInput
+from tui.core.people import PersonInfo
+from tui.core.people_import import ImportProgress, ImportReport, import_people
+from tui.core.text import visible
+
+INTERRUPTED_EXIT = 130  # the shell's convention for a command stopped by Ctrl-C
+PROGRESS_AFTER_SECONDS = 2.0  # imports shorter than this print no progress
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+def person_json(person: PersonInfo) -> dict[str, Any]:
+    return {
+        "cio_id": person.cio_id,
+        "id": person.id,
+        "email": person.email,
+        "attributes": person.attributes,
+        "created_at": iso(person.created_at),
+        "updated_at": iso(person.updated_at),
+        "version": person.version,
+    }
+
+
+def _describe(person: PersonInfo) -> str:
+    fields = (("id", person.id), ("email", person.email))
+    known = [f"{label}: {visible(value)}" for label, value in fields if value is not None]
+    return f"{person.reference} ({', '.join(known)})" if known else person.reference
+
+
+def _details(person: PersonInfo) -> list[str]:
+    lines = [
+        f"cio_id:     {person.reference}",
+        f"id:         {visible(person.id) if person.id is not None else '-'}",
+        f"email:      {visible(person.email) if person.email is not None else '-'}",
+        f"created:    {iso(person.created_at)}",
+        f"updated:    {iso(person.updated_at)}",
+        f"version:    {person.version}",
+        "attributes:" if person.attributes else "attributes: none",
+    ]
+    lines += [f"  {visible(name)}: {_shown(value)}" for name, value in person.attributes.items()]
+    return lines
+
+
+def _shown(value: Any) -> str:
+    """Strings as they are, other values as JSON; control characters made visible either way."""
+    return visible(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+def _changes(pairs: tuple[str, ...], attrs_json: str | None) -> dict[str, Any]:
+    """`--attrs-json` first, then each `--attr K=V` on top."""
+    changes = attributes.load_json_option(attrs_json) if attrs_json is not None else {}
+    changes.update(attributes.parse_pairs(pairs))
+    return changes
+
+
+workspace_option = click.option("-w", "--workspace", required=True, metavar="WS", help="The workspace to work in.")
+attr_option = click.option("--attr", "pairs", multiple=True, metavar="K=V", help="Set an attribute to a string (repeatable).")
+attrs_json_option = click.option(
+    "--attrs-json", metavar="JSON|@FILE", help="Set attributes from a JSON object, or from a file holding one (@FILE)."
+)
+ref_argument = click.argument("ref", metavar="REF")
 
 
 @click.group()
 def people() -> None:
-    """Add, import, find, change and delete people."""
+    """Add, import, find, change and delete people.
+
+    REF names a person: cio_<hex>, or the workspace's identifier (the id, or the email).
+    """
+
+
+@people.command("add")
+@workspace_option
+@click.option("--id", "person_id", metavar="ID", help="The person's id (id workspaces).")
+@click.option("--email", metavar="EMAIL", help="The person's email (required in email workspaces).")
+@attr_option
+@attrs_json_option
+@json_option
+@click.pass_context
+def add_cmd(
+    ctx: click.Context,
+    workspace: str,
+    person_id: str | None,
+    email: str | None,
+    pairs: tuple[str, ...],
+    attrs_json: str | None,
+    as_json: bool,
+) -> None:
+    """Add a person, or update the one with the same identifier (merging attributes)."""
+    from tui.cli import db_of
+
+    result = core.add_person(db_of(ctx), workspace, id=person_id, email=email, attributes=_changes(pairs, attrs_json))
+    emit(
+        as_json,
+        {"created": result.created, "person": person_json(result.person)},
+        f"{'Created' if result.created else 'Updated'} {_describe(result.person)}",
+    )
+
+
+@people.command("import")
+@workspace_option
+@click.argument("file", metavar="FILE")
+@json_option
+@click.pass_context
+def import_cmd(ctx: click.Context, workspace: str, file: str, as_json: bool) -> None:
+    """Import people from a CSV file (with a header row) or JSON Lines (.jsonl/.ndjson).
+
+    Valid rows are imported and refused ones listed with their line; the exit status is 1 when
+    any row was refused. Importing the same file again is safe: existing people are updated.
+    """
+    from tui.cli import db_of
+
+    meter = _ProgressMeter()
+    report = import_people(db_of(ctx), workspace, file, progress=meter)
+    meter.finish()
+    emit(as_json, _report_json(report), lambda: _report_lines(file, report))
+    if report.interrupted:
+        where = f"the lines up to {report.last_line} were imported" if report.last_line else "nothing was imported"
+        click.echo(
+            f"interrupted: {where}; run the same import again to finish (people already imported are updated)",
+            err=True,
+        )
+        ctx.exit(INTERRUPTED_EXIT)
+    if report.rejected:
+        raise InvalidInput(f"{report.rejected} row(s) of {file!r} were rejected (listed above); the valid rows were imported")
+
+
+def _report_json(report: ImportReport) -> dict[str, Any]:
+    return {
+        "created": report.created,
+        "updated": report.updated,
+        "rejected": report.rejected,
+        "errors": [{"line": error.line, "reason": error.reason} for error in report.errors],
+        "last_line": report.last_line,
+        "interrupted": report.interrupted,
+    }
+
+
+def _report_lines(file: str, report: ImportReport) -> list[str]:
+    lines = [
+        f"Imported {visible(file)}: {report.created} created, {report.updated} updated, {report.rejected} rejected"
+    ]
+    lines += [f"  line {error.line}: {visible(error.reason)}" for error in report.errors]
+    return lines
+
+
+class _ProgressMeter:
+    """Progress on stderr, once an import has run for PROGRESS_AFTER_SECONDS."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+        self._last = float("-inf")
+        self._shown = False
+        self._overwrite = sys.stderr.isatty()
+
+    def __call__(self, progress: ImportProgress) -> None:
+        now = time.monotonic()
+        if now - self._start < PROGRESS_AFTER_SECONDS or now - self._last < PROGRESS_EVERY_SECONDS:
+            return
+        self._last = now
+        self._shown = True
+        text = (
+            f"importing: line {progress.lines:,} ({progress.fraction:.0%}), {progress.created:,} created, "
+            f"{progress.updated:,} updated, {progress.rejected:,} rejected"
+        )
+        click.echo(f"\r{text}" if self._overwrite else text, err=True, nl=not self._overwrite)
+
+    def finish(self) -> None:
+        if self._shown and self._overwrite:
+            click.echo("", err=True)
+
+
+@people.command("list")
+@workspace_option
+@click.option("--search", metavar="PREFIX", help="Only identifiers starting with PREFIX (emails: normalized).")
+@click.option("--limit", type=int, default=core.DEFAULT_LIMIT, show_default=True, help=f"At most {core.MAX_LIMIT}.")
+@click.option("--after", metavar="CURSOR", help="Start after this cursor (the `next` of the previous page).")
+@json_option
+@click.pass_context
+def list_cmd(
+    ctx: click.Context, workspace: str, search: str | None, limit: int, after: str | None, as_json: bool
+) -> None:
+    """List people in identifier order, a page at a time."""
+    from tui.cli import db_of
+
+    page = core.list_people(db_of(ctx), workspace, search=search, limit=limit, after=after)
+
+    def lines() -> list[str]:
+        if not page.people:
+            return ["No people match." if search or after else "No people yet: add one with `people add` or `people import`."]
+        by_id = any(person.id is not None for person in page.people)
+        headers = ["ID", "EMAIL", "CIO_ID", "UPDATED"] if by_id else ["EMAIL", "CIO_ID", "UPDATED"]
+        rows = [
+            ([person.id] if by_id else []) + [person.email, person.reference, iso(person.updated_at)]
+            for person in page.people
+        ]
+        out = table(headers, rows)
+        if page.next is not None:
+            out.append(f"More: --after {visible(shlex.quote(page.next))}")
+        return out
+
+    emit(as_json, {"people": [person_json(person) for person in page.people], "next": page.next}, lines)
+
+
+@people.command("show")
+@workspace_option
+@ref_argument
+@json_option
+@click.pass_context
+def show_cmd(ctx: click.Context, workspace: str, ref: str, as_json: bool) -> None:
+    """Show one person."""
+    from tui.cli import db_of
+
+    person = core.get_person(db_of(ctx), workspace, ref)
+    emit(as_json, person_json(person), lambda: _details(person))
+
+
+@people.command("update")
+@workspace_option
+@ref_argument
+@click.option("--id", "person_id", metavar="ID", help="A new id (id workspaces); the cio_id stays.")
+@click.option("--email", metavar="EMAIL", help="A new email; in an id workspace \"\" removes it.")
+@attr_option
+@attrs_json_option
+@click.option("--unset", multiple=True, metavar="K", help="Remove an attribute (repeatable).")
+@click.option("--expected-version", type=int, metavar="N", help="Refuse if the person changed since version N.")
+@json_option
+@click.pass_context
+def update_cmd(
+    ctx: click.Context,
+    workspace: str,
+    ref: str,
+    person_id: str | None,
+    email: str | None,
+    pairs: tuple[str, ...],
+    attrs_json: str | None,
+    unset: tuple[str, ...],
+    expected_version: int | None,
+    as_json: bool,
+) -> None:
+    """Change a person's id, email or attributes."""
+    from tui.cli import db_of
+
+    person = core.update_person(
+        db_of(ctx),
+        workspace,
+        ref,
+        id=person_id,
+        email=email,
+        attributes=_changes(pairs, attrs_json),
+        unset=unset,
+        expected_version=expected_version,
+    )
+    emit(as_json, person_json(person), f"Updated {_describe(person)}")
+
+
+@people.command("delete")
+@workspace_option
+@ref_argument
+@json_option
+@click.pass_context
+def delete_cmd(ctx: click.Context, workspace: str, ref: str, as_json: bool) -> None:
+    """Delete a person and their messages (billing still counts them for this period)."""
+    from tui.cli import db_of
+
+    person = core.delete_person(db_of(ctx), workspace, ref)
+    emit(as_json, {"deleted": True, "person": person_json(person)}, f"Deleted {_describe(person)}")

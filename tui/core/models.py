@@ -169,9 +169,10 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         UniqueConstraint("action_id", "person_id"),
-        Index("ix_messages_workspace_sent", "workspace_id", "sent_at"),
-        Index("ix_messages_person", "person_id"),
-        Index("ix_messages_campaign", "campaign_id"),
+        # (x, id) indexes serve keyset pages ordered by id within a workspace, person, campaign.
+        Index("ix_messages_workspace", "workspace_id", "id"),
+        Index("ix_messages_person", "person_id", "id"),
+        Index("ix_messages_campaign", "campaign_id", "id"),
         {"sqlite_autoincrement": True},
     )
 
@@ -219,4 +220,6 @@ class UsageDay(Base):
 
 
 Index("ix_people_workspace_created", Person.workspace_id, Person.created_at)
+# Sending walks a workspace's people by id (keyset); without this SQLite sorts per batch.
+Index("ix_people_workspace_id", Person.workspace_id, Person.id)
 Index("ix_usage_days_day", UsageDay.day)

@@ -100,6 +100,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.create_index('ix_people_workspace_created', ['workspace_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_people_workspace_id', ['workspace_id', 'id'], unique=False)
 
     op.create_table('actions',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -142,9 +143,9 @@ def upgrade() -> None:
     sqlite_autoincrement=True
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
-        batch_op.create_index('ix_messages_campaign', ['campaign_id'], unique=False)
-        batch_op.create_index('ix_messages_person', ['person_id'], unique=False)
-        batch_op.create_index('ix_messages_workspace_sent', ['workspace_id', 'sent_at'], unique=False)
+        batch_op.create_index('ix_messages_campaign', ['campaign_id', 'id'], unique=False)
+        batch_op.create_index('ix_messages_person', ['person_id', 'id'], unique=False)
+        batch_op.create_index('ix_messages_workspace', ['workspace_id', 'id'], unique=False)
 
 
 
@@ -152,13 +153,14 @@ def upgrade() -> None:
 def downgrade() -> None:
 
     with op.batch_alter_table('messages', schema=None) as batch_op:
-        batch_op.drop_index('ix_messages_workspace_sent')
+        batch_op.drop_index('ix_messages_workspace')
         batch_op.drop_index('ix_messages_person')
         batch_op.drop_index('ix_messages_campaign')
 
     op.drop_table('messages')
     op.drop_table('actions')
     with op.batch_alter_table('people', schema=None) as batch_op:
+        batch_op.drop_index('ix_people_workspace_id')
         batch_op.drop_index('ix_people_workspace_created')
 
     op.drop_table('people')

@@ -1,0 +1,379 @@
+"""P8: bulk import from CSV and JSON Lines, in batches, with per-row line numbers."""
+
+from __future__ import annotations
+
+import os
+import signal
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from test_people import apps, shop  # noqa: F401  (fixtures: an id and an email workspace)
+
+from tui.core import people, people_import, workspaces
+from tui.core.db import Database
+from tui.core.errors import DatabaseError, InvalidInput, NotFound
+from tui.core.models import Person, UsageDay, Workspace
+from tui.core.people_import import ImportProgress, ImportReport, RowError, import_people
+
+DAY = date(2026, 3, 15)
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8", newline="")
+    return path
+
+
+def rows(db: Database, workspace: str) -> dict[str, tuple[str | None, dict]]:
+    """ident -> (email, attributes), as stored."""
+    with db.read() as session:
+        ws_id = session.scalar(select(Workspace.id).where(Workspace.name == workspace))
+        found = session.scalars(select(Person).where(Person.workspace_id == ws_id))
+        return {p.ident: (p.email, p.attributes) for p in found}
+
+
+def counted(db: Database, workspace: str) -> tuple[int, int]:
+    """(real COUNT, people created by usage); asserts the kept counter equals the COUNT."""
+    with db.read() as session:
+        ws = session.scalar(select(Workspace).where(Workspace.name == workspace))
+        real = session.scalar(select(func.count()).select_from(Person).where(Person.workspace_id == ws.id))
+        created = session.scalar(select(func.sum(UsageDay.people_created)).where(UsageDay.workspace_id == ws.id)) or 0
+        assert ws.people_count == real
+        return real, created
+
+
+def lines_of(report: ImportReport) -> list[int]:
+    return [error.line for error in report.errors]
+
+
+# CSV ----------------------------------------------------------------------------------------
+
+
+def test_P8_csv_imports_valid_rows_and_reports_rejected_ones_by_line(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "people.csv",
+        "email,first name,plan\n"
+        "Ann@Example.com ,Ann,pro\n"  # 2
+        "bob@,Bob,free\n"  # 3
+        "\n"  # 4: blank lines are skipped but counted
+        "carl@example.com,,\n"  # 5: empty cells are skipped
+        ",Nobody,free\n",  # 6: no email
+    )
+    report = import_people(db, shop, path)
+    assert (report.created, report.updated, report.rejected) == (2, 0, 2)
+    assert report.errors == (
+        RowError(3, "email 'bob@' is not valid: there must be something after the @-sign"),
+        RowError(6, "this workspace identifies people by email: give the person's email"),
+    )
+    assert report.last_line == 6 and not report.interrupted
+    assert rows(db, shop) == {
+        "ann@example.com": ("ann@example.com", {"first name": "Ann", "plan": "pro"}),
+        "carl@example.com": ("carl@example.com", {}),
+    }
+    assert counted(db, shop) == (2, 2)
+
+
+def test_P8_csv_line_numbers_count_physical_lines_of_multi_line_cells(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "notes.csv",
+        "email,note\r\n"
+        'ann@example.com,"line one\r\nline two\r\nline three"\r\n'  # 2-4
+        "bad1,x\r\n"  # 5
+        'bad2,"two\nlines"\r\n'  # 6-7
+        'bob@example.com,"a ""quoted""\nnote"\r\n'  # 8-9
+        "bad3,\r\n",  # 10
+    )
+    report = import_people(db, shop, path, batch_size=2)
+    assert lines_of(report) == [5, 6, 10]
+    assert report.last_line == 10
+    assert rows(db, shop)["ann@example.com"][1] == {"note": "line one\r\nline two\r\nline three"}
+    assert rows(db, shop)["bob@example.com"][1] == {"note": 'a "quoted"\nnote'}
+
+
+def test_P8_csv_header_names_id_and_email_in_any_case(db: Database, apps: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "\ufeff ID ,Email,Plan\nu1,U1@Example.com,pro\nu2,,\nu3,nope,x\n")
+    report = import_people(db, apps, path)
+    assert (report.created, lines_of(report)) == (2, [4])
+    assert rows(db, apps) == {"u1": ("u1@example.com", {"Plan": "pro"}), "u2": (None, {})}
+
+
+@pytest.mark.parametrize(
+    ("header", "reason"),
+    [
+        ("name,plan", "the file has no 'email' column: this workspace identifies people by email"),
+        ("email,cio_id", "attribute name 'cio_id' is reserved"),
+        ("email,created_at", "attribute name 'created_at' is reserved"),
+        ("email,plan,plan", "column 'plan' appears twice"),
+        ("email,Email", "column 'email' appears twice"),
+        ("email,,plan", "column 2: attribute name is empty"),
+    ],
+)
+def test_P8_a_bad_csv_header_imports_nothing(db: Database, shop: str, tmp_path: Path, header: str, reason: str) -> None:
+    path = write(tmp_path, "p.csv", f"{header}\nann@example.com,x,y\n")
+    with pytest.raises(InvalidInput, match=reason):
+        import_people(db, shop, path)
+    assert rows(db, shop) == {} and counted(db, shop) == (0, 0)
+
+
+def test_P8_an_empty_csv_imports_nothing(db: Database, shop: str, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="the file is empty: a CSV import needs a header row"):
+        import_people(db, shop, write(tmp_path, "p.csv", ""))
+
+
+def test_P8_an_id_workspace_needs_an_id_column(db: Database, apps: str, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="no 'id' column: this workspace identifies people by id"):
+        import_people(db, apps, write(tmp_path, "p.csv", "email\na@example.com\n"))
+
+
+def test_P8_a_non_empty_id_cell_rejects_the_row_in_an_email_workspace(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "email,id\nann@example.com,\nbob@example.com,b1\n")
+    report = import_people(db, shop, path)
+    assert report.errors == (RowError(3, "this workspace identifies people by email: a person there has no id; give only the email"),)
+    assert list(rows(db, shop)) == ["ann@example.com"]
+
+
+def test_P8_invalid_ids_and_extra_cells_reject_their_rows(db: Database, apps: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "id,plan\nok,a\n lead,b\ncio_9,c\ntoo,many,cells\nshort\n")
+    report = import_people(db, apps, path)
+    assert [(e.line, e.reason.split(":")[-1].strip()) for e in report.errors] == [
+        (3, "it has leading or trailing whitespace"),
+        (4, "ids may not start with 'cio_' (that prefix is for cio_id references)"),
+        (5, "the row has 3 cells but the header names 2 columns"),
+    ]
+    assert rows(db, apps) == {"ok": (None, {"plan": "a"}), "short": (None, {})}
+
+
+def test_P8_rows_that_are_not_utf8_are_rejected(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "email,name\nann@example.com,Zoë\n".encode() + b"bob@example.com,Zo\xeb\n")
+    report = import_people(db, shop, path)
+    assert report.errors == (RowError(3, people_import.NOT_UTF8),)
+    assert rows(db, shop) == {"ann@example.com": ("ann@example.com", {"name": "Zoë"})}
+
+
+def test_P8_an_unreadable_csv_stops_at_the_line_and_keeps_earlier_rows(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", f"email,big\nann@example.com,x\nbob@example.com,{'y' * 200_000}\ncarl@example.com,z\n")
+    report = import_people(db, shop, path)
+    assert lines_of(report) == [3]
+    assert "cannot be read as CSV from this line on" in report.errors[0].reason
+    assert list(rows(db, shop)) == ["ann@example.com"]
+
+
+# JSON Lines -----------------------------------------------------------------------------------
+
+
+def test_P8_jsonl_imports_objects_keeping_json_types(db: Database, apps: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "people.jsonl",
+        '\ufeff{"id": "u1", "email": "U1@example.com", "n": 1, "tags": ["a"], "o": {"k": null}}\n'
+        "\n"  # 2: blank
+        '{"id": 42, "plan": "pro"}\n'  # 3: a non-string identifier
+        '{"id": "u2", "email": true}\n'  # 4
+        '["u3"]\n'  # 5
+        '{"id": "u4", "cio_id": "x"}\n'  # 6
+        '{"id": "u5", "n": NaN}\n'  # 7
+        '{"id": "u6"\n'  # 8
+        '{"id": "u7", "email": "", "created": "2026"}\n',  # 9
+    )
+    report = import_people(db, apps, path)
+    assert report.errors[0] == RowError(3, "id 42 is not valid: it must be text")
+    assert report.errors[1] == RowError(4, "email True is not valid: it must be text")
+    assert [(e.line, e.reason.split(":")[0]) for e in report.errors[2:]] == [
+        (5, "the line must be a JSON object such as {\"email\""),
+        (6, "attribute name 'cio_id' is reserved (id, email, cio_id, created_at are the person's own fields)"),
+        (7, "the line is not valid JSON"),
+        (8, "the line is not valid JSON"),
+    ]
+    assert rows(db, apps) == {
+        "u1": ("u1@example.com", {"n": 1, "tags": ["a"], "o": {"k": None}}),
+        "u7": (None, {"created": "2026"}),
+    }
+    assert (report.created, report.last_line) == (2, 9)
+
+
+def test_P8_ndjson_in_an_email_workspace_rejects_non_string_emails_and_ids(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "people.NDJSON",
+        '{"email": "ann@example.com", "id": ""}\n{"email": 7}\n{"email": "bob@example.com", "id": "b"}\n',
+    )
+    report = import_people(db, shop, path)
+    assert lines_of(report) == [2, 3]
+    assert report.errors[0].reason == "email 7 is not valid: it must be text"
+    assert list(rows(db, shop)) == ["ann@example.com"]
+
+
+def test_P8_jsonl_lines_that_are_not_utf8_are_rejected(db: Database, apps: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.jsonl", b'{"id": "a"}\n{"id": "b\xff"}\n{"id": "c"}\n')
+    report = import_people(db, apps, path)
+    assert report.errors == (RowError(2, people_import.NOT_UTF8),)
+    assert sorted(rows(db, apps)) == ["a", "c"]
+
+
+# Merging, batches, counters -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 1000])
+def test_P8_repeated_identifiers_merge_in_file_order(db: Database, shop: str, tmp_path: Path, batch_size: int) -> None:
+    people.add_person(db, shop, email="old@example.com", attributes={"keep": "yes", "plan": "free"})
+    path = write(
+        tmp_path,
+        "p.csv",
+        "email,plan,city\n"
+        "ann@example.com,free,Oslo\n"
+        "old@example.com,pro,\n"
+        "ANN@example.com,pro,\n"
+        "bob@example.com,,Rome\n"
+        "ann@example.com,team,\n",
+    )
+    report = import_people(db, shop, path, batch_size=batch_size)
+    assert (report.created, report.updated, report.rejected) == (2, 3, 0)
+    assert rows(db, shop) == {
+        "ann@example.com": ("ann@example.com", {"plan": "team", "city": "Oslo"}),
+        "old@example.com": ("old@example.com", {"keep": "yes", "plan": "pro"}),
+        "bob@example.com": ("bob@example.com", {"city": "Rome"}),
+    }
+    assert counted(db, shop) == (3, 3)
+
+
+def test_P8_in_an_id_workspace_later_rows_set_the_email(db: Database, apps: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "id,email\nu1,a@example.com\nu1,\nu1,B@example.com\n")
+    report = import_people(db, apps, path, batch_size=2)
+    assert (report.created, report.updated) == (1, 2)
+    assert rows(db, apps) == {"u1": ("b@example.com", {})}
+
+
+def test_P8_a_merge_over_the_attribute_limit_rejects_only_that_row(db: Database, apps: str, tmp_path: Path) -> None:
+    half = "x" * 60_000
+    path = write(tmp_path, "p.csv", f"id,a,b,c\nu1,{half},,\nu1,,{half},\nu1,,,small\n")
+    report = import_people(db, apps, path)
+    assert lines_of(report) == [3] and "bytes of JSON" in report.errors[0].reason
+    assert (report.created, report.updated) == (1, 1)
+    assert rows(db, apps) == {"u1": (None, {"a": half, "c": "small"})}
+
+
+def test_P8_importing_again_is_safe(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "email,plan\n" + "".join(f"p{i}@example.com,pro\n" for i in range(7)))
+    first = import_people(db, shop, path, batch_size=3)
+    second = import_people(db, shop, path, batch_size=3)
+    assert (first.created, first.updated) == (7, 0)
+    assert (second.created, second.updated) == (0, 7)
+    assert counted(db, shop) == (7, 7)
+    with db.read() as session:
+        assert set(session.scalars(select(Person.version))) == {2}
+
+
+def test_P8_rejected_rows_are_not_counted(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "email\nbad\nann@example.com\nalso bad\n")
+    import_people(db, shop, path)
+    assert counted(db, shop) == (1, 1)
+    with db.read() as session:
+        assert session.scalars(select(UsageDay.day)).all() == [DAY]
+
+
+def test_P8_progress_is_reported_after_each_batch(db: Database, apps: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.jsonl", "".join(f'{{"id": "u{i}"}}\n' for i in range(5)))
+    seen: list[ImportProgress] = []
+    import_people(db, apps, path, batch_size=2, progress=seen.append)
+    assert [(p.lines, p.created) for p in seen] == [(2, 2), (4, 4), (5, 5)]
+    assert seen[-1].bytes_read == seen[-1].total_bytes == path.stat().st_size
+    assert seen[-1].fraction == 1.0
+
+
+# Interruption ----------------------------------------------------------------------------------
+
+
+def _eleven_rows(tmp_path: Path) -> Path:
+    """A header, then u0..u9 with one bad row at line 4 (the first batch of 3 is lines 2-4)."""
+    body = [f"u{i},{i}\n" for i in range(10)]
+    body.insert(2, " bad,x\n")
+    return write(tmp_path, "p.csv", "id,n\n" + "".join(body))
+
+
+def test_P8_interrupted_import_keeps_committed_batches_and_reports_them(db: Database, apps: str, tmp_path: Path) -> None:
+    path = _eleven_rows(tmp_path)
+
+    def stop(progress: ImportProgress) -> None:
+        raise KeyboardInterrupt
+
+    report = import_people(db, apps, path, batch_size=3, progress=stop)
+    assert report.interrupted
+    assert (report.created, report.updated, report.last_line, lines_of(report)) == (2, 0, 4, [4])
+    assert sorted(rows(db, apps)) == ["u0", "u1"]
+    assert counted(db, apps) == (2, 2)
+
+    rerun = import_people(db, apps, path, batch_size=3)
+    assert not rerun.interrupted
+    assert (rerun.created, rerun.updated, rerun.last_line, lines_of(rerun)) == (8, 2, 12, [4])
+    assert counted(db, apps) == (10, 10)
+
+
+def test_P8_ctrl_c_during_a_commit_waits_for_it(db: Database, apps: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real SIGINT arriving inside the second batch's transaction: that batch still commits
+    and is reported; nothing after it is imported."""
+    real_bump = people_import.bump_counters
+    calls: list[int] = []
+
+    def bump_then_interrupt(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+        real_bump(*args, **kwargs)
+
+    monkeypatch.setattr(people_import, "bump_counters", bump_then_interrupt)
+    report = import_people(db, apps, _eleven_rows(tmp_path), batch_size=3)
+    assert report.interrupted
+    assert (report.created, report.last_line) == (5, 7)
+    assert sorted(rows(db, apps)) == ["u0", "u1", "u2", "u3", "u4"]
+    assert counted(db, apps) == (5, 5)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# Refusals before any row ------------------------------------------------------------------------
+
+
+def test_P8_unknown_formats_missing_files_and_workspaces_are_refused(db: Database, shop: str, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="cannot tell the format of .*people.txt.*: name the file .csv, .jsonl or .ndjson"):
+        import_people(db, shop, write(tmp_path, "people.txt", "email\n"))
+    with pytest.raises(InvalidInput, match="cannot read .*missing.csv.*No such file"):
+        import_people(db, shop, tmp_path / "missing.csv")
+    with pytest.raises(NotFound, match="no workspace named 'Nope'"):
+        import_people(db, "Nope", write(tmp_path, "p.csv", "email\n"))
+    with pytest.raises(InvalidInput, match="batch size 0 is not valid"):
+        import_people(db, shop, write(tmp_path, "p.csv", "email\n"), batch_size=0)
+
+
+def test_P8_workspace_deleted_during_the_import(db: Database, shop: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.csv", "email\na@example.com\nb@example.com\n")
+
+    def delete_it(progress: ImportProgress) -> None:
+        workspaces.delete_workspace(db, shop, confirmed=True)
+
+    with pytest.raises(NotFound, match="workspace 'Shop' was deleted during the import"):
+        import_people(db, shop, path, batch_size=1, progress=delete_it)
+
+
+def test_P8_a_database_failure_part_way_says_what_was_imported(
+    db: Database, apps: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_bump = people_import.bump_counters
+    calls: list[int] = []
+
+    def fail_second_batch(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise DatabaseError("the database refused the change: disk I/O error")
+        real_bump(*args, **kwargs)
+
+    monkeypatch.setattr(people_import, "bump_counters", fail_second_batch)
+    with pytest.raises(DatabaseError, match="disk I/O error; the lines up to 4 were imported, and importing the file again is safe"):
+        import_people(db, apps, _eleven_rows(tmp_path), batch_size=3)
+    assert sorted(rows(db, apps)) == ["u0", "u1"]
+    assert counted(db, apps) == (2, 2)

@@ -1,0 +1,86 @@
+"""Reading the messages campaigns have sent: by workspace, campaign or person, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from tui.core.campaigns import find_campaign
+from tui.core.db import Database
+from tui.core.errors import InvalidInput
+from tui.core.models import Campaign, Message, Person
+from tui.core.people import find_person
+from tui.core.workspaces import find_workspace
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class MessageInfo:
+    id: int
+    person: str  # the person's cio_id
+    campaign: str  # the campaign's name
+    action_id: int
+    channel: str
+    status: str  # sent, suppressed or failed
+    test: bool
+    reason: str | None
+    recipient: str | None
+    subject: str | None
+    body: str | None
+    scheduled_at: datetime
+    sent_at: datetime
+
+
+def list_messages(
+    db: Database,
+    workspace: str,
+    *,
+    campaign: str | None = None,
+    person: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    before: int | None = None,
+) -> list[MessageInfo]:
+    """Up to `limit` messages of the workspace, newest first, optionally of one campaign and/or
+    one person (a reference, P4). `before` is a message id: pass the last id of a page to get
+    the next one (keyset pagination)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    with db.read() as session:
+        ws = find_workspace(session, workspace)
+        query = (
+            select(Message, Person.cio_id, Campaign.name)
+            .join(Person, Person.id == Message.person_id)
+            .join(Campaign, Campaign.id == Message.campaign_id)
+            .where(Message.workspace_id == ws.id)
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+        if campaign is not None:
+            query = query.where(Message.campaign_id == find_campaign(session, ws, campaign).id)
+        if person is not None:
+            query = query.where(Message.person_id == find_person(session, ws, person).id)
+        if before is not None:
+            query = query.where(Message.id < before)
+        return [_info(message, cio_id, name) for message, cio_id, name in session.execute(query)]
+
+
+def _info(message: Message, cio_id: str, campaign: str) -> MessageInfo:
+    return MessageInfo(
+        id=message.id,
+        person=cio_id,
+        campaign=campaign,
+        action_id=message.action_id,
+        channel=message.channel,
+        status=message.status,
+        test=message.test,
+        reason=message.reason,
+        recipient=message.recipient,
+        subject=message.subject,
+        body=message.body,
+        scheduled_at=message.scheduled_at,
+        sent_at=message.sent_at,
+    )
