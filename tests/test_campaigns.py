@@ -263,7 +263,7 @@ def test_C1_stale_expected_version_is_refused(db: Database, ws: str) -> None:
 def test_C1_a_flush_that_lost_a_race_is_changed_elsewhere(db: Database, ws: str) -> None:
     core.create_campaign(db, ws, "Flow")
     with pytest.raises(ChangedElsewhere, match="campaign 'Flow' changed elsewhere, reload"):
-        with core.writing(db, "campaign 'Flow'") as session:
+        with db.write("campaign 'Flow'") as session:
             campaign = session.scalar(select(Campaign))
             # another writer bumps the version behind this session's back
             session.execute(update(Campaign).values(version=Campaign.version + 1).execution_options(synchronize_session=False))

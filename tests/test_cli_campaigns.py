@@ -109,9 +109,9 @@ def test_C1_cli_delete_needs_yes_off_a_terminal(cli: Cli, ws: str) -> None:
 
 
 def test_C1_cli_delete_asks_on_a_terminal(cli: Cli, ws: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui.cli import workspaces_cmd
+    from tui.cli import output
 
-    monkeypatch.setattr(workspaces_cmd, "_interactive", lambda: True)
+    monkeypatch.setattr(output, "interactive", lambda: True)
     run_json(cli, "campaigns", "create", "-w", ws, NAME)
     declined = cli("campaigns", "delete", "-w", ws, NAME, input="n\n")
     assert declined.exit_code == 1 and f"Delete campaign {NAME!r} with 0 actions" in declined.stderr

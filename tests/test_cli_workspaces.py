@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import workspaces_cmd
+from tui.cli import output
 
 
 def test_create_prints_the_workspace_and_its_tracking_key_once(cli) -> None:  # type: ignore[no-untyped-def]
@@ -70,7 +70,7 @@ def test_W2_delete_without_yes_refuses_when_not_a_terminal(cli) -> None:  # type
 
 
 def test_W2_delete_asks_on_a_terminal_and_declining_changes_nothing(cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(workspaces_cmd, "_interactive", lambda: True)
+    monkeypatch.setattr(output, "interactive", lambda: True)
     cli("workspaces", "create", "A", "--identify-by", "id")
     declined = cli("workspaces", "delete", "A", input="n\n")
     assert declined.exit_code == 1

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tui import __version__
 from tui.core.db import Database, open_database
 from tui.core.errors import SwitchboardError
+from tui.core.text import visible
 
 
 class Refused(click.ClickException):
@@ -23,7 +24,7 @@ class Refused(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
-        click.echo(f"error: {self.format_message()}", err=True)
+        click.echo(f"error: {visible(self.format_message(), keep_lines=True)}", err=True)
 
 
 class SwitchboardGroup(click.Group):

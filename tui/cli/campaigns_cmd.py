@@ -6,11 +6,9 @@ from typing import Any
 
 import click
 
-from tui.cli import workspaces_cmd
-from tui.cli.output import emit, iso, json_option, table
+from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table
 from tui.core import campaigns as core
 from tui.core.campaigns import ActionInfo, CampaignInfo
-from tui.core.errors import InvalidInput
 from tui.core.text import visible
 
 SUMMARY_WIDTH = 60
@@ -85,12 +83,6 @@ def campaign_lines(campaign: CampaignInfo, headline: str | None = None) -> list[
 
 def _print_campaign(as_json: bool, campaign: CampaignInfo, headline: str | None = None) -> None:
     emit(as_json, campaign_json(campaign), lambda: campaign_lines(campaign, headline))
-
-
-def confirm_or_refuse(question: str, refusal: str) -> None:
-    """Ask on a terminal; refuse (exit 1, nothing changed) elsewhere or when declined."""
-    if not workspaces_cmd._interactive() or not click.confirm(question, default=False, err=True):
-        raise InvalidInput(refusal)
 
 
 @click.group()

@@ -5,24 +5,19 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 import click
 
-from tui.core.text import visible
+from tui.core.errors import InvalidInput
+from tui.core.text import iso, visible
 
 # json.dumps escapes C0 controls itself; DEL, C1 and bidi controls pass through with
 # ensure_ascii=False, so escape them afterwards.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO-8601 UTC with a Z, or None."""
-    if moment is None:
-        return None
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _default(value: Any) -> Any:
@@ -52,6 +47,17 @@ def emit(as_json: bool, data: Any, text: Callable[[], Iterable[str]] | str) -> N
     lines = [text] if isinstance(text, str) else text()
     for line in lines:
         click.echo(line)
+
+
+def interactive() -> bool:
+    """Whether a person can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def confirm_or_refuse(question: str, refusal: str) -> None:
+    """Ask on a terminal; refuse (exit 1, nothing changed) elsewhere or when declined."""
+    if not interactive() or not click.confirm(question, default=False, err=True):
+        raise InvalidInput(refusal)
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:

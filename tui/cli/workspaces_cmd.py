@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from tui.cli.output import emit, iso, json_option, table
+from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table
 from tui.core import credentials as credentials_core
 from tui.core import workspaces as core
 from tui.core.errors import InvalidInput
@@ -164,20 +164,13 @@ def delete_cmd(ctx: click.Context, name: str, yes: bool, as_json: bool) -> None:
             f"Delete workspace {visible(preview.name)!r} with {preview.people} people, {preview.campaigns} campaigns "
             f"and {preview.messages} messages?"
         )
-        if not _interactive() or not click.confirm(question, default=False, err=True):
-            raise InvalidInput(f"workspace {preview.name!r} was not deleted: confirm with --yes")
+        confirm_or_refuse(question, f"workspace {preview.name!r} was not deleted: confirm with --yes")
     deleted = core.delete_workspace(db, name, confirmed=True)
     emit(
         as_json,
         {"name": deleted.name, "people": deleted.people, "campaigns": deleted.campaigns, "messages": deleted.messages},
         f"Deleted workspace {visible(deleted.name)} ({deleted.people} people, {deleted.campaigns} campaigns, {deleted.messages} messages)",
     )
-
-
-def _interactive() -> bool:
-    import sys
-
-    return sys.stdin.isatty()
 
 
 @workspaces.command("credentials")

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tui.core.action_settings import check_settings, spec_of
-from tui.core.campaigns import ActionInfo, actions_of, check_version, editable_campaign, find_campaign, writing
+from tui.core.campaigns import ActionInfo, actions_of, check_version, editable_campaign, find_campaign
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound
 from tui.core.identity import clean_name
@@ -97,7 +97,7 @@ def _changing(
 ) -> Iterator[tuple[Session, Campaign, Action]]:
     """One transaction that changes an action of an editable campaign, loaded at `expected_version`."""
     what = f"action {action_id}"
-    with writing(db, what) as session:
+    with db.write(what) as session:
         _, found = editable_campaign(session, workspace, campaign, _EDITING)
         action = _find_action(session, found, action_id)
         check_version(action.version, expected_version, what)
@@ -125,7 +125,7 @@ def add_action(
     clean, _ = clean_name(name, what="action", max_length=MAX_NAME)
     checked = check_settings(type, settings)
     now = db.runtime.now()
-    with writing(db, f"campaign {campaign.strip()!r}") as session:
+    with db.write(f"campaign {campaign.strip()!r}") as session:
         _, found = editable_campaign(session, workspace, campaign, _EDITING)
         action = Action(type=type, name=clean, settings=checked, needs_review=False, created_at=now, updated_at=now)
         insert_actions(session, found, position, [action])

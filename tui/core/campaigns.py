@@ -6,15 +6,12 @@ transaction that turns a lost optimistic-concurrency race into ChangedElsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from tui.core import action_settings
 from tui.core.db import Database
@@ -115,16 +112,6 @@ class DeletedCampaign:
     actions: int
 
 
-@contextmanager
-def writing(db: Database, what: str) -> Iterator[Session]:
-    """`db.write()`, where a flush that lost a race on a version column ends as ChangedElsewhere."""
-    try:
-        with db.write() as session:
-            yield session
-    except StaleDataError as exc:
-        raise ChangedElsewhere(f"{what} changed elsewhere, reload it and try again") from exc
-
-
 def check_version(version: int, expected: int | None, what: str) -> None:
     """Optimistic concurrency: refuse an edit made to a record loaded at another version."""
     if expected is not None and expected != version:
@@ -209,7 +196,7 @@ def create_campaign(db: Database, workspace: str, name: str) -> CampaignInfo:
     """A new draft campaign with no actions."""
     clean, key = clean_name(name, what="campaign", max_length=MAX_NAME)
     now = db.runtime.now()
-    with writing(db, f"workspace {workspace.strip()!r}") as session:
+    with db.write(f"workspace {workspace.strip()!r}") as session:
         ws = find_workspace(session, workspace)
         _ensure_name_free(session, ws, key)
         campaign = Campaign(workspace_id=ws.id, name=clean, name_key=key, state="draft", created_at=now, updated_at=now)
@@ -248,7 +235,7 @@ def rename_campaign(
 ) -> CampaignInfo:
     clean, key = clean_name(new_name, what="campaign", max_length=MAX_NAME)
     what = f"campaign {name.strip()!r}"
-    with writing(db, what) as session:
+    with db.write(what) as session:
         ws = find_workspace(session, workspace)
         campaign = find_campaign(session, ws, name)
         check_version(campaign.version, expected_version, what)
@@ -267,7 +254,7 @@ def change_state(
         raise InvalidInput(f"{move!r} is not a campaign state change: choose {', '.join(MOVES)}")
     sources, target = MOVES[move]
     what = f"campaign {name.strip()!r}"
-    with writing(db, what) as session:
+    with db.write(what) as session:
         ws = find_workspace(session, workspace)
         campaign = find_campaign(session, ws, name)
         check_version(campaign.version, expected_version, what)
@@ -298,7 +285,7 @@ def _copy_name(session: Session, ws: Workspace, name: str) -> tuple[str, str]:
 def duplicate_campaign(db: Database, workspace: str, name: str) -> CampaignInfo:
     """C1: a draft copy with all actions (their origin kept), under the first free copy name."""
     now = db.runtime.now()
-    with writing(db, f"campaign {name.strip()!r}") as session:
+    with db.write(f"campaign {name.strip()!r}") as session:
         ws = find_workspace(session, workspace)
         source = find_campaign(session, ws, name)
         copy_name, key = _copy_name(session, ws, source.name)
@@ -317,7 +304,7 @@ def delete_campaign(db: Database, workspace: str, name: str, *, confirmed: bool)
     """Remove a campaign (in any state) with its actions and messages; needs confirmation."""
     if not confirmed:
         raise InvalidInput(f"deleting campaign {name.strip()!r} needs explicit confirmation; nothing was deleted")
-    with writing(db, f"campaign {name.strip()!r}") as session:
+    with db.write(f"campaign {name.strip()!r}") as session:
         ws = find_workspace(session, workspace)
         campaign = find_campaign(session, ws, name, lock=True)
         count = session.scalar(select(func.count()).where(Action.campaign_id == campaign.id)) or 0

@@ -17,8 +17,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from tui.core.errors import Conflict, DatabaseError
+from tui.core.errors import ChangedElsewhere, Conflict, DatabaseError
 from tui.core.runtime import Runtime
 
 DB_ENV = "SWITCHBOARD_DB"
@@ -114,14 +115,18 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, changing: str = "the record") -> Iterator[Session]:
         """One user action: one transaction, committed on success, rolled back on any error.
 
-        Integrity races (two writers inserting the same name at once) end as `Conflict`.
+        Integrity races (two writers inserting the same name at once) end as `Conflict`; a
+        flush that lost a race on a version column ends as `ChangedElsewhere`, naming
+        `changing` (e.g. "campaign 'Onboarding'").
         """
         try:
             with self._write() as session, session.begin():
                 yield session
+        except StaleDataError as exc:
+            raise ChangedElsewhere(f"{changing} changed elsewhere, reload it and try again") from exc
         except IntegrityError as exc:
             raise Conflict(f"the change clashes with data saved meanwhile: {exc.orig}") from exc
         except OperationalError as exc:

@@ -20,13 +20,13 @@ from tui.core.campaigns import (
     copy_action,
     editable_campaign,
     find_campaign,
-    writing,
 )
 from tui.core.db import Database
 from tui.core.errors import InvalidInput
 from tui.core.identity import name_key
 from tui.core.models import Action, Workspace
 from tui.core.templates import variable_paths
+from tui.core.text import iso
 from tui.core.workspaces import WorkspaceInfo, find_workspace, list_workspaces
 
 
@@ -114,13 +114,13 @@ def import_actions(
     if action_ids is not None and not action_ids:
         raise InvalidInput("no action chosen: choose at least one action to import, or all of them")
     now = db.runtime.now()
-    with writing(db, f"campaign {campaign.strip()!r}") as session:
+    with db.write(f"campaign {campaign.strip()!r}") as session:
         target_ws, target = editable_campaign(session, workspace, campaign, "import actions into it")
         source_ws = find_workspace(session, from_workspace)
         source = find_campaign(session, source_ws, from_campaign)
         where = f"campaign {source.name!r} of workspace {source_ws.name!r}"
         origin = {"workspace": source_ws.name, "campaign": source.name}
-        imported_at = now.isoformat().replace("+00:00", "Z")
+        imported_at = iso(now)
         copies = []
         for action in _chosen(actions_of(session, source.id), action_ids, where):
             reason = review_reason(action.type, action.settings, target_ws)

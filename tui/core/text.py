@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 # C0 and C1 controls, DEL, and the bidi overrides/isolates that reorder what a terminal shows.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO-8601 UTC with a Z (the CLI's and the import record's timestamp format), or None."""
+    if moment is None:
+        return None
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _picture(match: re.Match[str]) -> str:
