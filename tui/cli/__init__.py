@@ -6,6 +6,7 @@ Exit status: 0 done; 1 refused input or a domain error (`error: ...` on stderr, 
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 
@@ -37,6 +38,12 @@ class SwitchboardGroup(click.Group):
             raise Refused(str(exc)) from exc
         except SQLAlchemyError as exc:
             raise Refused(f"the database failed: {getattr(exc, 'orig', None) or exc}") from exc
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("SWITCHBOARD_DEBUG"):
+                raise
+            raise Refused(f"internal error ({type(exc).__name__}: {exc}); set SWITCHBOARD_DEBUG=1 for details") from exc
 
 
 @dataclass
@@ -79,7 +86,7 @@ def cli(ctx: click.Context, target: str | None) -> None:
 
 
 def _register() -> None:
-    from tui.cli import actions_cmd, billing_cmd, campaigns_cmd, messages_cmd, people_cmd, send_cmd, workspaces_cmd
+    from tui.cli import actions_cmd, billing_cmd, campaigns_cmd, demo_cmd, messages_cmd, people_cmd, send_cmd, workspaces_cmd
 
     campaigns_cmd.campaigns.add_command(send_cmd.send)
 
@@ -90,6 +97,7 @@ def _register() -> None:
         actions_cmd.actions,
         messages_cmd.messages,
         billing_cmd.billing,
+        demo_cmd.demo,
     ):
         cli.add_command(group)
 
