@@ -1,26 +1,97 @@
-"""The Textual app. (Placeholder window until the app issue: it says which database it opened.)"""
+"""The Textual app: themes and settings, the main screen, help and the command palette."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from collections.abc import Iterable
 
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input
+
+from tui.config import DEFAULT_THEME, Settings, SettingsError, load_settings, save_settings, theme_override
 from tui.core.db import Database
+from tui.core.text import visible
+from tui.screens.help import HelpScreen, keys_of
+from tui.screens.main import MainScreen
+from tui.screens.palette import WorkspaceCommands
+from tui.themes import load_themes
 
 
 class SwitchboardApp(App[None]):
-    TITLE = "Switchboard"
-    BINDINGS = [("ctrl+q", "quit", "Quit"), ("q", "quit", "Quit")]
+    """Switchboard over one opened database."""
 
-    def __init__(self, db: Database) -> None:
+    TITLE = "Switchboard"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WorkspaceCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit Switchboard", priority=True),
+        Binding("f1,question_mark", "help", "Help", tooltip="Show the keys of this screen"),
+        Binding("ctrl+p", "command_palette", "Commands", tooltip="Every action, by name", priority=True),
+    ]
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        refresh_seconds: float | None = 3.0,
+        cursor_blink: bool = True,
+    ) -> None:
+        """`refresh_seconds`: how often the workspace list reloads (None: only on ctrl+r).
+        `cursor_blink=False` keeps text cursors still (snapshots, slow links)."""
         super().__init__()
         self.db = db
+        self.refresh_seconds = refresh_seconds
+        self.cursor_blink = cursor_blink
+        self.settings = Settings()
+        self._persist_theme = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(Content(f"Database: {self.db.description}"), id="database")
-        yield Footer()
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.db, refresh_seconds=self.refresh_seconds)
+
+    def on_mount(self) -> None:
+        """Register our themes, apply the chosen one, and report what could not be used."""
+        catalog = load_themes()
+        for theme in catalog.themes:
+            self.register_theme(theme)
+        problems = catalog.problems
+        try:
+            self.settings = load_settings()
+        except SettingsError as exc:
+            problems.append(str(exc))
+        wanted = theme_override() or self.settings.theme
+        if wanted not in self.available_themes:
+            problems.append(f"theme {wanted!r} is not installed; using {DEFAULT_THEME!r}")
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        self._persist_theme = True
+        for problem in problems:
+            self.notify(visible(problem), title="Settings", severity="warning", timeout=10, markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme the user picks (not the one applied at start-up)."""
+        if self._persist_theme and theme != self.settings.theme:
+            self.settings.theme = theme
+            try:
+                save_settings(self.settings)
+            except OSError as exc:
+                self.notify(f"the theme choice could not be saved: {exc}", severity="warning", markup=False)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if not self.cursor_blink and isinstance(event.widget, Input):
+            event.widget.cursor_blink = False
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+        yield SystemCommand("Change theme", "Pick a colour theme; the choice is remembered", self.action_change_theme)
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen."""
+        screen = self.screen
+        self.push_screen(HelpScreen(getattr(screen, "heading", "") or self.title, keys_of(screen)))
 
 
 def run_app(db: Database) -> None:

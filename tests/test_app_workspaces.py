@@ -1,0 +1,293 @@
+"""Pilot: switching, renaming, recolouring, send mode, deleting, credentials, refresh."""
+
+from __future__ import annotations
+
+from app_factory import make_app, pilot_test, seed, settle, type_into
+from textual.widgets import OptionList, RadioSet, Static
+
+from tui.core.credentials import resolve_app_key, resolve_tracking_credentials
+from tui.core.db import Database
+from tui.core.workspaces import create_workspace, get_workspace, list_workspaces, rename_workspace
+from tui.screens.credentials import CredentialsScreen
+from tui.screens.delete_workspace import DeleteWorkspaceDialog
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.secret import SecretDialog
+from tui.widgets.people_pane import PeoplePane
+
+
+def main_of(app) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+@pilot_test
+async def test_choosing_another_workspace_switches_header_and_panes(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main = main_of(app)
+        assert main.current.name == "Acme EU"
+        await pilot.press("down", "enter")
+        assert main.current.name == "Acme US"
+        assert main.title == "Switchboard · Acme US"
+        assert app.query_one(PeoplePane).workspace.name == "Acme US"
+        assert "Acme US" in str(app.query_one("#campaigns-pane PanePlaceholder", Static).content)
+
+
+@pilot_test
+async def test_the_palette_switches_workspace_by_name(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Switch workspace: Newsletter")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main_of(app).current.name == "Newsletter"
+
+
+@pilot_test
+async def test_p_and_c_show_the_tabs_and_ctrl_b_folds_the_sidebar(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        assert app.screen.query_one("TabbedContent").active == "campaigns"
+        assert app.focused.id == "campaigns-pane"
+        await pilot.press("p")
+        assert app.screen.query_one("TabbedContent").active == "people"
+        await pilot.press("ctrl+b")
+        assert not app.screen.query_one("#sidebar").display
+        await pilot.press("w")
+        assert app.screen.query_one("#sidebar").display
+        assert app.focused.id == "workspace-list"
+
+
+@pilot_test
+async def test_rename(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await type_into(pilot, "#new-name", "Acme Europe")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main_of(app).current.name == "Acme Europe"
+    assert get_workspace(db, "Acme Europe").identify_by == "email"
+
+
+@pilot_test
+async def test_rename_to_a_taken_name_is_refused_in_the_dialog(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await type_into(pilot, "#new-name", "acme us")
+        await pilot.press("enter")
+        await settle(pilot)
+        error = app.screen.query_one(".dialog > .error", Static)
+        assert "already exists" in str(error.content)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert main_of(app).current.name == "Acme EU"
+    assert {ws.name for ws in list_workspaces(db)} == {"Acme EU", "Acme US", "Newsletter"}
+
+
+@pilot_test
+async def test_recolour_with_a_named_colour_and_a_hex_colour(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        app.screen.query_one(OptionList).highlighted = 3  # purple
+        await pilot.press("enter")
+        await settle(pilot)
+        assert get_workspace(db, "Acme EU").color == "purple"
+        await pilot.press("o")
+        await type_into(pilot, "#hex-colour", "#12ab34")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert get_workspace(db, "Acme EU").color == "#12ab34"
+
+
+@pilot_test
+async def test_send_mode_test_needs_a_valid_address(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        app.screen.query_one(RadioSet).query_one("#test").value = True
+        await pilot.pause()
+        await type_into(pilot, "#test-address", "qa@")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "not valid" in str(app.screen.query_one(".dialog > .error", Static).content)
+        assert get_workspace(db, "Acme EU").send_mode == "normal"
+        await type_into(pilot, "#test-address", "QA@Example.com")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    saved = get_workspace(db, "Acme EU")
+    assert (saved.send_mode, saved.test_address) == ("test", "qa@example.com")
+
+
+@pilot_test
+async def test_delete_needs_the_typed_name(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DeleteWorkspaceDialog)
+        what_goes = str(dialog.query_one("#what-goes", Static).content)
+        assert "0 people, 0 campaigns and 0 messages" in what_goes
+
+        await type_into(pilot, "#confirm-name", "Acme US")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "does not match" in str(dialog.query_one(".dialog > .error", Static).content)
+        assert len(list_workspaces(db)) == 3
+
+        await type_into(pilot, "#confirm-name", "Acme EU")
+        await pilot.press("enter")
+        await settle(pilot)
+        main = main_of(app)
+        assert [ws.name for ws in main.workspaces] == ["Acme US", "Newsletter"]
+        assert main.current.name == "Acme US"
+    assert {ws.name for ws in list_workspaces(db)} == {"Acme US", "Newsletter"}
+
+
+@pilot_test
+async def test_escape_backs_out_of_delete_without_deleting(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await type_into(pilot, "#confirm-name", "Acme EU")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert len(list_workspaces(db)) == 3
+
+
+@pilot_test
+async def test_deleting_the_last_workspace_returns_to_the_welcome_screen(db: Database) -> None:
+    seed(db, [("Only", "id", "red")])
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await type_into(pilot, "#confirm-name", "Only")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "WelcomeScreen"
+
+
+@pilot_test
+async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> None:
+    seed(db)
+    site_id = get_workspace(db, "Acme EU").site_id
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, CredentialsScreen)
+        shown = str(app.screen.query_one("#credentials", Static).content)
+        assert site_id in shown and "••••" in shown
+
+        await pilot.press("t", "y")
+        await settle(pilot)
+        secret_dialog = app.screen
+        assert isinstance(secret_dialog, SecretDialog)
+        tracking = secret_dialog.secret
+        await pilot.press("c")
+        assert app.clipboard == tracking
+        await pilot.press("escape")
+        assert tracking[-4:] in str(app.screen.query_one("#credentials", Static).content)
+        assert tracking not in str(app.screen.query_one("#credentials", Static).content)
+
+        await pilot.press("a")
+        await type_into(pilot, "#label", "billing-service")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SecretDialog)
+        app_key = app.screen.secret
+        await pilot.press("enter", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert resolve_tracking_credentials(db, site_id, tracking) == "Acme EU"
+    assert resolve_app_key(db, app_key) == "Acme EU"
+
+
+@pilot_test
+async def test_help_lists_the_keys_of_the_current_screen(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert ("d", "Delete the current workspace") in app.screen.keys
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, MainScreen)
+
+
+@pilot_test
+async def test_ctrl_r_shows_changes_made_by_another_process(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        create_workspace(db, "Made elsewhere", "id")
+        rename_workspace(db, "Acme EU", "Acme Europe")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        main = main_of(app)
+        assert "Made elsewhere" in {ws.name for ws in main.workspaces}
+        assert main.current.name == "Acme Europe"
+
+
+@pilot_test
+async def test_the_list_reloads_on_its_own(db: Database) -> None:
+    app = make_app(db, refresh_seconds=0.1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "WelcomeScreen"
+        create_workspace(db, "Made elsewhere", "email")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        main = main_of(app)
+        assert main.current.name == "Made elsewhere"
+
+
+@pilot_test
+async def test_ctrl_q_quits_even_from_a_dialog(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DeleteWorkspaceDialog)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    assert len(list_workspaces(db)) == 3

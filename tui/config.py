@@ -1,0 +1,65 @@
+"""Settings: a small TOML file in the user config dir, plus environment overrides.
+
+`SWITCHBOARD_THEME` picks the theme for one run without changing the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_FILE = "config.toml"
+THEME_ENV = "SWITCHBOARD_THEME"
+DEFAULT_THEME = "switchboard"
+
+
+class SettingsError(ValueError):
+    """The settings file exists but cannot be used; the message says which and why."""
+
+
+@dataclass
+class Settings:
+    """What the app remembers between runs."""
+
+    theme: str = DEFAULT_THEME
+
+
+def config_dir() -> Path:
+    """Switchboard's folder in the platform's user config dir."""
+    from platformdirs import user_config_path
+
+    return user_config_path("switchboard", appauthor=False)
+
+
+def settings_path() -> Path:
+    return config_dir() / CONFIG_FILE
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The saved settings (defaults when there is no file yet), or SettingsError."""
+    path = path or settings_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"settings file {path} cannot be used ({exc}); using the defaults") from exc
+    theme = data.get("theme", DEFAULT_THEME)
+    if not isinstance(theme, str):
+        raise SettingsError(f"settings file {path}: 'theme' must be a string; using the defaults")
+    return Settings(theme=theme)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings file (JSON string escapes are valid TOML basic strings)."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"theme = {json.dumps(settings.theme)}\n", encoding="utf-8")
+
+
+def theme_override() -> str | None:
+    """The theme named by the environment for this run, if any."""
+    return os.environ.get(THEME_ENV, "").strip() or None

@@ -1,0 +1,1 @@
+"""Screens and dialogs of the app. Dialogs are `ModalScreen[T]` that `dismiss()` a value."""

@@ -1,0 +1,236 @@
+"""The main screen: the workspace sidebar on the left, the People and Campaigns tabs on the right."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import ActiveBinding, Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Header, Static, TabbedContent, TabPane
+
+from tui.core.db import Database
+from tui.core.text import visible
+from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo, list_workspaces
+from tui.screens.create_workspace import CreateWorkspaceDialog
+from tui.screens.credentials import CredentialsScreen
+from tui.screens.delete_workspace import DeleteWorkspaceDialog, contents
+from tui.screens.dialog import WorkspaceDialog
+from tui.screens.recolour_workspace import RecolourWorkspaceDialog
+from tui.screens.rename_workspace import RenameWorkspaceDialog
+from tui.screens.secret import SecretDialog
+from tui.screens.send_mode import SendModeDialog
+from tui.screens.welcome import WelcomeScreen
+from tui.widgets.billing_totals import BillingTotals
+from tui.widgets.campaigns_pane import CampaignsPane
+from tui.widgets.core_work import CoreWork
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.literal import database_label, literal
+from tui.widgets.pane import WorkspacePane
+from tui.widgets.people_pane import PeoplePane
+from tui.widgets.workspace_list import WorkspaceList
+
+
+def tab_title(key: str, title: str) -> Content:
+    return Content.assemble(Content.styled(key, "$footer-key-foreground"), " ", title)
+
+
+NEEDS_WORKSPACE = {"rename_workspace", "recolour_workspace", "send_mode", "credentials", "delete_workspace"}
+
+
+class MainScreen(CoreWork, Screen[None]):
+    """Holds the workspace list and the current workspace; every pane shows the current one."""
+
+    heading = "Workspaces"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    DEFAULT_CSS = """
+    MainScreen {
+        #sidebar {
+            width: 34;
+            background: $surface;
+            border-right: vkey $border-blurred;
+            &:focus-within { border-right: vkey $border; }
+        }
+        &.-narrow #sidebar { width: 26; }
+        #sidebar-title { padding: 0 1; text-style: bold; color: $text-primary; }
+        WorkspaceList, WorkspaceList:focus {
+            height: 1fr;
+            border: none;
+            background: transparent;
+            padding: 0;
+            text-wrap: nowrap;
+            text-overflow: ellipsis;
+        }
+        TabbedContent { width: 1fr; height: 1fr; }
+        TabPane { padding: 0; }
+    }
+    """
+    BINDINGS = [
+        # p and c show in the tab titles rather than in the Footer.
+        Binding("p", "show_tab('people')", "People", tooltip="Show the People tab", show=False),
+        Binding("c", "show_tab('campaigns')", "Campaigns", tooltip="Show the Campaigns tab", show=False),
+        Binding("w", "focus_workspaces", "Workspaces", tooltip="Go to the workspace list"),
+        Binding("ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar"),
+        Binding("ctrl+r", "reload", "Refresh", tooltip="Reload workspaces, showing changes made elsewhere"),
+    ]
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("New workspace", "new_workspace", "Create a workspace"),
+        ("Rename workspace", "rename_workspace", "Rename the current workspace"),
+        ("Change workspace colour", "recolour_workspace", "The colour mark of the current workspace"),
+        ("Change send mode", "send_mode", "Normal, test or never"),
+        ("Workspace credentials", "credentials", "Site ID, tracking key and App keys"),
+        ("Delete workspace", "delete_workspace", "Delete the current workspace and all it holds"),
+        ("Refresh workspaces", "reload", "Show changes made by other sessions"),
+    ]
+
+    workspaces: reactive[tuple[WorkspaceInfo, ...]] = reactive(())
+    current: reactive[WorkspaceInfo | None] = reactive(None)
+
+    def __init__(self, db: Database, *, refresh_seconds: float | None = 3.0) -> None:
+        super().__init__()
+        self.db = db
+        self.refresh_seconds = refresh_seconds
+        self._select_id: int | None = None
+        self._last_error = ""
+        self._welcome: WelcomeScreen | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="☎")
+        with Horizontal():
+            with Vertical(id="sidebar"):
+                yield Static("Workspaces", id="sidebar-title")
+                yield WorkspaceList(id="workspace-list").data_bind(MainScreen.workspaces, MainScreen.current)
+                yield BillingTotals()
+            with TabbedContent():
+                with TabPane(tab_title("p", "People"), id="people"):
+                    yield PeoplePane(self.db, id="people-pane").data_bind(workspace=MainScreen.current)
+                with TabPane(tab_title("c", "Campaigns"), id="campaigns"):
+                    yield CampaignsPane(self.db, id="campaigns-pane").data_bind(workspace=MainScreen.current)
+        yield KeyFooter()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """App-wide keys (quit, help) first, so that a narrow Footer still shows them."""
+        bindings = super().active_bindings
+        return dict(sorted(bindings.items(), key=lambda item: item[1].node is not self.app))
+
+    def on_mount(self) -> None:
+        self.sub_title = database_label(self.db.description)
+        self.load_workspaces()
+        if self.refresh_seconds:
+            self.set_interval(self.refresh_seconds, self.load_workspaces)
+
+    # Loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load_workspaces(self) -> tuple[WorkspaceInfo, ...]:
+        # TODO(billing-core): load this month's totals here too and set BillingTotals.totals.
+        return tuple(list_workspaces(self.db))
+
+    def core_done(self, name: str, result: Any) -> None:
+        self._last_error = ""
+        self._show(result)
+
+    def core_failed(self, name: str, message: str) -> None:
+        if message != self._last_error:
+            self.notify(visible(message), title="Cannot load workspaces", severity="error", markup=False)
+        self._last_error = message
+
+    def _show(self, workspaces: tuple[WorkspaceInfo, ...]) -> None:
+        """Show a fresh list; keep the current workspace if it still exists, else the first."""
+        self.workspaces = workspaces
+        keep = self._select_id if self._select_id is not None else (self.current.id if self.current else None)
+        self._select_id = None
+        self.current = next((ws for ws in workspaces if ws.id == keep), workspaces[0] if workspaces else None)
+        if not workspaces and self._welcome is None:
+            self._welcome = WelcomeScreen(self.db)
+            self.app.push_screen(self._welcome, self._created)
+        elif workspaces and self._welcome is not None and self.app.screen is self._welcome:
+            self._welcome.dismiss(None)  # created elsewhere meanwhile
+
+    def watch_current(self, workspace: WorkspaceInfo | None) -> None:
+        self.title = f"Switchboard · {visible(workspace.name)}" if workspace else "Switchboard"
+
+    def switch_to(self, workspace_id: int) -> None:
+        """Make the workspace with this id current (if it is still listed)."""
+        self.current = next((ws for ws in self.workspaces if ws.id == workspace_id), self.current)
+
+    def on_workspace_list_chosen(self, event: WorkspaceList.Chosen) -> None:
+        self.switch_to(event.workspace_id)
+
+    # Actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NEEDS_WORKSPACE and self.current is None:
+            return None
+        return True
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        self.query_one(f"#{tab}-pane", WorkspacePane).focus()
+
+    def action_focus_workspaces(self) -> None:
+        self.query_one("#sidebar").display = True
+        self.query_one(WorkspaceList).focus()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        sidebar.display = not sidebar.display
+        if sidebar.display:
+            self.query_one(WorkspaceList).focus()
+        else:
+            self.query_one(f"#{self.query_one(TabbedContent).active}-pane", WorkspacePane).focus()
+
+    def action_reload(self) -> None:
+        self.load_workspaces()
+
+    def action_new_workspace(self) -> None:
+        self.app.push_screen(CreateWorkspaceDialog(self.db), self._created)
+
+    def action_rename_workspace(self) -> None:
+        self._edit(RenameWorkspaceDialog)
+
+    def action_recolour_workspace(self) -> None:
+        self._edit(RecolourWorkspaceDialog)
+
+    def action_send_mode(self) -> None:
+        self._edit(SendModeDialog)
+
+    def action_credentials(self) -> None:
+        if self.current is not None:
+            self.app.push_screen(CredentialsScreen(self.db, self.current))
+
+    def action_delete_workspace(self) -> None:
+        if self.current is not None:
+            self.app.push_screen(DeleteWorkspaceDialog(self.db, self.current), self._deleted)
+
+    def _edit(self, dialog: type[WorkspaceDialog[WorkspaceInfo | None]]) -> None:
+        if self.current is not None:
+            self.app.push_screen(dialog(self.db, self.current), self._changed)
+
+    def _changed(self, workspace: WorkspaceInfo | None) -> None:
+        if workspace is not None:
+            self.load_workspaces()
+
+    def _created(self, created: CreatedWorkspace | None) -> None:
+        self._welcome = None
+        if created is None:
+            return
+        self._select_id = created.workspace.id
+        self.load_workspaces()
+        about = Content.assemble(
+            "Workspace ", literal(created.workspace.name, "bold"), " is ready. Its tracking API key:"
+        )
+        self.app.push_screen(SecretDialog("Workspace created", about, created.tracking_api_key))
+
+    def _deleted(self, deleted: DeletedWorkspace | None) -> None:
+        if deleted is None:
+            return
+        self.load_workspaces()
+        self.notify(
+            f"Deleted {visible(deleted.name)} with {contents(deleted)}.", title="Workspace deleted", markup=False
+        )

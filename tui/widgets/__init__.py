@@ -1,0 +1,1 @@
+"""Widgets: they render what core returns and post messages; they never wait on the database."""

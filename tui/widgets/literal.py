@@ -1,0 +1,28 @@
+"""Untrusted text (names, labels, error sentences quoting them) rendered literally."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.content import Content
+
+from tui.core.text import visible
+
+
+def literal(text: str, style: str = "") -> Content:
+    """`text` as Content: never parsed as markup, control characters shown as visible stand-ins."""
+    return Content.styled(visible(text), style) if style else Content(visible(text))
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """'1 person', '1,204 people'."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def database_label(description: str) -> str:
+    """The opened database for a header: 'db: ~/…/switchboard.db' (the home folder as ~)."""
+    home = str(Path.home())
+    if description.startswith(home + os.sep):
+        description = "~" + description[len(home) :]
+    return f"db: {visible(description)}"

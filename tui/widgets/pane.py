@@ -1,0 +1,28 @@
+"""What the main area's tabs have in common: they show one workspace, set by the main screen."""
+
+from __future__ import annotations
+
+from textual.containers import Vertical
+from textual.reactive import reactive
+
+from tui.core.db import Database
+from tui.core.workspaces import WorkspaceInfo
+
+
+class WorkspacePane(Vertical, can_focus=True):
+    """A tab's body. The main screen sets `workspace` (None when there is none) whenever the
+    current workspace changes or is reloaded; `db` is the opened database, to be queried only
+    from thread workers."""
+
+    DEFAULT_CSS = """
+    WorkspacePane {
+        padding: 1 2;
+        &:focus { background-tint: $foreground 4%; }
+    }
+    """
+
+    workspace: reactive[WorkspaceInfo | None] = reactive(None)
+
+    def __init__(self, db: Database, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.db = db
