@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from tui.cli.campaigns_cmd import action_json, action_notes, campaign_json, campaign_lines, workspace_option
-from tui.cli.output import emit, json_option
+from tui.cli.campaigns_cmd import action_json, action_notes, campaign_json, campaign_lines
+from tui.cli.output import emit, json_option, workspace_option
 from tui.core import actions as core
 from tui.core.action_settings import ACTION_TYPES, SETTING_NAMES, WEBHOOK_METHODS
 from tui.core.campaigns import ActionInfo

@@ -6,14 +6,13 @@ from typing import Any
 
 import click
 
-from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table
+from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table, workspace_option
 from tui.core import campaigns as core
 from tui.core.campaigns import ActionInfo, CampaignInfo
 from tui.core.text import visible
 
 SUMMARY_WIDTH = 60
 
-workspace_option = click.option("-w", "--workspace", required=True, metavar="WS", help="The workspace, by name.")
 name_argument = click.argument("name")
 
 

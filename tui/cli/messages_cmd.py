@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tui.cli.output import emit, iso, json_option, table
+from tui.cli.output import emit, iso, json_option, table, workspace_option
 from tui.core import messages as core
 from tui.core.messages import MessageInfo
 
@@ -21,7 +21,7 @@ def messages() -> None:
 
 
 @messages.command("list")
-@click.option("-w", "--workspace", required=True, metavar="WS", help="The workspace, by name.")
+@workspace_option
 @click.option("--campaign", help="Only this campaign's messages.")
 @click.option("--person", metavar="REF", help="Only this person's messages: cio_<hex>, or their id or email.")
 @click.option("--limit", type=int, default=core.DEFAULT_LIMIT, show_default=True, help=f"At most this many (1..{core.MAX_LIMIT}).")

@@ -35,6 +35,9 @@ def dumps(data: Any) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+workspace_option = click.option("-w", "--workspace", required=True, metavar="WS", help="The workspace, by name.")
+
+
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from tui.cli.output import emit, iso, json_option, table
+from tui.cli.output import emit, iso, json_option, table, workspace_option
 from tui.core import attributes
 from tui.core import people as core
 from tui.core.errors import InvalidInput
@@ -67,7 +67,6 @@ def _changes(pairs: tuple[str, ...], attrs_json: str | None) -> dict[str, Any]:
     return changes
 
 
-workspace_option = click.option("-w", "--workspace", required=True, metavar="WS", help="The workspace to work in.")
 attr_option = click.option("--attr", "pairs", multiple=True, metavar="K=V", help="Set an attribute to a string (repeatable).")
 attrs_json_option = click.option(
     "--attrs-json", metavar="JSON|@FILE", help="Set attributes from a JSON object, or from a file holding one (@FILE)."

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from tui.cli.campaigns_cmd import name_argument, workspace_option
-from tui.cli.output import emit, json_option
+from tui.cli.campaigns_cmd import name_argument
+from tui.cli.output import emit, json_option, workspace_option
 from tui.core import sending
 from tui.core.text import visible
 
