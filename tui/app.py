@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -16,6 +18,7 @@ from tui.core.text import visible
 from tui.screens.help import HelpScreen, keys_of
 from tui.screens.main import MainScreen
 from tui.screens.palette import WorkspaceCommands
+from tui.ssh import SSH_USER_ENV
 from tui.themes import load_themes
 
 
@@ -46,6 +49,12 @@ class SwitchboardApp(App[None]):
         self.cursor_blink = cursor_blink
         self.settings = Settings()
         self._persist_theme = False
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Over SSH the header also names who is connected (the key that logged in)."""
+        if user := os.environ.get(SSH_USER_ENV):
+            sub_title = " · ".join(part for part in (f"ssh: {visible(user)}", sub_title) if part)
+        return super().format_title(title, sub_title)
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.db, refresh_seconds=self.refresh_seconds)

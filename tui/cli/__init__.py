@@ -14,7 +14,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from tui import __version__
-from tui.core.db import Database, open_database
+from tui.core.db import Database, default_db_path, open_database
 from tui.core.errors import SwitchboardError
 from tui.core.text import visible
 
@@ -64,6 +64,22 @@ def db_of(ctx: click.Context) -> Database:
     return ctx.find_object(CliState).db  # type: ignore[union-attr]
 
 
+DEMO_FILE = "demo.db"
+
+
+def fresh_demo_database() -> Database:
+    """`demo.db` beside the default database, deleted (with its WAL files) and seeded anew."""
+    from tui.core.demo import seed_demo
+
+    path = default_db_path().with_name(DEMO_FILE)
+    for stale in (path, path.with_name(f"{DEMO_FILE}-wal"), path.with_name(f"{DEMO_FILE}-shm")):
+        stale.unlink(missing_ok=True)
+    click.echo(f"Seeding a fresh demo database: {visible(str(path))}", err=True)
+    db = open_database(str(path))
+    seed_demo(db)
+    return db
+
+
 @click.group(cls=SwitchboardGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -71,22 +87,29 @@ def db_of(ctx: click.Context) -> Database:
     metavar="TARGET",
     help="Database file path or SQLAlchemy URL (default: $SWITCHBOARD_DB or switchboard.db in the user data dir).",
 )
+@click.option(
+    "--demo",
+    is_flag=True,
+    help=f"Open the app on a freshly seeded demo database ({DEMO_FILE} in the user data dir, recreated each time).",
+)
 @click.version_option(__version__, prog_name="switchboard")
 @click.pass_context
-def cli(ctx: click.Context, target: str | None) -> None:
+def cli(ctx: click.Context, target: str | None, demo: bool) -> None:
     """Switchboard: run customer-messaging workspaces from the terminal.
 
     With no command, opens the app.
     """
+    if demo and (target is not None or ctx.invoked_subcommand is not None):
+        raise click.UsageError("--demo opens the app on its own database: give it neither --db nor a command")
     ctx.obj = CliState(target)
     if ctx.invoked_subcommand is None:
         from tui.app import run_app
 
-        run_app(ctx.obj.db)
+        run_app(fresh_demo_database() if demo else ctx.obj.db)
 
 
 def _register() -> None:
-    from tui.cli import actions_cmd, billing_cmd, campaigns_cmd, demo_cmd, messages_cmd, people_cmd, send_cmd, workspaces_cmd
+    from tui.cli import actions_cmd, billing_cmd, campaigns_cmd, demo_cmd, messages_cmd, people_cmd, send_cmd, serve_cmd, workspaces_cmd
 
     campaigns_cmd.campaigns.add_command(send_cmd.send)
 
@@ -98,6 +121,7 @@ def _register() -> None:
         messages_cmd.messages,
         billing_cmd.billing,
         demo_cmd.demo,
+        serve_cmd.serve,
     ):
         cli.add_command(group)
 

@@ -1,0 +1,91 @@
+"""`switchboard serve ssh`: serve the app to a team over SSH."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def serve() -> None:
+    """Serve the app to others."""
+
+
+@serve.command("ssh")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=2222, show_default=True, help="Port to listen on (0: any free one, logged)."
+)
+@click.option(
+    "--host-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The server's private ed25519 key, generated there on first start"
+    " (default: ssh_host_ed25519_key in the user data dir).",
+)
+@click.option(
+    "--authorized-keys",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="OpenSSH authorized_keys file of the keys that may log in, read on every login; a key's comment"
+    " names its person (default: authorized_keys in the user config dir).",
+)
+@click.option("--max-sessions", type=click.IntRange(min=1), default=20, show_default=True, help="Sessions at once, overall.")
+@click.option("--max-sessions-per-key", type=click.IntRange(min=1), default=4, show_default=True, help="Sessions at once per key.")
+@click.option(
+    "--login-timeout", type=click.FloatRange(min=1), default=30, show_default=True, help="Seconds a client has to log in."
+)
+@click.option(
+    "--keepalive",
+    type=click.FloatRange(min=1),
+    default=15,
+    show_default=True,
+    help="Seconds between keepalive probes; a client that misses 3 in a row is disconnected.",
+)
+@click.option("--db", "target", metavar="TARGET", help="Database file path or SQLAlchemy URL (default: switchboard --db).")
+@click.pass_context
+def ssh(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    host_key: Path | None,
+    authorized_keys: Path | None,
+    max_sessions: int,
+    max_sessions_per_key: int,
+    login_timeout: float,
+    keepalive: float,
+    target: str | None,
+) -> None:
+    """Serve the app over SSH: every session gets its own app on its own terminal.
+
+    Public keys only (no passwords); no commands, file transfer or forwarding. Logs go to
+    stderr. Stop with Ctrl-C or SIGTERM: every session is ended cleanly.
+    """
+    import asyncio
+
+    from tui.cli import CliState, Refused
+    from tui.core.db import open_database
+    from tui.ssh.auth import default_authorized_keys_path
+    from tui.ssh.hostkey import HostKeyError, default_host_key_path
+    from tui.ssh.server import ListenError, ServeConfig, serve
+
+    # Open (create or upgrade) the database once, before any session does.
+    db = open_database(target or ctx.find_object(CliState).target)  # type: ignore[union-attr]
+    db.dispose()
+    config = ServeConfig(
+        host=host,
+        port=port,
+        host_key=(host_key or default_host_key_path()).expanduser(),
+        authorized_keys=(authorized_keys or default_authorized_keys_path()).expanduser(),
+        db_url=db.url,
+        max_sessions=max_sessions,
+        max_sessions_per_key=max_sessions_per_key,
+        login_timeout=login_timeout,
+        keepalive=keepalive,
+    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    try:
+        asyncio.run(serve(config))
+    except (HostKeyError, ListenError) as exc:
+        raise Refused(str(exc)) from exc
