@@ -1,18 +1,145 @@
-"""Shared fixtures: a temporary database with a fixed clock and seeded ids, and a CLI runner."""
+"""Shared fixtures: a fresh database on each backend, a fixed clock, seeded ids, and a CLI runner.
+
+Every test that uses `db`, `db_target` or `cli` runs twice, with the ids "sqlite" (a temporary
+file) and "postgresql" (a fresh database copied from a migrated template). PostgreSQL is the
+server named by $SWITCHBOARD_TEST_PG_URL (a URL of a role that may create databases) or, without
+it, one that the session starts from the binaries of the `pgserver` package. A server that cannot
+be had fails every PostgreSQL test; only SWITCHBOARD_TEST_PG=0, outside CI, skips them.
+
+A test of one backend's own behaviour (PRAGMAs, query plans, files) says so with
+`@pytest.mark.backends("sqlite")`. The app's tests (tests/test_app_*.py) are not parametrized:
+they run on SQLite, and their snapshot names stay as they are.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import shutil
+import sqlite3
+import tempfile
+import uuid
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy.engine import URL, make_url
 
 from tui.core.db import Database, open_database
 from tui.core.runtime import FixedClock, Runtime, SeededTokens
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+BACKENDS = ("sqlite", "postgresql")
+PG_URL_ENV = "SWITCHBOARD_TEST_PG_URL"
+PG_SWITCH_ENV = "SWITCHBOARD_TEST_PG"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """SWITCHBOARD_TEST_PG is "1" (the default) or "0"; CI always runs PostgreSQL."""
+    switch = os.environ.get(PG_SWITCH_ENV, "1")
+    if switch not in ("0", "1"):
+        raise pytest.UsageError(f"{PG_SWITCH_ENV}={switch!r}: give 1 (run PostgreSQL tests) or 0 (skip them)")
+    if switch == "0" and os.environ.get("CI", "").lower() not in ("", "0", "false"):
+        raise pytest.UsageError(f"{PG_SWITCH_ENV}=0 is refused in CI: CI runs the PostgreSQL tests")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each test that uses a database once per backend (or on those its `backends` mark names)."""
+    if "backend" not in metafunc.fixturenames or metafunc.definition.path.name.startswith("test_app_"):
+        return
+    marker = metafunc.definition.get_closest_marker("backends")
+    names = marker.args if marker else BACKENDS
+    unknown = set(names) - set(BACKENDS)
+    if unknown or not names:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: backends must be among {BACKENDS}, not {names}")
+    metafunc.parametrize("backend", names, indirect=True)
+
+
+@dataclass
+class PostgresServer:
+    """A PostgreSQL server on which the tests create (and drop) one database per test."""
+
+    url: URL
+    template: str
+
+    def create_database(self, *, migrated: bool = True) -> str:
+        """A new database, a copy of the migrated template or empty; returns its URL."""
+        name = f"sb_test_{uuid.uuid4().hex[:12]}"
+        source = self.template if migrated else "template0"
+        _admin(self.url, f'CREATE DATABASE "{name}" TEMPLATE "{source}" ENCODING \'UTF8\'')
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a test database, ending any connection a test left open."""
+        _admin(self.url, f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+def _admin(url: URL, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE, ALTER SYSTEM)."""
+    import psycopg
+
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+def _memory_dir() -> str | None:
+    """/dev/shm when it has room: CREATE DATABASE takes 15 ms there and 250 ms on an ext4 disk."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free >= 1 << 30:
+        return str(shm)
+    return None  # the system's temporary directory
+
+
+@contextmanager
+def _pgserver(data_dir: Path) -> Iterator[URL]:
+    """Start a throwaway server from pgserver's binaries (as its own user when we are root)."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (as in CI); pgserver then uses /tmp.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pgserver
+
+        server = pgserver.get_server(data_dir, cleanup_mode="delete")
+    try:
+        url = make_url(server.get_uri()).set(drivername="postgresql+psycopg")
+        # Durability is worthless for a throwaway server and costs most of the suite's time.
+        for setting in ("fsync = off", "full_page_writes = off", "synchronous_commit = off"):
+            _admin(url, f"ALTER SYSTEM SET {setting}")
+        _admin(url, "SELECT pg_reload_conf()")
+        yield url
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL server, with a template database migrated once."""
+    if os.environ.get(PG_SWITCH_ENV) == "0":
+        pytest.skip(f"PostgreSQL tests turned off by {PG_SWITCH_ENV}=0")
+    given = os.environ.get(PG_URL_ENV)
+    template = f"sb_template_{uuid.uuid4().hex[:12]}"
+    with ExitStack() as stack:
+        try:
+            if given:
+                url = make_url(given).set(drivername="postgresql+psycopg")
+            else:
+                url = stack.enter_context(_pgserver(Path(tempfile.mkdtemp(prefix="switchboard-pg-", dir=_memory_dir()))))
+            _admin(url, f"CREATE DATABASE \"{template}\" TEMPLATE template0 ENCODING 'UTF8'")
+        except Exception as exc:
+            where = f"${PG_URL_ENV} ({make_url(given).render_as_string()})" if given else "pgserver"
+            pytest.fail(
+                f"PostgreSQL could not be started or reached through {where}: {type(exc).__name__}: {exc}\n"
+                f"Set {PG_URL_ENV} to a server's URL, or {PG_SWITCH_ENV}=0 to skip the PostgreSQL tests locally.",
+                pytrace=False,
+            )
+        stack.callback(_admin, url, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
+        # Migrating once here (not per test) is what makes a database per test affordable.
+        open_database(url.set(database=template).render_as_string(hide_password=False)).dispose()
+        yield PostgresServer(url=url, template=template)
 
 
 @pytest.fixture(autouse=True)
@@ -29,13 +156,47 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "switchboard.db"
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend under test, set by `pytest_generate_tests`; the app's tests use SQLite."""
+    return request.param if hasattr(request, "param") else "sqlite"
 
 
 @pytest.fixture
-def db(db_path: Path, clock: FixedClock) -> Database:
-    database = open_database(str(db_path), Runtime(clock=clock, tokens=SeededTokens(7)))
+def db_path(tmp_path: Path) -> Path:
+    """The SQLite file of tests on SQLite (and of SQLite-only tests)."""
+    return tmp_path / "switchboard.db"
+
+
+def _database_target(request: pytest.FixtureRequest, backend: str, *, migrated: bool) -> Iterator[str]:
+    if backend == "sqlite":
+        path: Path = request.getfixturevalue("db_path")
+        if not migrated:
+            sqlite3.connect(path).close()  # an empty file
+        yield str(path)
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = server.create_database(migrated=migrated)
+    try:
+        yield url
+    finally:
+        server.drop_database(url)
+
+
+@pytest.fixture
+def db_target(request: pytest.FixtureRequest, backend: str) -> Iterator[str]:
+    """`--db TARGET` of this test's database: a SQLite file path or a PostgreSQL URL."""
+    yield from _database_target(request, backend, migrated=True)
+
+
+@pytest.fixture
+def empty_db_target(request: pytest.FixtureRequest, backend: str) -> Iterator[str]:
+    """Like `db_target`, but a database without any schema yet (as an older version might leave)."""
+    yield from _database_target(request, backend, migrated=False)
+
+
+@pytest.fixture
+def db(db_target: str, clock: FixedClock) -> Iterator[Database]:
+    database = open_database(db_target, Runtime(clock=clock, tokens=SeededTokens(7)))
     yield database
     database.dispose()
 
@@ -44,13 +205,13 @@ CliRun = Callable[..., Result]
 
 
 @pytest.fixture
-def cli(db_path: Path) -> CliRun:
-    """Run `switchboard --db <tmp db> ARGS...` in-process; returns click's Result
+def cli(db_target: str) -> CliRun:
+    """Run `switchboard --db <this test's db> ARGS...` in-process; returns click's Result
     (`exit_code`, `stdout`, `stderr`)."""
     from tui.cli import cli as command
 
-    def run(*args: str, input: str | None = None, db_target: str | None = None) -> Result:
+    def run(*args: str, input: str | None = None) -> Result:
         runner = CliRunner()
-        return runner.invoke(command, ["--db", db_target or str(db_path), *args], input=input, catch_exceptions=False)
+        return runner.invoke(command, ["--db", db_target, *args], input=input, catch_exceptions=False)
 
     return run

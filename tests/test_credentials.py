@@ -64,6 +64,14 @@ def test_W3_app_key_label_must_not_be_empty(db) -> None:  # type: ignore[no-unty
         creds.credentials(db, "A", add_app_key="  ")
 
 
+@pytest.mark.parametrize("label", ["ci\x00x", "ci\x1b[31m", "line\nbreak"])
+def test_W3_app_key_label_must_not_hold_control_characters(db, label: str) -> None:  # type: ignore[no-untyped-def]
+    ws.create_workspace(db, "A", "id")
+    with pytest.raises(InvalidInput, match="label .* contains control characters"):
+        creds.credentials(db, "A", add_app_key=label)
+    assert creds.credentials(db, "A").app_api_keys == []
+
+
 def test_W3_revoked_app_key_stops_resolving(db) -> None:  # type: ignore[no-untyped-def]
     ws.create_workspace(db, "A", "id")
     key = creds.credentials(db, "A", add_app_key="ci").app_api_key

@@ -26,6 +26,21 @@ def test_target_with_scheme_is_a_url_and_anything_else_a_path(tmp_path: Path) ->
     assert resolve_target(str(tmp_path / "a b.db")) == f"sqlite:///{tmp_path / 'a b.db'}"
 
 
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("postgresql+asyncpg://bob:s3cret@127.0.0.1:1/db", "driver 'asyncpg' is not installed (for PostgreSQL: pip install"),
+        ("nosuchdb://bob:s3cret@host/db", "cannot open database nosuchdb://bob:***@host/db"),
+        ("postgresql://bob:s3cret@host:port/db", "the URL is not valid; it looks like postgresql+psycopg://"),
+        ("postgresql+psycopg://bob:s3cret@127.0.0.1:1/db", "cannot open the database: connection failed"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_a_clear_error_without_the_password(target: str, says: str) -> None:
+    with pytest.raises(DatabaseError) as caught:
+        open_database(target)
+    assert says in str(caught.value) and "s3cret" not in str(caught.value)
+
+
 def test_env_var_names_the_database_when_no_target(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SWITCHBOARD_DB", str(tmp_path / "env.db"))
     assert resolve_target(None) == f"sqlite:///{tmp_path / 'env.db'}"
@@ -41,6 +56,7 @@ def test_default_database_is_switchboard_db_in_user_data_dir_created_on_first_us
     assert path.exists()
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(db) -> None:  # type: ignore[no-untyped-def]
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -48,6 +64,7 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(db) -> None:  # type
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
+@pytest.mark.backends("sqlite")
 def test_write_transactions_begin_immediate(db) -> None:  # type: ignore[no-untyped-def]
     """A writer holds the write lock from its first statement, so a second writer waits
     (busy timeout) instead of failing a read-then-write transaction with 'database is locked'."""
@@ -89,22 +106,23 @@ def test_schema_head_constant_matches_the_migration_scripts(db) -> None:  # type
     assert ScriptDirectory.from_config(alembic_config(db.engine)).get_current_head() == SCHEMA_HEAD
 
 
-def test_a_database_newer_than_the_program_is_refused(db_path: Path) -> None:
-    open_database(str(db_path)).dispose()
-    conn = sqlite3.connect(db_path)
-    conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    conn.commit()
-    conn.close()
+def test_a_database_newer_than_the_program_is_refused(db_target: str) -> None:
+    database = open_database(db_target)
+    with database.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    database.dispose()
     with pytest.raises(DatabaseError, match="newer than this Switchboard"):
-        open_database(str(db_path))
+        open_database(db_target)
 
 
-def test_an_unmigrated_database_is_upgraded_on_open(db_path: Path) -> None:
-    sqlite3.connect(db_path).close()  # an empty file, as an older version might leave
-    database = open_database(str(db_path))
+def test_an_unmigrated_database_is_upgraded_on_open(empty_db_target: str) -> None:
+    database = open_database(empty_db_target)
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM workspaces")).scalar() == 0
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     database.dispose()
+    assert diff == []
 
 
 def test_core_never_imports_textual() -> None:

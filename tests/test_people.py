@@ -490,6 +490,7 @@ def test_list_limit_is_1_to_1000(db: Database, shop: str, limit: int) -> None:
         people.list_people(db, shop, limit=limit)
 
 
+@pytest.mark.backends("sqlite")  # SQLite's EXPLAIN QUERY PLAN; test_backends.py has PostgreSQL's twin
 def test_list_is_a_range_scan_of_the_identifier_index(db: Database, shop: str) -> None:
     """Never load a whole workspace: the page query walks the (workspace, ident) index, no sort."""
     statements: list[tuple[str, tuple]] = []

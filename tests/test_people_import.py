@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from test_people import apps, shop  # noqa: F401  (fixtures: an id and an email workspace)
 
 from tui.core import people, people_import, workspaces
@@ -243,6 +245,17 @@ def test_P8_repeated_identifiers_merge_in_file_order(db: Database, shop: str, tm
     assert counted(db, shop) == (3, 3)
 
 
+def test_P8_the_import_stores_attributes_as_the_orm_does(db: Database, shop: str, tmp_path: Path) -> None:
+    """The import writes new people's attributes as JSON text itself: the same text."""
+    given = {"name": "Zoë \"Z\"", "plan": "pro"}
+    people.add_person(db, shop, email="orm@example.com", attributes=given)
+    import_people(db, shop, write(tmp_path, "p.csv", 'email,name,plan\nimport@example.com,"Zoë ""Z""",pro\n'))
+    with db.read() as session:
+        stored = dict(session.execute(text("SELECT ident, CAST(attributes AS TEXT) FROM people")).all())
+    assert stored["import@example.com"] == stored["orm@example.com"]
+    assert rows(db, shop)["import@example.com"] == ("import@example.com", given)
+
+
 def test_P8_in_an_id_workspace_later_rows_set_the_email(db: Database, apps: str, tmp_path: Path) -> None:
     path = write(tmp_path, "p.csv", "id,email\nu1,a@example.com\nu1,\nu1,B@example.com\n")
     report = import_people(db, apps, path, batch_size=2)
@@ -268,6 +281,15 @@ def test_P8_importing_again_is_safe(db: Database, shop: str, tmp_path: Path) -> 
     assert counted(db, shop) == (7, 7)
     with db.read() as session:
         assert set(session.scalars(select(Person.version))) == {2}
+
+
+def test_P1_imported_people_get_their_own_cio_ids(db: Database, shop: str, apps: str, tmp_path: Path) -> None:
+    import_people(db, shop, write(tmp_path, "p.csv", "email\n" + "".join(f"p{i}@example.com\n" for i in range(50))), batch_size=20)
+    import_people(db, apps, write(tmp_path, "p.jsonl", "".join(f'{{"id": "u{i}"}}\n' for i in range(50))), batch_size=20)
+    with db.read() as session:
+        ids = session.scalars(select(Person.cio_id)).all()
+    assert len(ids) == len(set(ids)) == 100
+    assert all(re.fullmatch(r"[0-9a-f]{16}", cio) for cio in ids)
 
 
 def test_P8_rejected_rows_are_not_counted(db: Database, shop: str, tmp_path: Path) -> None:
@@ -377,3 +399,97 @@ def test_P8_a_database_failure_part_way_says_what_was_imported(
         import_people(db, apps, _eleven_rows(tmp_path), batch_size=3)
     assert sorted(rows(db, apps)) == ["u0", "u1"]
     assert counted(db, apps) == (2, 2)
+
+
+
+# Large files: read by a second process -----------------------------------------------------------
+
+
+def read_elsewhere(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """From now on every file, however small, is read by a second process; returns the list of
+    the processes started (filled as they are)."""
+    monkeypatch.setattr(people_import, "PARALLEL_MIN_BYTES", 0)
+    started: list[subprocess.Popen[bytes]] = []
+
+    class Recorded(subprocess.Popen):  # type: ignore[type-arg]
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    return started
+
+
+def many_rows(tmp_path: Path, count: int = 20_000) -> Path:
+    """More rows than the pipe between the processes holds at a batch size of 50, so the
+    reading process is still running when the first batch is committed."""
+    return write(tmp_path, "many.csv", "email\n" + "".join(f"p{i}@example.com\n" for i in range(count)))
+
+
+def test_P8_a_large_file_read_by_a_second_process_imports_the_same(
+    db: Database, shop: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "".join(f"p{i}@example.com,{i % 3}\n" for i in range(40))
+    body += 'bad,x\nP1@Example.com,merged\n"q@example.com","two\nlines"\n'
+    path = write(tmp_path, "mixed.csv", f"email,plan\n{body}".encode() + b"z@example.com,\xff\n")
+    here = import_people(db, shop, path, batch_size=7)
+    other = workspaces.create_workspace(db, "Shop 2", "email").workspace.name
+    started = read_elsewhere(monkeypatch)
+    seen: list[ImportProgress] = []
+    elsewhere = import_people(db, other, path, batch_size=7, progress=seen.append)
+    assert len(started) == 1 and started[0].returncode == 0
+    assert elsewhere == here
+    assert (here.created, here.updated, lines_of(here)) == (41, 1, [42, 46])
+    assert rows(db, other) == rows(db, shop)
+    assert [p.lines for p in seen] == [8, 15, 22, 29, 36, 43, 46]
+    assert seen[-1].bytes_read == seen[-1].total_bytes == path.stat().st_size
+    assert counted(db, other) == (41, 41)
+
+
+def test_P8_a_bad_header_read_by_a_second_process_imports_nothing(
+    db: Database, shop: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = read_elsewhere(monkeypatch)
+    with pytest.raises(InvalidInput, match="column 'plan' appears twice"):
+        import_people(db, shop, write(tmp_path, "p.csv", "email,plan,plan\nann@example.com,x,y\n"))
+    assert len(started) == 1 and started[0].returncode == 0
+    assert rows(db, shop) == {}
+
+
+def test_P8_ctrl_c_is_for_the_importing_process_which_ends_the_reading_one(
+    db: Database, shop: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reading process is in a session of its own: Ctrl-C at the terminal reaches only the
+    importing process, which stops after the batch and ends the reading one."""
+    started = read_elsewhere(monkeypatch)
+
+    def ctrl_c(progress: ImportProgress) -> None:
+        (reader,) = started
+        assert reader.poll() is None and os.getsid(reader.pid) != os.getsid(0)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    report = import_people(db, shop, many_rows(tmp_path), batch_size=50, progress=ctrl_c)
+    assert report.interrupted and (report.created, report.last_line) == (50, 51)
+    assert counted(db, shop) == (50, 50)
+    assert started[0].returncode is not None
+
+
+def test_P8_a_reading_process_that_dies_stops_the_import_after_the_committed_batches(
+    db: Database, shop: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started = read_elsewhere(monkeypatch)
+
+    def kill_reader(progress: ImportProgress) -> None:
+        (reader,) = started
+        if reader.poll() is None:
+            reader.kill()
+
+    with pytest.raises(people_import.ImportStopped) as stopped:
+        import_people(db, shop, many_rows(tmp_path), batch_size=50, progress=kill_reader)
+    real, created = counted(db, shop)
+    assert real == created and 50 <= real < 20_000 and real % 50 == 0
+    assert re.fullmatch(
+        rf"the process reading '.*many.csv' ended unexpectedly \(exit status -9\); the lines up to {real + 1} "
+        "were imported, and importing the file again is safe",
+        str(stopped.value),
+    )

@@ -6,7 +6,7 @@ import json
 import shlex
 import sys
 import time
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -113,9 +113,14 @@ def add_cmd(
 @people.command("import")
 @workspace_option
 @click.argument("file", metavar="FILE")
+@click.option(
+    "--progress-file",
+    metavar="PATH",
+    help="Write a JSON line to PATH after each committed batch (what survives a crash) and one at the end.",
+)
 @json_option
 @click.pass_context
-def import_cmd(ctx: click.Context, workspace: str, file: str, as_json: bool) -> None:
+def import_cmd(ctx: click.Context, workspace: str, file: str, progress_file: str | None, as_json: bool) -> None:
     """Import people from a CSV file (with a header row) or JSON Lines (.jsonl/.ndjson).
 
     Valid rows are imported and refused ones listed with their line; the exit status is 1 when
@@ -124,7 +129,17 @@ def import_cmd(ctx: click.Context, workspace: str, file: str, as_json: bool) -> 
     from tui.cli import db_of
 
     meter = _ProgressMeter()
-    report = import_people(db_of(ctx), workspace, file, progress=meter)
+    record = _ProgressFile(progress_file)
+
+    def progress(step: ImportProgress) -> None:
+        record.batch(step)
+        meter(step)
+
+    try:
+        report = import_people(db_of(ctx), workspace, file, progress=progress)
+        record.end(report)
+    finally:
+        record.close()
     meter.finish()
     emit(as_json, _report_json(report), lambda: _report_lines(file, report))
     if report.interrupted:
@@ -155,6 +170,37 @@ def _report_lines(file: str, report: ImportReport) -> list[str]:
     ]
     lines += [f"  line {error.line}: {visible(error.reason)}" for error in report.errors]
     return lines
+
+
+class _ProgressFile:
+    """`--progress-file`: a JSON line per committed batch, each written out at once so that the
+    file outlives a killed process, and a last one with `done` when the import ends. Without
+    `done` (the process died) the last line names the last batch known committed; one more may
+    have committed just before the kill. With `done` it states exactly what was committed."""
+
+    def __init__(self, path: str | None) -> None:
+        self._handle: IO[str] | None = None
+        if path is not None:
+            try:
+                self._handle = open(path, "w", encoding="utf-8")
+            except OSError as exc:
+                raise InvalidInput(f"cannot write the progress file {path!r}: {exc.strerror or exc}") from None
+
+    def batch(self, step: ImportProgress) -> None:
+        self._write(step.lines, step.created, step.updated, step.rejected)
+
+    def end(self, report: ImportReport) -> None:
+        self._write(report.last_line, report.created, report.updated, report.rejected, done=True, interrupted=report.interrupted)
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+    def _write(self, last_line: int, created: int, updated: int, rejected: int, **end: bool) -> None:
+        if self._handle is not None:
+            record = {"last_line": last_line, "created": created, "updated": updated, "rejected": rejected}
+            self._handle.write(json.dumps(record | end) + "\n")
+            self._handle.flush()
 
 
 class _ProgressMeter:

@@ -13,7 +13,7 @@ from tui.core.campaigns import ActionInfo, actions_of, check_version, editable_c
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound
 from tui.core.identity import clean_name
-from tui.core.models import Action, Campaign, Message
+from tui.core.models import MAX_ID, Action, Campaign, Message
 from tui.core.workspaces import find_workspace
 
 MAX_NAME = 200
@@ -83,7 +83,7 @@ def _move(session: Session, campaign: Campaign, action: Action, to: int) -> None
 
 
 def _find_action(session: Session, campaign: Campaign, action_id: int) -> Action:
-    action = session.get(Action, action_id)
+    action = session.get(Action, action_id) if 0 < action_id <= MAX_ID else None
     if action is None or action.campaign_id != campaign.id:
         raise NotFound(
             f"campaign {campaign.name!r} has no action with id {action_id}: look up its actions' ids in the campaign"

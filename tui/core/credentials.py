@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound
+from tui.core.identity import has_control_chars
 from tui.core.models import AppKey, Workspace
 from tui.core.runtime import TokenSource
 
@@ -57,6 +58,8 @@ def _clean_label(raw: str) -> str:
         raise InvalidInput("an App API key needs a label of 1 to 100 characters")
     if len(label) > MAX_LABEL:
         raise InvalidInput(f"App API key label has {len(label)} characters; at most {MAX_LABEL} are allowed")
+    if has_control_chars(label):
+        raise InvalidInput(f"App API key label {label!r} contains control characters")
     return label
 
 

@@ -4,6 +4,9 @@ SQLite runs in WAL mode with foreign keys on and a busy timeout. The driver's ow
 handling is turned off (SQLAlchemy's documented recipe) so that SAVEPOINTs work and write
 transactions start with `BEGIN IMMEDIATE`: a transaction that reads and then writes would
 otherwise fail at once with "database is locked" when another process committed meanwhile.
+
+PostgreSQL URLs use psycopg 3 (the `postgres` extra) with the server's defaults; the domain
+serializes what must not interleave with row locks (`FOR UPDATE`) and constraints.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -82,9 +85,15 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
+    """An engine with Switchboard's defaults; `postgresql://` means psycopg 3 (the `postgres` extra)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
 
 
 @dataclass
@@ -142,8 +151,19 @@ def open_database(target: str | None = None, runtime: Runtime | None = None) -> 
 
     url = resolve_target(target)
     try:
+        where = describe_url(url)
+    except (ArgumentError, ValueError) as exc:  # not shown: it may hold a password
+        raise DatabaseError(
+            "cannot open the database: the URL is not valid; it looks like postgresql+psycopg://user:password@host/database"
+        ) from exc
+    try:
         engine = make_engine(url)
-    except Exception as exc:  # a malformed URL or a missing driver
-        raise DatabaseError(f"cannot open database {url!r}: {exc}") from exc
+    except ModuleNotFoundError as exc:
+        raise DatabaseError(
+            f"cannot open database {where}: its driver {exc.name!r} is not installed"
+            " (for PostgreSQL: pip install 'switchboard-tui[postgres]')"
+        ) from exc
+    except Exception as exc:  # an unknown kind of database, options its driver refuses
+        raise DatabaseError(f"cannot open database {where}: {exc}") from exc
     upgrade_on_open(engine)
     return Database(url=url, engine=engine, runtime=runtime or Runtime())

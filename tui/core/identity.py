@@ -19,14 +19,37 @@ CIO_REFERENCE_RE = re.compile(r"cio_([0-9a-fA-F]{12,32})")
 MAX_ID_LENGTH = 150
 
 
+# The addresses that `fast_normalized_email` decides without email-validator: ASCII dot-atom
+# local parts (RFC 5322 atext) and host names of two or more labels, 1..63 letters, digits and
+# inner single hyphens each (no "--", so no Punycode and no reserved R-LDH labels), the last one
+# ending with a letter and not a special-use name. email-validator accepts every such address of
+# at most 254 characters and only lowercases its domain, so P3 gives the address lowercased.
+# tests/test_email_fast_path.py checks this against the installed email-validator itself: run it
+# whenever email-validator changes version.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"(?![A-Za-z0-9-]{64})[A-Za-z0-9](?:-?[A-Za-z0-9])*"
+_LAST_LABEL = r"(?!(?i:arpa|invalid|local|localhost|onion|test)\Z)(?![A-Za-z0-9-]{64})(?:[A-Za-z0-9]-?)*[A-Za-z]"
+_PLAIN_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+{_LAST_LABEL}", re.ASCII)
+_MAX_PLAIN_EMAIL = 254  # email-validator's limit; ASCII characters are one byte each
+
+
 def normalize_email(raw: str) -> str:
     """P3: `validate_email(raw.strip(), check_deliverability=False).normalized.lower()`.
 
+    Plain addresses are decided by `fast_normalized_email`, the others by email-validator.
     Raises InvalidInput with email-validator's own reason.
     """
     if not isinstance(raw, str):
         raise InvalidInput(f"email {raw!r} is not valid: it must be text")
-    return _normalize_email_cached(raw.strip())
+    stripped = raw.strip()
+    return fast_normalized_email(stripped) or _normalize_email_cached(stripped)
+
+
+def fast_normalized_email(stripped: str) -> str | None:
+    """The P3 form of a plain ASCII address (see `_PLAIN_EMAIL`), or None: let email-validator decide."""
+    if len(stripped) <= _MAX_PLAIN_EMAIL and stripped.isascii() and _PLAIN_EMAIL.fullmatch(stripped):
+        return stripped.lower()
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -67,6 +90,13 @@ def validate_person_id(raw: object) -> str:
 def new_cio_id(tokens: TokenSource) -> str:
     """P1: lowercase hex from a CSPRNG, 16 characters. Uniqueness is enforced by the schema."""
     return tokens.token_hex(CIO_ID_BYTES)
+
+
+def new_cio_ids(tokens: TokenSource, count: int) -> list[str]:
+    """P1 for `count` people at once: one draw from the CSPRNG, cut into cio_ids."""
+    drawn = tokens.token_hex(CIO_ID_BYTES * count)
+    width = 2 * CIO_ID_BYTES
+    return [drawn[start : start + width] for start in range(0, len(drawn), width)]
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ def upgrade_on_open(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        raise DatabaseError(f"cannot open the database: {exc}") from exc
+        raise DatabaseError(f"cannot open the database: {getattr(exc, 'orig', None) or exc}") from exc
     if current == SCHEMA_HEAD:
         return
     if current is not None and current not in known_revisions(engine):

@@ -1,8 +1,9 @@
 """The schema: SQLAlchemy 2 typed models. Migrations in `migrations/` create exactly this.
 
 Identifiers that billing depends on are never reused: the tables whose ids outlive their rows
-(workspaces, people, messages) use SQLite AUTOINCREMENT. Billing reads `UsageDay` and
-`WorkspaceLedger`, which deleting a workspace or a person never removes.
+(workspaces, people, messages) use SQLite AUTOINCREMENT; PostgreSQL's sequences never reuse one.
+Billing reads `UsageDay` and `WorkspaceLedger`, which deleting a workspace or a person never
+removes.
 """
 
 from __future__ import annotations
@@ -59,13 +60,15 @@ def key_string(length: int) -> String:
     """A string compared byte-wise: SQLite's BINARY default, PostgreSQL's "C" collation.
 
     Prefix search is a range over the index (`>= p AND < p || U+10FFFF`), which needs
-    code-point order on both backends.
+    code-point order on both backends; lists ordered by a key come out in the same order on both
+    (a PostgreSQL database's default collation is often a language's, such as en_US).
     """
     return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
 
 
 # A big integer primary key that is still SQLite's rowid (INTEGER PRIMARY KEY).
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+MAX_ID = 2**63 - 1  # the largest id either backend stores; a larger one names no row
 
 
 class Base(DeclarativeBase):
@@ -78,7 +81,7 @@ class Workspace(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
-    name_key: Mapped[str] = mapped_column(String(256), unique=True)
+    name_key: Mapped[str] = mapped_column(key_string(256), unique=True)
     color: Mapped[str] = mapped_column(String(32))
     send_mode: Mapped[str] = mapped_column(String(16), default="normal")
     test_address: Mapped[str | None] = mapped_column(String(320))
@@ -102,7 +105,7 @@ class AppKey(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    label: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(key_string(100))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     last4: Mapped[str] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -136,7 +139,7 @@ class Campaign(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(800))
+    name_key: Mapped[str] = mapped_column(key_string(800))
     state: Mapped[str] = mapped_column(String(16), default="draft")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

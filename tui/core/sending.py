@@ -113,6 +113,17 @@ def customer_context(
     return {**attributes, "id": ident if identify_by == "id" else None, "email": email, "cio_id": cio_id}
 
 
+def _storable(text: str) -> bool:
+    """Whether both backends can store `text`: PostgreSQL refuses NUL, UTF-8 holds no lone surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def render_step(step_type: str, settings: Mapping[str, Any], context: Mapping[str, Any]) -> Rendered:
     """The rendered texts of one message; MessageFailed says why it cannot go."""
 
@@ -121,9 +132,12 @@ def render_step(step_type: str, settings: Mapping[str, Any], context: Mapping[st
         if source is None:
             return None
         try:
-            return templates.render(str(source), context)
+            rendered = templates.render(str(source), context)
         except (templates.TemplateRenderError, InvalidInput) as exc:
             raise MessageFailed(f"the {key} template failed: {exc}") from None
+        if not _storable(rendered):
+            raise MessageFailed(f"the {key} renders to text with a NUL character or a lone surrogate, which cannot be stored")
+        return rendered
 
     if step_type == "email":
         return Rendered(text("subject"), text("body"))
@@ -148,7 +162,7 @@ def _address(step_type: str, person: Row[Any]) -> str | None:
         if phone is None or phone == "":
             raise MessageFailed("the person has no phone attribute, which an sms needs")
         number = str(phone).strip() if isinstance(phone, str | int) and not isinstance(phone, bool) else ""
-        if not 0 < len(number) <= MAX_ADDRESS:
+        if not 0 < len(number) <= MAX_ADDRESS or not _storable(number):
             raise MessageFailed(f"the person's phone attribute {phone!r} is not a phone number")
         return number
     return None

@@ -1,8 +1,15 @@
-"""Alembic environment: runs migrations on the engine handed over by `tui.core.migrate`."""
+"""Alembic environment: runs migrations on the engine handed over by `tui.core.migrate`.
+
+Concurrent first opens run one after the other: SQLite's `BEGIN IMMEDIATE` takes the write lock,
+PostgreSQL takes a transaction-scoped advisory lock, before Alembic reads the current revision.
+"""
 
 from alembic import context
+from sqlalchemy import text
 
 from tui.core.models import Base
+
+MIGRATION_LOCK = 0x5357_4254_4D49_4752  # "SWBTMIGR": an arbitrary key, the same in every process
 
 config = context.config
 engine = config.attributes["engine"]
@@ -16,4 +23,6 @@ with writer.connect() as connection:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
