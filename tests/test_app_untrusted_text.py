@@ -27,7 +27,7 @@ async def test_markup_looking_names_show_their_brackets_everywhere(db: Database)
         rows = [option.prompt.plain for option in app.screen.query_one(OptionList).options]
         assert MARKUP_NAMES[0] in rows[0] and MARKUP_NAMES[1] in rows[1]
         assert app.screen.title == f"Switchboard · {MARKUP_NAMES[0]}"
-        pane = str(app.screen.query_one("#people-pane PanePlaceholder", Static).content)
+        pane = str(app.screen.query_one("#campaign-heading", Static).content)
         assert MARKUP_NAMES[0] in pane
 
         await pilot.press("down", "enter")

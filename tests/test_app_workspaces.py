@@ -34,7 +34,7 @@ async def test_choosing_another_workspace_switches_header_and_panes(db: Database
         assert main.current.name == "Acme US"
         assert main.title == "Switchboard · Acme US"
         assert app.query_one(PeoplePane).workspace.name == "Acme US"
-        assert "Acme US" in str(app.query_one("#campaigns-pane PanePlaceholder", Static).content)
+        assert "Acme US" in str(app.query_one("#campaign-heading", Static).content)
 
 
 @pilot_test

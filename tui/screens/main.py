@@ -16,10 +16,12 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from tui.core.db import Database
 from tui.core.text import visible
 from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo, list_workspaces
+from tui.screens.billing import BillingScreen
 from tui.screens.create_workspace import CreateWorkspaceDialog
 from tui.screens.credentials import CredentialsScreen
 from tui.screens.delete_workspace import DeleteWorkspaceDialog, contents
 from tui.screens.dialog import WorkspaceDialog
+from tui.screens.import_wizard import open_import_wizard
 from tui.screens.recolour_workspace import RecolourWorkspaceDialog
 from tui.screens.rename_workspace import RenameWorkspaceDialog
 from tui.screens.secret import SecretDialog
@@ -39,7 +41,7 @@ def tab_title(key: str, title: str) -> Content:
     return Content.assemble(Content.styled(key, "$footer-key-foreground"), " ", title)
 
 
-NEEDS_WORKSPACE = {"rename_workspace", "recolour_workspace", "send_mode", "credentials", "delete_workspace"}
+NEEDS_WORKSPACE = {"rename_workspace", "recolour_workspace", "send_mode", "credentials", "delete_workspace", "import_actions", "new_campaign"}
 
 
 class MainScreen(CoreWork, Screen[None]):
@@ -76,6 +78,7 @@ class MainScreen(CoreWork, Screen[None]):
         Binding("w", "focus_workspaces", "Workspaces", tooltip="Go to the workspace list"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar"),
         Binding("ctrl+r", "reload", "Refresh", tooltip="Reload workspaces, showing changes made elsewhere"),
+        Binding("B", "billing", "Billing", tooltip="Billing: this month, all time, per workspace, per day"),
     ]
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("New workspace", "new_workspace", "Create a workspace"),
@@ -85,6 +88,11 @@ class MainScreen(CoreWork, Screen[None]):
         ("Workspace credentials", "credentials", "Site ID, tracking key and App keys"),
         ("Delete workspace", "delete_workspace", "Delete the current workspace and all it holds"),
         ("Refresh workspaces", "reload", "Show changes made by other sessions"),
+        ("New campaign", "new_campaign", "Create a campaign in the current workspace"),
+        ("Import actions", "import_actions", "Copy actions from any campaign into one of this workspace"),
+        ("Billing", "billing", "Billable people and messages: this month, all time, per workspace"),
+        ("New person", "new_person", "Add a person to the current workspace"),
+        ("Import people", "import_people", "Import people from a CSV or JSON Lines file"),
     ]
 
     workspaces: reactive[tuple[WorkspaceInfo, ...]] = reactive(())
@@ -122,18 +130,18 @@ class MainScreen(CoreWork, Screen[None]):
         self.sub_title = database_label(self.db.description)
         self.load_workspaces()
         if self.refresh_seconds:
-            self.set_interval(self.refresh_seconds, self.load_workspaces)
+            self.set_interval(self.refresh_seconds, self.action_reload)
 
     # Loading ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load_workspaces(self) -> tuple[WorkspaceInfo, ...]:
-        # TODO(billing-core): load this month's totals here too and set BillingTotals.totals.
         return tuple(list_workspaces(self.db))
 
     def core_done(self, name: str, result: Any) -> None:
         self._last_error = ""
         self._show(result)
+        self.query_one(BillingTotals).load(self.db)
 
     def core_failed(self, name: str, message: str) -> None:
         if message != self._last_error:
@@ -187,6 +195,20 @@ class MainScreen(CoreWork, Screen[None]):
 
     def action_reload(self) -> None:
         self.load_workspaces()
+        self.query_one(CampaignsPane).reload()
+        self.query_one(PeoplePane).reload()
+
+    def action_new_campaign(self) -> None:
+        self.action_show_tab("campaigns")
+        self.query_one(CampaignsPane).action_new_campaign()
+
+    def action_new_person(self) -> None:
+        self.action_show_tab("people")
+        self.query_one(PeoplePane).action_add_person()
+
+    def action_import_people(self) -> None:
+        self.action_show_tab("people")
+        self.query_one(PeoplePane).action_import_people()
 
     def action_new_workspace(self) -> None:
         self.app.push_screen(CreateWorkspaceDialog(self.db), self._created)
@@ -203,6 +225,13 @@ class MainScreen(CoreWork, Screen[None]):
     def action_credentials(self) -> None:
         if self.current is not None:
             self.app.push_screen(CredentialsScreen(self.db, self.current))
+
+    def action_import_actions(self) -> None:
+        if self.current is not None:
+            open_import_wizard(self.app, self.db, self.current.name)
+
+    def action_billing(self) -> None:
+        self.app.push_screen(BillingScreen(self.db))
 
     def action_delete_workspace(self) -> None:
         if self.current is not None:

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from textual import work
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from tui.core.billing import Period, billing
+from tui.core.db import Database
+from tui.widgets.core_work import CoreWork
+
+
+def month_label(period: Period) -> str:
+    """'March 2026'."""
+    return f"{period.start:%B} {period.start.year}"
 
 
 @dataclass(frozen=True)
@@ -18,12 +29,9 @@ class MonthTotals:
     messages: int
 
 
-class BillingTotals(Widget):
-    """Shows `totals`; None means the figures are not loaded.
-
-    TODO(billing-core): once tui.core.billing lands, the main screen loads the current month in
-    a thread worker (next to its workspace list reload) and sets `totals` to a MonthTotals.
-    """
+class BillingTotals(CoreWork, Widget):
+    """Shows `totals`; None means the figures are not loaded. `load` refreshes them from core
+    (billing reads kept per-day facts: cheap whatever the number of people)."""
 
     DEFAULT_CSS = """
     BillingTotals {
@@ -36,6 +44,14 @@ class BillingTotals(Widget):
 
     totals: reactive[MonthTotals | None] = reactive(None)
 
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self, db: Database) -> MonthTotals:
+        report = billing(db)
+        return MonthTotals(month_label(report.period), report.people, report.messages)
+
+    def core_done(self, name: str, result: Any) -> None:
+        self.totals = result
+
     def render(self) -> Content:
         totals = self.totals
         heading = f"Billing · {totals.month}" if totals else "Billing · this month"
@@ -44,7 +60,7 @@ class BillingTotals(Widget):
         return Content.assemble(
             Content.styled(heading, "bold $text-secondary"),
             "\nPeople   ",
-            Content.styled(people, "$text"),
+            Content.styled(people, "$foreground"),
             "\nMessages ",
-            Content.styled(messages, "$text"),
+            Content.styled(messages, "$foreground"),
         )

@@ -1,25 +1,268 @@
-"""The People tab of the main screen."""
+"""The People tab of the main screen: the current workspace's people, with filter, add and import.
+
+The table (PeopleTable) reads its own pages as the view moves and never holds more than a
+bounded window of them; this pane says what is shown, filters, and opens what acts on people.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from functools import partial
+from pathlib import Path
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from tui.core.db import Database
+from tui.core.people import AddResult
+from tui.core.text import visible
+from tui.core.workspaces import WorkspaceInfo
+from tui.screens.add_person import AddPersonDialog
+from tui.screens.import_people import ImportPeopleDialog
+from tui.screens.people_import_summary import ImportSummaryDialog
+from tui.screens.person import PersonScreen
+from tui.widgets.literal import count, literal
 from tui.widgets.pane import WorkspacePane
-from tui.widgets.placeholder import PanePlaceholder
+from tui.widgets.people_import_bar import ImportBar
+from tui.widgets.people_table import PeopleTable
+from tui.widgets.people_window import ident_of
+
+FILTER_DELAY = 0.25  # seconds of quiet typing before the filter is applied
+
+EMPTY = Content.assemble(
+    "No people yet: press ", Content.styled("a", "bold $text-accent"), " to add one, ",
+    Content.styled("i", "bold $text-accent"), " to import a CSV/JSONL file.",
+)  # fmt: skip
+NO_WORKSPACE = "No workspace yet: create one with n in the workspace list, or from ctrl+p."
 
 
 class PeoplePane(WorkspacePane):
-    """The current workspace's people.
+    """The current workspace's people: filter, open, add, import."""
 
-    TODO(people-core): replace the placeholder with the people table once tui.core.people lands:
-    keyset pages as you scroll, `/` filters by identifier prefix, Enter opens a person, adding
-    with inline validation, CSV/JSONL import with progress. Keep the interface of WorkspacePane.
+    DEFAULT_CSS = """
+    PeoplePane {
+        padding: 0 1;
+        #people-heading { height: 1; margin-top: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        #people-filter { height: 1; margin-top: 1; display: none; }
+        #filter-prompt { width: 2; color: $text-accent; text-style: bold; }
+        #people-filter-input { width: 1fr; }
+        PeopleTable { height: 1fr; margin-top: 1; }
+        #people-empty { height: 1fr; margin-top: 1; color: $text-muted; display: none; }
+        #people-status { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
+    }
     """
+    BINDINGS = [
+        Binding("a", "add_person", "Add", tooltip="Add a person to this workspace"),
+        Binding("i", "import_people", "Import", tooltip="Import people from a CSV or JSON Lines file"),
+        Binding("slash", "filter", "Filter", tooltip="Filter by the start of the identifier, as you type"),
+        Binding("escape", "clear_filter", "Clear filter", tooltip="Clear the filter and show everyone"),
+        Binding("x", "cancel_import", "Cancel import", tooltip="Stop the running import after its current batch"),
+        Binding("down", "focus_table", "To the list", show=False),
+    ]
+
+    def __init__(self, db: Database, *, id: str | None = None) -> None:
+        super().__init__(db, id=id)
+        self.table = PeopleTable(db, id="people-table")
+        self.import_bar = ImportBar(db)
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield PanePlaceholder("people", "people list")
+        yield Static(id="people-heading")
+        with Horizontal(id="people-filter"):
+            yield Static("/", id="filter-prompt")
+            yield Input(placeholder="start of the identifier", compact=True, id="people-filter-input")
+        yield self.table
+        yield Static(id="people-empty")
+        yield Static(id="people-status")
+        yield self.import_bar
 
-    def watch_workspace(self) -> None:
+    # The workspace ------------------------------------------------------------------------
+
+    def watch_workspace(self, old: WorkspaceInfo | None, new: WorkspaceInfo | None) -> None:
+        """Another workspace starts over at its first page; a reloaded one is read again in place."""
+        self._show_heading()
+        if new is None or old is None or old.id != new.id:
+            self._set_filter("")
+            self.table.open(new)
+        else:
+            self.table.workspace = new
+            self.table.reload()
+
+    def reload(self) -> None:
+        """Show changes made elsewhere (ctrl+r), keeping the place."""
+        self.table.reload()
+
+    def _show_heading(self) -> None:
         ws = self.workspace
-        figures = f"{ws.people:,} people, identified by {ws.identify_by}" if ws else ""
-        self.query_one(PanePlaceholder).show(ws, figures)
+        heading = self.query_one("#people-heading", Static)
+        if ws is None:
+            heading.update("")
+            return
+        about = f" · {count(ws.people, 'person', 'people')} · identified by {ws.identify_by}"
+        heading.update(Content.assemble(literal(ws.name, "bold"), Content.styled(about, "$text-muted")))
+
+    @on(PeopleTable.Changed)
+    def _table_changed(self) -> None:
+        self._show_state()
+
+    @on(DataTable.RowHighlighted, "#people-table")
+    def _highlighted(self) -> None:
+        self._show_status()
+
+    # What shows ---------------------------------------------------------------------------
+
+    def _show_state(self) -> None:
+        """The table, or the empty state saying what to do."""
+        ws, table = self.workspace, self.table
+        empty = self.query_one("#people-empty", Static)
+        nobody = ws is None or (table.loaded_for == ws.id and not table.window.rows and not table.search)
+        empty.update(NO_WORKSPACE if ws is None else EMPTY)
+        if table.display == nobody:  # the keys that apply change with what shows
+            had_focus = table.has_focus
+            table.display = not nobody
+            empty.display = nobody
+            if nobody and had_focus:
+                self.focus()
+            elif not nobody and self.has_focus:
+                table.focus()
+            self.refresh_bindings()
+        self._show_status()
+
+    def _show_status(self) -> None:
+        self.query_one("#people-status", Static).update(self._status())
+
+    def _status(self) -> Content:
+        ws, table = self.workspace, self.table
+        if table.error is not None:
+            return literal(table.error, "$text-error")
+        if ws is None or table.loaded_for != ws.id:
+            return Content("Loading…" if ws else "")
+        parts: list[Content] = []
+        if table.search:
+            parts.append(Content.assemble(f"{ws.identify_by} starts with ", literal(table.search, "bold")))
+        window, position = table.window, table.position
+        if not window.rows:
+            parts.append(Content("no one · Escape clears the filter" if table.search else ""))
+        elif not table.search:
+            parts.append(Content(f"{position:,} of {max(ws.people, position):,}"))
+        elif window.more_below or window.more_above:
+            parts.append(Content(f"match {position:,}"))
+        else:
+            parts.append(Content(f"{position:,} of {count(len(window.rows), 'match', 'matches')}"))
+        if table.reading:
+            parts.append(Content("loading…"))
+        return Content(" · ").join(parts)
+
+    # Keys ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_person", "import_people") and self.workspace is None:
+            return None
+        if action == "import_people" and self.import_bar.running:
+            return None
+        if action == "cancel_import":
+            return self.import_bar.running
+        if action == "clear_filter":
+            return self._filtering
+        if action == "focus_table":
+            return self.table.display and not self.table.has_focus
+        return True
+
+    @property
+    def _filtering(self) -> bool:
+        return bool(self.table.search) or self.query_one("#people-filter").display
+
+    def on_focus(self) -> None:
+        """The main screen focuses the pane: the list takes the keys when it shows."""
+        if self.table.display:
+            self.table.focus()
+
+    def action_focus_table(self) -> None:
+        self.table.focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#people-filter").display = True
+        self.query_one("#people-filter-input", Input).focus()
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#people-filter-input")
+    def _filter_typed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(FILTER_DELAY, self._apply_filter)
+
+    @on(Input.Submitted, "#people-filter-input")
+    def _filter_submitted(self) -> None:
+        self._apply_filter()
+        self.action_focus_table()
+
+    def _apply_filter(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.table.set_search(self.query_one("#people-filter-input", Input).value)
+
+    def action_clear_filter(self) -> None:
+        self._set_filter("")
+        self.table.set_search("")
+        self.focus()
+
+    def _set_filter(self, value: str) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.query_one("#people-filter-input", Input).value = value
+        self.query_one("#people-filter").display = bool(value)
+        self.refresh_bindings()
+
+    # Opening, adding, importing -----------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#people-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        ws = self.workspace
+        if ws is not None and event.row_key.value is not None:
+            self.app.push_screen(PersonScreen(self.db, ws, f"cio_{event.row_key.value}"), self._person_closed)
+
+    def _person_closed(self, changed: bool | None) -> None:
+        if changed:
+            self._people_changed()
+
+    def _people_changed(self) -> None:
+        """Show the change here, and the new counts in the sidebar."""
+        self.reload()
+        self.call_later(self.screen.run_action, "reload")  # this pane's screen, not the dialog on top
+
+    def action_add_person(self) -> None:
+        if self.workspace is not None:
+            self.app.push_screen(AddPersonDialog(self.db, self.workspace), self._added)
+
+    def _added(self, result: AddResult | None) -> None:
+        if result is None:
+            return
+        who = visible(ident_of(result.person))
+        if result.created:
+            self.notify(f"Added {who}.", title="Person added", markup=False)
+        else:
+            self.notify(f"{who} already existed: their attributes were merged.", title="Person updated", markup=False)
+        self._people_changed()
+
+    def action_import_people(self) -> None:
+        ws = self.workspace
+        if ws is not None and not self.import_bar.running:
+            self.app.push_screen(ImportPeopleDialog(ws), partial(self._import_chosen, ws))
+
+    def _import_chosen(self, ws: WorkspaceInfo, path: Path | None) -> None:
+        if path is not None:
+            self.import_bar.start(ws.name, path)
+            self.refresh_bindings()
+
+    def action_cancel_import(self) -> None:
+        self.import_bar.cancel()
+
+    def on_import_bar_finished(self, message: ImportBar.Finished) -> None:
+        self.refresh_bindings()
+        self.app.push_screen(ImportSummaryDialog(message.outcome))
+        if message.outcome.report is not None:
+            self._people_changed()

@@ -1,0 +1,112 @@
+"""Pilot: the billing screen and the sidebar's billing totals show what core's billing() says."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from app_factory import make_app, pilot_test, seed, settle
+from textual.widgets import DataTable
+from wizard_helpers import demo, text_of
+
+from tui.core.billing import DayCount, billing, messages_per_day
+from tui.core.db import Database
+from tui.core.people import add_person
+from tui.core.workspaces import delete_workspace
+from tui.screens.billing import BillingScreen
+from tui.screens.main import MainScreen
+from tui.widgets.billing_chart import BillingChart, bar_rows, date_line
+from tui.widgets.billing_totals import BillingTotals, MonthTotals
+
+
+def rows_of(table: DataTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+@pilot_test
+async def test_the_billing_screen_shows_core_figures(db: Database) -> None:
+    demo(db)
+    delete_workspace(db, "Newsletter", confirmed=True)
+    report, days = billing(db), messages_per_day(db, 30)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BillingScreen)
+        month, all_time = text_of(pilot, "#month"), text_of(pilot, "#all-time")
+        assert f"{report.people:,}  billable people" in month and f"{report.messages:,}  messages sent" in month
+        assert app.screen.query_one("#month").border_title == "This month · March 2026"
+        assert f"{report.all_time.people:,}  billable people" in all_time
+        assert f"{report.all_time.messages:,}  messages sent" in all_time
+        assert rows_of(app.screen.query_one(DataTable)) == [
+            [w.name + ("  deleted" if w.deleted else ""), f"{w.people:,}", f"{w.messages:,}"] for w in report.workspaces
+        ]
+        assert any(w.deleted and w.name == "Newsletter" for w in report.workspaces)
+        assert app.screen.query_one(BillingChart).days == tuple(days)
+        assert sum(d.messages for d in days) == report.messages  # the demo sent everything this month
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+@pilot_test
+async def test_the_palette_opens_billing_and_ctrl_r_shows_changes_made_elsewhere(db: Database) -> None:
+    demo(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Billing")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BillingScreen)
+        add_person(db, "Acme EU", email="new.person@example.eu")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert f"{billing(db).people:,}  billable people" in text_of(pilot, "#month")
+
+
+@pilot_test
+async def test_the_sidebar_totals_are_this_months_billing(db: Database) -> None:
+    demo(db)
+    report = billing(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        totals = app.screen.query_one(BillingTotals)
+        assert totals.totals == MonthTotals("March 2026", report.people, report.messages)
+        add_person(db, "Acme US", id="someone-new")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert totals.totals.people == report.people + 1
+
+
+
+def test_bars_scale_from_zero_and_any_message_shows() -> None:
+    assert bar_rows([0, 1, 50, 100], rows=2, column=2) == [
+        "      █ ",
+        "  ▁ █ █ ",
+    ]
+
+
+def test_dates_label_today_and_each_week_before_it() -> None:
+    first = date(2026, 2, 14)
+    days = [DayCount(first + timedelta(days=n), 0) for n in range(30)]
+    line = date_line(days, column=2)
+    assert len(line) == 60
+    assert line.rstrip().endswith("Mar 15")
+    for label in ("Feb 15", "Feb 22", "Mar 1", "Mar 8"):
+        assert label in line
+    assert line.index("Mar 8") == 2 * 22  # under its own bar
+
+
+@pilot_test
+async def test_without_messages_the_chart_says_so(db: Database) -> None:
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        chart = app.screen.query_one(BillingChart)
+        assert all(day.messages == 0 for day in chart.days)
+        assert "No messages were sent in these days." in chart.render().plain

@@ -1,0 +1,397 @@
+"""Pilot: the Campaigns pane and the workflow view, checked against the database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from app_factory import make_app, pilot_test, seed, type_into
+from app_factory import settle as settle_workers
+from campaign_helpers import WELCOME, WS, seed_campaigns, seed_people
+from textual.pilot import Pilot
+from textual.widgets import Static, TextArea
+from textual.worker import WorkerFailed
+
+from tui.app import SwitchboardApp
+from tui.core.actions import edit_action
+from tui.core.campaigns import change_state, create_campaign, delete_campaign, get_campaign, list_campaigns
+from tui.core.db import Database
+from tui.core.imports import import_actions
+from tui.core.messages import list_messages
+from tui.screens.action_form import ActionFormDialog
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.import_wizard import ImportWizard
+from tui.screens.main import MainScreen
+from tui.screens.preview_message import PreviewDialog
+from tui.widgets.campaign_list import CampaignList
+from tui.widgets.campaign_send import SendPanel
+from tui.widgets.campaigns_pane import CampaignsPane
+from tui.widgets.workflow_view import WorkflowStep, WorkflowView
+
+
+def pane_of(pilot: Pilot) -> CampaignsPane:
+    return pilot.app.query_one(CampaignsPane)
+
+
+def noting(app: SwitchboardApp) -> SwitchboardApp:
+    """`app`, keeping every notification it shows in `app.notes` (toasts expire on their own)."""
+    shown_notes: list[str] = []
+    notify = app.notify
+
+    def record(message: object, *args: Any, **kwargs: Any) -> None:
+        shown_notes.append(str(message))
+        notify(message, *args, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    app.notes = shown_notes  # type: ignore[attr-defined]
+    return app
+
+
+@asynccontextmanager
+async def running(db: Database, size: tuple[int, int] = (100, 30)) -> AsyncIterator[Pilot]:
+    """The app on `db`, noting its notifications, once its first loads are done."""
+    async with noting(make_app(db)).run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
+
+
+def notes(pilot: Pilot) -> str:
+    return "\n".join(pilot.app.notes)
+
+
+def shown(widget: Static) -> str:
+    return str(widget.content)
+
+
+async def settle(pilot: Pilot) -> None:
+    """app_factory.settle, also while a refused worker (what some tests wait for) is ending."""
+    for _ in range(5):
+        try:
+            await settle_workers(pilot)
+            return
+        except WorkerFailed:
+            await pilot.pause()
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def open_campaign(pilot: Pilot, name: str) -> None:
+    """From the start: the Campaigns tab, the campaign highlighted, Enter."""
+    await press(pilot, "c")
+    names = [c.name for c in pilot.app.query_one(CampaignList).campaigns]
+    await press(pilot, *["down"] * names.index(name), "enter")
+    assert pane_of(pilot).campaign is not None and pane_of(pilot).campaign.name == name
+
+
+async def new_campaign(pilot: Pilot, name: str, key: str = "a") -> None:
+    """From the start: the Campaigns tab, a new campaign named `name` (it opens)."""
+    await press(pilot, "c", key)
+    await type_into(pilot, "#campaign-name", name)
+    await press(pilot, "enter")
+
+
+def actions_of(db: Database, campaign: str = WELCOME) -> list[tuple[str, str]]:
+    return [(a.type, a.name) for a in get_campaign(db, WS, campaign).actions]
+
+
+async def fill_action(pilot: Pilot, name: str, **settings: str) -> None:
+    """Fill the open action dialog (body goes into the text area) and save it."""
+    await type_into(pilot, "#action-name", name)
+    for key, value in settings.items():
+        if key == "body":
+            pilot.app.screen.query_one("#setting-body", TextArea).text = value
+        else:
+            await type_into(pilot, f"#setting-{key}", value)
+    await press(pilot, "ctrl+s")
+
+
+@pilot_test
+async def test_the_empty_state_says_what_to_do(db: Database) -> None:
+    seed(db)
+    async with running(db, (80, 24)) as pilot:
+        await press(pilot, "c")
+        assert "No campaigns yet: press a to create one" in shown(pilot.app.query_one("#campaigns-empty", Static))
+
+
+@pilot_test
+async def test_create_a_campaign_with_an_email_a_delay_and_an_sms(db: Database) -> None:
+    seed(db)
+    async with running(db) as pilot:
+        await new_campaign(pilot, "Onboarding")
+        assert pane_of(pilot).campaign.name == "Onboarding"  # opened, empty
+        await press(pilot, "a", "enter")  # email is the first type
+        await fill_action(pilot, "Welcome", subject="Hi {{ customer.first_name }}", body="Hello,\nwelcome.")
+        await press(pilot, "a", *["down"] * 4, "enter")  # delay is the last
+        await fill_action(pilot, "Wait a day", duration="1d")
+        await press(pilot, "a", "down", "enter")
+        await fill_action(pilot, "Nudge", body="Still there?")
+        campaign = get_campaign(db, WS, "Onboarding")
+        assert [(a.position, a.type, a.name) for a in campaign.actions] == [
+            (1, "email", "Welcome"),
+            (2, "delay", "Wait a day"),
+            (3, "sms", "Nudge"),
+        ]
+        assert campaign.actions[0].settings == {"subject": "Hi {{ customer.first_name }}", "body": "Hello,\nwelcome."}
+        assert campaign.actions[1].settings == {"duration": "1d"}
+        steps = pilot.app.query(WorkflowStep)
+        assert [step.action.name for step in steps] == ["Welcome", "Wait a day", "Nudge"]
+        assert steps[2].has_class("-selected")  # the one just added
+
+
+@pilot_test
+async def test_a_refused_action_changes_nothing(db: Database) -> None:
+    seed(db)
+    async with running(db) as pilot:
+        await new_campaign(pilot, "Onboarding", key="n")
+        await press(pilot, "a", *["down"] * 4, "enter")
+        await fill_action(pilot, "Wait", duration="2 days")
+        assert isinstance(pilot.app.screen, ActionFormDialog)
+        assert "delay duration '2 days' is not valid" in shown(pilot.app.screen.query_one(".dialog > .error", Static))
+        assert get_campaign(db, WS, "Onboarding").actions == ()
+
+
+@pilot_test
+async def test_move_an_action_down_and_up(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "down", "shift+down")
+        assert actions_of(db)[:3] == [("email", "Welcome"), ("sms", "Nudge"), ("delay", "Wait a day")]
+        assert pilot.app.query_one(WorkflowView).selected == 2  # the selection follows the action
+        await press(pilot, "K", "K")
+        assert actions_of(db)[:3] == [("delay", "Wait a day"), ("email", "Welcome"), ("sms", "Nudge")]
+        assert pane_of(pilot).check_action("move_action", (-1,)) is None  # the first cannot go up
+
+
+@pilot_test
+async def test_a_liquid_error_shows_under_its_field_and_saves_nothing_until_fixed(db: Database) -> None:
+    seed_campaigns(db)
+    before = get_campaign(db, WS, WELCOME).actions[0]
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "e")
+        await type_into(pilot, "#setting-subject", "Hi {{ customer.first_name ")
+        await press(pilot, "ctrl+s")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActionFormDialog)
+        error = dialog.query_one("#subject-error", Static)
+        assert error.display and "subject has a Liquid syntax error at line 1, column" in shown(error)
+        assert dialog.query_one("#setting-subject").has_class("invalid")
+        assert get_campaign(db, WS, WELCOME).actions[0] == before
+        await type_into(pilot, "#setting-subject", "Hi {{ customer.first_name }}")
+        await press(pilot, "ctrl+s")
+        assert isinstance(pilot.app.screen, MainScreen)
+        after = get_campaign(db, WS, WELCOME).actions[0]
+        assert after.settings["subject"] == "Hi {{ customer.first_name }}"
+        assert after.settings["body"] == before.settings["body"]
+
+
+@pilot_test
+async def test_start_then_send_now(db: Database) -> None:
+    seed_campaigns(db)
+    seed_people(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        assert pane_of(pilot).check_action("send_now", ()) is False  # a draft does not send
+        await press(pilot, "s")
+        assert get_campaign(db, WS, WELCOME).state == "running"
+        await press(pilot, "g")
+        messages = list_messages(db, WS, campaign=WELCOME)
+        assert len(messages) == 2 * 3  # two people, three message actions
+        assert {m.status for m in messages} == {"sent", "failed"}  # Bob has no phone for the sms
+        panel = pilot.app.query_one(SendPanel)
+        assert "5 sent" in shown(panel.query_one("#send-status", Static))
+        assert "1 failed" in shown(panel.query_one("#send-status", Static))
+        await press(pilot, "g")
+        assert "6 skipped" in shown(panel.query_one("#send-status", Static))
+
+
+@pilot_test
+async def test_only_allowed_state_changes_are_offered_and_refusals_are_shown(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        pane = pane_of(pilot)
+        assert pane.check_action("change_state", ("start",)) is True
+        assert pane.check_action("change_state", ("stop",)) is False
+        assert pane.check_action("change_state", ("unarchive",)) is False
+        pane.action_change_state("stop")  # as a key would if the list were stale
+        await settle(pilot)
+        assert "is draft, so it cannot be stopped; from draft it can only be started or archived" in notes(pilot)
+        change_state(db, WS, WELCOME, "archive")  # elsewhere, meanwhile
+        await press(pilot, "s")
+        assert "changed elsewhere, reload it and try again" in notes(pilot)
+        assert get_campaign(db, WS, WELCOME).state == "archived"
+        assert pane.campaign.state == "archived"  # reloaded
+        assert pane.check_action("change_state", ("unarchive",)) is True
+
+
+@pilot_test
+async def test_an_archived_campaign_is_read_only(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, "Old promo")
+        pane = pane_of(pilot)
+        assert "read-only" in shown(pilot.app.query_one("#workflow-note", Static))
+        for action in ("add_action", "import_actions", "rename_campaign"):
+            assert pane.check_action(action, ()) is None, action  # shown dimmed, not run
+        await press(pilot, "a")
+        assert isinstance(pilot.app.screen, MainScreen)
+        await press(pilot, "x")
+        assert get_campaign(db, WS, "Old promo").state == "stopped"
+        assert pane.check_action("add_action", ()) is True
+
+
+@pilot_test
+async def test_an_action_changed_elsewhere_is_not_overwritten(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        first = get_campaign(db, WS, WELCOME).actions[0]
+        edit_action(db, WS, WELCOME, first.id, name="Hello")  # elsewhere, meanwhile
+        await press(pilot, "shift+down")
+        assert "changed elsewhere, reload it and try again" in notes(pilot)
+        assert actions_of(db)[0] == ("email", "Hello")  # not moved
+        assert pane_of(pilot).campaign.actions[0].name == "Hello"  # reloaded
+
+
+@pilot_test
+async def test_an_edit_that_lost_a_race_reloads(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "e")
+        first = get_campaign(db, WS, WELCOME).actions[0]
+        edit_action(db, WS, WELCOME, first.id, name="Hello")  # elsewhere, while the dialog is open
+        await type_into(pilot, "#action-name", "Mine")
+        await press(pilot, "ctrl+s")
+        assert isinstance(pilot.app.screen, MainScreen)
+        assert "changed elsewhere" in notes(pilot)
+        assert actions_of(db)[0] == ("email", "Hello")
+
+
+@pilot_test
+async def test_remove_asks_first(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "down", "d")
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await press(pilot, "n")
+        assert len(actions_of(db)) == 5
+        await press(pilot, "d", "y")
+        assert [name for _, name in actions_of(db)] == ["Welcome", "Nudge", "Two more hours", "Tell the CRM"]
+
+
+@pilot_test
+async def test_rename_duplicate_and_delete_from_the_list(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "escape")
+        assert pilot.app.query_one(CampaignList).highlighted.name == WELCOME
+        await press(pilot, "r")
+        await type_into(pilot, "#campaign-name", "Hello series")
+        await press(pilot, "enter", "y")
+        names = [c.name for c in list_campaigns(db, WS)]
+        assert "Hello series" in names and "Hello series (2)" in names
+        assert pilot.app.query_one(CampaignList).highlighted.name == "Hello series (2)"
+        await press(pilot, "d", "y")
+        assert "Hello series (2)" not in [c.name for c in list_campaigns(db, WS)]
+
+
+@pilot_test
+async def test_preview_renders_for_a_chosen_person(db: Database) -> None:
+    seed_campaigns(db)
+    seed_people(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "v")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, PreviewDialog)
+        texts = [shown(s) for s in dialog.query("#rendered .text").results(Static)]
+        assert texts == ["Welcome to Acme EU, Ada", "Hi Ada,\nglad you are here."]
+        await type_into(pilot, "#person-ref", "bob@example.com")
+        await press(pilot, "enter")
+        texts = [shown(s) for s in dialog.query("#rendered .text").results(Static)]
+        assert texts[0] == "Welcome to Acme EU, Bob"
+        await press(pilot, "escape", "down")
+        assert pane_of(pilot).check_action("preview", ()) is None  # a delay has nothing to preview
+
+
+@pilot_test
+async def test_imported_actions_are_highlighted_until_the_selection_moves(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, "Spring sale")
+        await press(pilot, "i")
+        wizard = pilot.app.screen
+        assert isinstance(wizard, ImportWizard)
+        wizard.dismiss(import_actions(db, WS, "Spring sale", from_workspace=WS, from_campaign=WELCOME, action_ids=None))
+        await settle(pilot)
+        steps = list(pilot.app.query(WorkflowStep))
+        assert len(steps) == 5 and all(step.has_class("-fresh") for step in steps)
+        assert "Imported 5 actions into Spring sale" in notes(pilot)
+        await press(pilot, "down")
+        assert not any(step.has_class("-fresh") for step in pilot.app.query(WorkflowStep))
+
+
+@pilot_test
+async def test_switching_workspace_goes_back_to_its_list(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        pilot.app.screen.switch_to(pilot.app.screen.workspaces[1].id)
+        await settle(pilot)
+        assert pane_of(pilot).campaign is None
+        assert pilot.app.query_one(CampaignList).campaigns == ()
+        assert "Acme US" in shown(pilot.app.query_one("#campaign-heading", Static))
+
+
+@pilot_test
+async def test_new_campaign_from_the_palette(db: Database) -> None:
+    seed(db)
+    async with running(db) as pilot:
+        await pilot.press("ctrl+p", *"New campaign")
+        await pilot.pause(0.5)
+        await press(pilot, "enter")
+        await type_into(pilot, "#campaign-name", "From the palette")
+        await press(pilot, "enter")
+        assert [c.name for c in list_campaigns(db, WS)] == ["From the palette"]
+        assert pane_of(pilot).campaign.name == "From the palette"
+
+
+@pilot_test
+async def test_markup_in_a_campaign_name_shows_literally(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, "[bold red]x[/]")
+        heading = pilot.app.query_one("#workflow-heading", Static).content
+        assert "[bold red]x[/]" in str(heading)
+
+
+@pilot_test
+async def test_ctrl_r_shows_campaigns_made_elsewhere(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await press(pilot, "c")
+        create_campaign(db, WS, "From the CLI")
+        await press(pilot, "ctrl+r")
+        assert "From the CLI" in [c.name for c in pilot.app.query_one(CampaignList).campaigns]
+
+
+@pilot_test
+async def test_an_open_campaign_deleted_elsewhere_goes_back_to_the_list(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        delete_campaign(db, WS, WELCOME, confirmed=True)
+        await press(pilot, "ctrl+r")
+        assert pane_of(pilot).campaign is None
+        assert "no campaign named 'Welcome series'" in notes(pilot)
+        assert WELCOME not in [c.name for c in pilot.app.query_one(CampaignList).campaigns]

@@ -1,0 +1,367 @@
+"""Pilot: the People pane. Adding with inline validation, filtering, opening, editing (with lost
+updates refused), deleting, importing with rejected rows, and paging a bounded window."""
+
+from __future__ import annotations
+
+import io
+import threading
+from pathlib import Path
+
+import pytest
+from app_factory import make_app, pilot_test, seed, settle, type_into
+from people_helpers import (
+    MARKUP_KEY,
+    MARKUP_VALUE,
+    add_many,
+    add_sample,
+    column_text,
+    pane,
+    people_tab,
+    press,
+    table,
+    until,
+    write_csv,
+)
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import ProgressBar, Static, TextArea
+
+from tui.app import SwitchboardApp
+from tui.core.db import Database
+from tui.core.errors import InvalidInput
+from tui.core.identity import normalize_email
+from tui.core.people import get_person, list_people, update_person
+from tui.core.people_import import ImportProgress, ImportReport, ProgressCallback, import_people
+from tui.core.workspaces import get_workspace
+from tui.screens.add_person import AddPersonDialog
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.import_people import ImportPeopleDialog
+from tui.screens.main import MainScreen
+from tui.screens.people_import_summary import ImportSummaryDialog
+from tui.screens.person import PersonScreen
+from tui.screens.person_edit import EditPersonDialog
+from tui.widgets import people_import_bar
+from tui.widgets.people_pane import PeoplePane
+from tui.widgets.people_window import MAX_ROWS
+from tui.widgets.workspace_list import WorkspaceList
+
+
+def texts(app: SwitchboardApp) -> str:
+    """Every Static's text on the current screen."""
+    return "\n".join(str(static.content) for static in app.screen.query(Static))
+
+
+def rendered(static: Static) -> str:
+    """A Static holding a Rich renderable, as plain text."""
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(static.content)
+    return console.export_text()
+
+
+def note(app: SwitchboardApp, field: str) -> str:
+    return str(app.screen.query_one(f"#{field}-note", Static).content)
+
+
+def everyone(db: Database, workspace: str) -> list[str]:
+    return [person.email or person.id or "" for person in list_people(db, workspace, limit=1000).people]
+
+
+@pytest.fixture
+def seeded(db: Database) -> Database:
+    seed(db)
+    return db
+
+
+@pytest.fixture
+def sample(seeded: Database) -> Database:
+    add_sample(seeded)
+    return seeded
+
+
+@pilot_test
+async def test_empty_workspace_says_what_to_do(seeded: Database) -> None:
+    async with people_tab(seeded) as (app, pilot):
+        empty = str(app.screen.query_one("#people-empty", Static).content)
+        assert empty == "No people yet: press a to add one, i to import a CSV/JSONL file."
+        assert not table(pilot).display
+
+
+@pilot_test
+async def test_a_bad_email_is_refused_inline_and_nothing_is_saved_then_a_good_one_is(seeded: Database) -> None:
+    async with people_tab(seeded) as (app, pilot):
+        await press(pilot, "a")
+        assert isinstance(app.screen, AddPersonDialog)
+        await type_into(pilot, "#identifier", "bob@")
+        with pytest.raises(InvalidInput) as refused:
+            normalize_email("bob@")
+        assert note(app, "identifier") == str(refused.value)  # the core's own sentence
+        await press(pilot, "enter")
+        assert isinstance(app.screen, AddPersonDialog)
+        assert everyone(seeded, "Acme EU") == []
+
+        await type_into(pilot, "#identifier", "  Bob@Example.COM ")
+        assert note(app, "identifier") == "will be stored as bob@example.com"
+        app.screen.query_one(TextArea).text = "plan=pro\ncity=Lisbon"
+        await pilot.pause()
+        assert note(app, "attributes") == "2 attributes: plan, city"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, MainScreen)
+        person = get_person(seeded, "Acme EU", "bob@example.com")
+        assert person.attributes == {"plan": "pro", "city": "Lisbon"}
+        await until(pilot, lambda: column_text(pilot) == ["bob@example.com"])
+        assert column_text(pilot) == ["bob@example.com"]
+
+
+@pilot_test
+async def test_an_id_workspace_checks_the_id_the_email_and_json_attributes(seeded: Database) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "enter", "p", "a")
+        await type_into(pilot, "#identifier", "cio_123")
+        assert "ids may not start with 'cio_'" in note(app, "identifier")
+        await type_into(pilot, "#identifier", "user-1")
+        assert note(app, "identifier") == "will be stored as user-1"
+        await type_into(pilot, "#email", "nobody@")
+        assert note(app, "email").startswith("email 'nobody@' is not valid")
+        app.screen.query_one(TextArea).text = '{"seats": 3'
+        await pilot.pause()
+        assert "attributes is not valid JSON" in note(app, "attributes")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, AddPersonDialog) and everyone(seeded, "Acme US") == []
+
+        await type_into(pilot, "#email", "Ann@Example.com")
+        app.screen.query_one(TextArea).text = '{"seats": 3, "vip": true}'
+        await press(pilot, "ctrl+s")
+        person = get_person(seeded, "Acme US", "user-1")
+        assert (person.email, person.attributes) == ("ann@example.com", {"seats": 3, "vip": True})
+
+
+@pytest.mark.parametrize(("command", "dialog"), [("New person", AddPersonDialog), ("Import people", ImportPeopleDialog)])
+@pilot_test
+async def test_the_palette_adds_and_imports_people(seeded: Database, command: str, dialog: type) -> None:
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*command)
+        await pilot.pause(0.5)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, dialog)
+
+
+@pilot_test
+async def test_slash_filters_by_prefix_as_you_type_and_escape_clears(sample: Database) -> None:
+    async with people_tab(sample) as (app, pilot):
+        assert len(column_text(pilot)) == 5
+        await press(pilot, "slash")
+        await pilot.press("c", "h")
+        await until(pilot, lambda: column_text(pilot) == ["chen@example.org"])
+        assert column_text(pilot) == ["chen@example.org"]
+        assert "starts with ch" in str(app.screen.query_one("#people-status", Static).content)
+
+        await type_into(pilot, "#people-filter-input", "ZZ")
+        await until(pilot, lambda: column_text(pilot) == [])
+        assert "no one" in str(app.screen.query_one("#people-status", Static).content)
+
+        await press(pilot, "escape")
+        assert len(column_text(pilot)) == 5
+        assert not app.screen.query_one("#people-filter").display
+
+
+@pilot_test
+async def test_only_the_latest_filter_is_shown(sample: Database) -> None:
+    async with people_tab(sample) as (app, pilot):
+        await press(pilot, "slash")
+        people = pane(pilot)
+        await type_into(pilot, "#people-filter-input", "a")
+        people._apply_filter()  # a read for "a" is on its way...
+        await type_into(pilot, "#people-filter-input", "bo")
+        await press(pilot, "enter")  # ...and "bo" overtakes it
+        await until(pilot, lambda: column_text(pilot) == ["bo@example.com"])
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert column_text(pilot) == ["bo@example.com"]
+
+
+@pilot_test
+async def test_markup_and_control_characters_show_literally_in_the_table_and_person(sample: Database) -> None:
+    async with people_tab(sample, size=(200, 40)) as (app, pilot):
+        header = [str(column.label) for column in table(pilot).columns.values()]
+        assert MARKUP_KEY in header
+        assert MARKUP_VALUE in column_text(pilot, "attr:first_name")
+        assert "esc ␛[31m red" in column_text(pilot, f"attr:{MARKUP_KEY}")
+        table(pilot).move_cursor(row=4)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, PersonScreen)
+        shown = str(app.screen.query_one("#attributes", Static).content)
+        assert MARKUP_KEY in shown and MARKUP_VALUE in shown and "␛[31m" in shown
+        assert "\x1b" not in app.export_screenshot()
+        await pilot.click("#attributes")
+        assert app.is_running
+
+
+@pilot_test
+async def test_open_a_person_and_edit_attributes_and_email(sample: Database) -> None:
+    async with people_tab(sample) as (app, pilot):
+        await press(pilot, "down", "enter")
+        screen = app.screen
+        assert isinstance(screen, PersonScreen)
+        assert "bo@example.com" in str(screen.query_one("#person-card", Static).content)
+        assert "Attributes (3)" in texts(app)
+
+        await press(pilot, "e")
+        assert isinstance(app.screen, EditPersonDialog)
+        await type_into(pilot, "#identifier", "Bo.New@Example.com")
+        app.screen.query_one(TextArea).text = '{"first_name": "Bo", "plan": "pro"}'
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        person = get_person(sample, "Acme EU", "bo.new@example.com")
+        assert person.attributes == {"first_name": "Bo", "plan": "pro"}  # plan changed, city unset
+        assert person.version == 2
+        assert "Attributes (2)" in texts(app)
+
+        await press(pilot, "escape")
+        await until(pilot, lambda: "bo.new@example.com" in column_text(pilot))
+        assert "bo@example.com" not in column_text(pilot)
+
+
+@pilot_test
+async def test_an_edit_after_a_change_elsewhere_is_refused_and_the_person_reloaded(sample: Database) -> None:
+    async with people_tab(sample) as (app, pilot):
+        await press(pilot, "enter", "e")
+        app.screen.query_one(TextArea).text = '{"plan": "mine"}'
+        update_person(sample, "Acme EU", "ada@example.com", attributes={"plan": "theirs"})  # another session
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, PersonScreen)
+        await until(pilot, lambda: "theirs" in texts(app))
+        assert get_person(sample, "Acme EU", "ada@example.com").attributes["plan"] == "theirs"
+        assert any("changed elsewhere" in str(toast.message) for toast in app._notifications)
+
+
+@pilot_test
+async def test_delete_a_person_after_confirming(sample: Database) -> None:
+    async with people_tab(sample) as (app, pilot):
+        await press(pilot, "enter", "delete")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "n")
+        assert "ada@example.com" in everyone(sample, "Acme EU")
+        await press(pilot, "delete", "y")
+        assert isinstance(app.screen, MainScreen)
+        assert "ada@example.com" not in everyone(sample, "Acme EU")
+        await until(pilot, lambda: "ada@example.com" not in column_text(pilot))
+        assert column_text(pilot)[0] == "bo@example.com"
+
+
+@pilot_test
+async def test_import_shows_a_summary_with_the_rejected_rows(seeded: Database, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "people.csv",
+        ["email", "plan"],
+        [["ann@example.com", "pro"], ["bob@", "free"], ["cy@example.com", ""]],
+    )
+    async with people_tab(seeded) as (app, pilot):
+        await press(pilot, "i")
+        assert isinstance(app.screen, ImportPeopleDialog)
+        await type_into(pilot, "#path", str(tmp_path / "people.txt"))
+        assert "name the file .csv, .jsonl or .ndjson" in note(app, "path")
+        await type_into(pilot, "#path", str(path))
+        assert note(app, "path").startswith("CSV file")
+        await press(pilot, "enter")
+        await until(pilot, lambda: isinstance(app.screen, ImportSummaryDialog))
+        assert "2 created · 0 updated · 1 rejected" in texts(app)
+        assert "line 3  email 'bob@' is not valid" in rendered(app.screen.query_one("#rejected", Static))
+        assert sorted(everyone(seeded, "Acme EU")) == ["ann@example.com", "cy@example.com"]
+        await press(pilot, "escape")
+        await until(pilot, lambda: column_text(pilot) == ["ann@example.com", "cy@example.com"])
+        assert column_text(pilot) == ["ann@example.com", "cy@example.com"]
+
+
+@pilot_test
+async def test_x_cancels_a_running_import_after_its_batch(
+    seeded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+
+    def held_import(db: Database, workspace: str, path: Path, *, progress: ProgressCallback) -> ImportReport:
+        """The import, waiting after each batch until the test lets it go on."""
+
+        def held(done: ImportProgress) -> None:
+            progress(done)  # raises KeyboardInterrupt once x was pressed
+            gate.wait(10)
+
+        return import_people(db, workspace, path, progress=held, batch_size=500)
+
+    monkeypatch.setattr(people_import_bar, "import_people", held_import)
+    path = write_csv(tmp_path / "big.csv", ["email"], [[f"p{i:05d}@example.com"] for i in range(20_000)])
+    async with people_tab(seeded) as (app, pilot):
+        await press(pilot, "i")
+        await type_into(pilot, "#path", str(path))
+        await pilot.press("enter")
+        bar = pane(pilot).import_bar
+        for _ in range(200):  # no settling here: the import worker is held
+            if "line 501 · 500 new" in str(bar.query_one("#import-label", Static).content):
+                break
+            await pilot.pause(0.05)
+        assert bar.running and 0 < (bar.query_one(ProgressBar).progress or 0) < 0.5
+        await pilot.press("x")
+        gate.set()
+        await until(pilot, lambda: isinstance(app.screen, ImportSummaryDialog))
+        assert get_workspace(seeded, "Acme EU").people == 1_000  # the batch on its way when x came, no more
+        assert "Cancelled: the lines up to 1,001 are imported" in texts(app)
+
+
+def consecutive(pilot: Pilot, first: int) -> list[str]:
+    """The people from number `first` on, as many as the table has rows."""
+    return [f"person{i:04d}@example.com" for i in range(first, first + table(pilot).row_count)]
+
+
+@pilot_test
+async def test_paging_reads_pages_as_you_scroll_and_holds_a_bounded_window(seeded: Database, tmp_path: Path) -> None:
+    add_many(seeded, "Acme EU", 500, tmp_path)
+    async with people_tab(seeded) as (app, pilot):
+        listing = table(pilot)
+        assert listing.row_count == listing.window.page_size  # one page, not the workspace
+        most = 0
+        for _ in range(10):  # to the very end, a loaded end at a time
+            await press(pilot, "ctrl+end")
+            most = max(most, listing.row_count, len(listing.window.rows))
+        assert column_text(pilot)[-1] == "person0499@example.com"
+        assert most <= MAX_ROWS < 500
+        assert listing.window.offset == 500 - listing.row_count > 0
+        assert column_text(pilot) == consecutive(pilot, listing.window.offset)
+        assert "500 of 500" in str(app.screen.query_one("#people-status", Static).content)
+
+        offset = listing.window.offset
+        for _ in range(30):  # back up a page at a time until the page above is read again
+            await press(pilot, "pageup")
+            if listing.window.offset < offset:
+                break
+        assert listing.window.offset < offset
+        assert listing.row_count <= MAX_ROWS
+        assert column_text(pilot) == consecutive(pilot, listing.window.offset)
+
+        await press(pilot, "ctrl+home")
+        assert listing.window.offset == 0 and listing.cursor_row == 0
+        assert column_text(pilot)[0] == "person0000@example.com"
+
+
+@pilot_test
+async def test_switching_workspace_starts_over_and_clears_the_filter(sample: Database) -> None:
+    async with people_tab(sample) as (app, pilot):
+        await press(pilot, "slash")
+        await type_into(pilot, "#people-filter-input", "ch")
+        await press(pilot, "enter")
+        await press(pilot, "w", "down", "enter")
+        assert app.screen.query_one(PeoplePane).workspace.name == "Acme US"
+        assert not app.screen.query_one("#people-filter").display
+        assert not table(pilot).display  # Acme US has nobody: the empty state shows
+
+
+def test_pane_keys_do_not_clash_with_the_main_screen_or_app() -> None:
+    def keys(bindings) -> set[str]:
+        return {key for binding in bindings for key in binding.key.split(",")}
+
+    taken = keys(MainScreen.BINDINGS) | keys(SwitchboardApp.BINDINGS) | keys(WorkspaceList.BINDINGS)
+    assert not keys(PeoplePane.BINDINGS) & taken
+    assert all(binding.description for binding in PeoplePane.BINDINGS)

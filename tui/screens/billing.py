@@ -1,0 +1,142 @@
+"""Billing: this month and all time, per workspace, and messages per day over the last 30 days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from tui.core.billing import BillingReport, DayCount, WorkspaceUsage, billing, messages_per_day
+from tui.core.db import Database
+from tui.core.text import visible
+from tui.widgets.billing_chart import BillingChart
+from tui.widgets.billing_totals import month_label
+from tui.widgets.core_work import CoreWork
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.literal import count, database_label
+
+CHART_DAYS = 30
+
+
+@dataclass(frozen=True)
+class BillingData:
+    report: BillingReport
+    days: list[DayCount]
+
+
+def figures(people: int, messages: int) -> Content:
+    """Two lines: billable people, billable messages."""
+    figure = "bold $text-accent"
+    return Content.assemble(
+        Content.styled(f"{people:>9,}", figure), "  billable ", "person" if people == 1 else "people", "\n",
+        Content.styled(f"{messages:>9,}", figure), "  ", "message" if messages == 1 else "messages", " sent",
+    )  # fmt: skip
+
+
+def number(value: int) -> Text:
+    return Text(f"{value:,}", justify="right")
+
+
+def workspace_name(usage: WorkspaceUsage) -> Text:
+    """The name, literally; a deleted workspace's in italics and marked."""
+    name = Text(visible(usage.name), style="italic" if usage.deleted else "")
+    if usage.deleted:
+        name.append("  deleted", style="dim")
+    return name
+
+
+class BillingScreen(CoreWork, Screen[None]):
+    """What is billed, from core's B1 report; Escape closes, ctrl+r reloads."""
+
+    heading = "Billing"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
+    DEFAULT_CSS = """
+    BillingScreen {
+        #figures { height: auto; }
+        .figure {
+            width: 1fr;
+            height: auto;
+            padding: 0 1;
+            border: round $border-blurred;
+            border-title-color: $text-secondary;
+            border-title-style: bold;
+        }
+        #breakdown { height: 1fr; }
+        &.-wide #breakdown { layout: horizontal; }
+        DataTable, BillingChart {
+            height: 1fr;
+            border: round $border-blurred;
+            border-title-color: $text-secondary;
+            border-subtitle-color: $text-muted;
+            &:focus { border: round $border; }
+        }
+        &.-wide DataTable { width: 64; }
+        BillingChart { padding: 0 1; }
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", tooltip="Back to the workspaces"),
+        Binding("ctrl+r", "reload", "Refresh", tooltip="Reload the figures"),
+    ]
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="☎")
+        with Horizontal(id="figures"):
+            yield Static(figures(0, 0), id="month", classes="figure")
+            yield Static(figures(0, 0), id="all-time", classes="figure")
+        with Container(id="breakdown"):
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+            yield BillingChart()
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = "Switchboard · Billing"
+        self.sub_title = database_label(self.db.description)
+        self.query_one("#month").border_title = "This month"
+        self.query_one("#all-time").border_title = "All time"
+        self.query_one(DataTable).border_title = "This month by workspace"
+        self.query_one(BillingChart).border_title = f"Messages per day · last {CHART_DAYS} days"
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> BillingData:
+        return BillingData(billing(self.db), messages_per_day(self.db, CHART_DAYS))
+
+    def core_done(self, name: str, result: Any) -> None:
+        data: BillingData = result
+        report = data.report
+        self.query_one("#month", Static).update(figures(report.people, report.messages))
+        self.query_one("#month").border_title = f"This month · {month_label(report.period)}"
+        self.query_one("#all-time", Static).update(figures(report.all_time.people, report.all_time.messages))
+        table = self.query_one(DataTable)
+        names = [workspace_name(usage) for usage in report.workspaces]
+        table.clear(columns=True)  # columns as wide as their widest cell, known now
+        table.add_column("Workspace", width=max([9, *(name.cell_len for name in names)]), key="name")
+        table.add_column(Text("People", justify="right"), key="people")
+        table.add_column(Text("Messages", justify="right"), key="messages")
+        for usage, name in zip(report.workspaces, names):
+            table.add_row(name, number(usage.people), number(usage.messages), key=str(usage.workspace_id))
+        deleted = sum(usage.deleted for usage in report.workspaces)
+        live = count(len(report.workspaces) - deleted, "workspace")
+        table.border_subtitle = f"{live} · {deleted} deleted" if deleted else live
+        chart = self.query_one(BillingChart)
+        chart.days = tuple(data.days)
+        chart.border_subtitle = f"{sum(day.messages for day in data.days):,} in {CHART_DAYS} days"
+
+    def core_failed(self, name: str, message: str) -> None:
+        self.notify(visible(message), title="Cannot load billing", severity="error", markup=False)

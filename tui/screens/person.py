@@ -1,0 +1,226 @@
+"""One person: identifiers, every attribute (shown literally), the messages they received; edit, delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from tui.core.db import Database
+from tui.core.errors import ChangedElsewhere
+from tui.core.messages import MessageInfo, list_messages
+from tui.core.people import PersonInfo, delete_person, get_person
+from tui.core.text import visible
+from tui.core.workspaces import WorkspaceInfo
+from tui.screens.confirm import ConfirmDialog
+from tui.screens.person_edit import EditPersonDialog
+from tui.widgets.core_work import CoreWork
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.literal import count, literal
+from tui.widgets.people_columns import CREATED_FORMAT, cell, cell_text
+from tui.widgets.people_window import ident_of
+
+MESSAGES_SHOWN = 50
+MESSAGE_COLUMNS = (("sent", 16), ("campaign", 24), ("channel", 7), ("status", 14), ("subject / reason", 80))
+KEY_WIDTH = 24
+
+
+@dataclass(frozen=True)
+class PersonView:
+    person: PersonInfo
+    messages: list[MessageInfo]
+
+
+def attribute_lines(attributes: dict[str, Any]) -> Content:
+    """Every attribute, `name  value` a line, in name order; untrusted text stays literal."""
+    if not attributes:
+        return Content.styled("No attributes. Press e to add some.", "$text-muted")
+    width = min(KEY_WIDTH, max(len(cell_text(name)) for name in attributes))
+    lines = [
+        Content.assemble(literal(f"{cell_text(name):<{width}}", "bold $text-accent"), "  ", literal(cell_text(value)))
+        for name, value in sorted(attributes.items())
+    ]
+    return Content("\n").join(lines)
+
+
+def card(person: PersonInfo, identify_by: str) -> Content:
+    """The person's identifier, cio_id, email (id workspaces) and times."""
+    muted = "$text-muted"
+    parts = [literal(ident_of(person), "bold"), Content.styled(f"  {person.reference}", muted)]
+    if identify_by == "id":
+        email = literal(person.email) if person.email else Content.styled("none", muted)
+        parts += ["\n", Content.styled("email ", muted), email]
+    times = (
+        f"created {person.created_at.strftime(CREATED_FORMAT)} · updated {person.updated_at.strftime(CREATED_FORMAT)}"
+        f" · version {person.version}"
+    )
+    parts += ["\n", Content.styled(times, muted)]
+    return Content.assemble(*parts)
+
+
+def message_cells(message: MessageInfo) -> list[str]:
+    status = f"{message.status} (test)" if message.test else message.status
+    about = message.subject or message.reason or message.body or ""
+    return [message.sent_at.strftime(CREATED_FORMAT), message.campaign, message.channel, status, about]
+
+
+def show_messages(table: DataTable, messages: list[MessageInfo]) -> None:
+    """One row a message, columns as wide as their widest cell (up to a limit), text literal."""
+    rows = [[cell_text(value) for value in message_cells(message)] for message in messages]
+    table.clear(columns=True)
+    for index, (label, most) in enumerate(MESSAGE_COLUMNS):
+        width = max([len(label), *(len(row[index]) for row in rows)])
+        table.add_column(label, width=min(width, most))
+    table.add_rows([cell(value) for value in row] for row in rows)
+
+
+class PersonScreen(CoreWork, Screen[bool]):
+    """Dismisses True if the person was changed or deleted (the list reloads), else False."""
+
+    heading = "Person"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    DEFAULT_CSS = """
+    PersonScreen {
+        #person-card { height: auto; padding: 1 2; background: $surface; }
+        #person-body { height: 1fr; }
+        &.-wide #person-body { layout: horizontal; }
+        .section { height: 1fr; padding: 0 2; margin-top: 1; }
+        &.-wide #person-attributes { width: 2fr; }
+        &.-wide #person-messages { width: 3fr; }
+        .section-title { text-style: bold; color: $text-primary; }
+        #attributes-scroll { height: 1fr; }
+        &.-narrow #person-attributes { height: auto; max-height: 50%; }
+        &.-narrow #attributes-scroll { height: auto; }
+        #messages-table { height: 1fr; }
+        .muted { color: $text-muted; }
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", tooltip="Back to the people list"),
+        Binding("e", "edit", "Edit", tooltip="Change the identifier, email or attributes"),
+        Binding("delete", "delete", "Delete", tooltip="Delete this person and their messages"),
+        Binding("ctrl+r", "reload", "Reload", tooltip="Show changes made elsewhere"),
+    ]
+
+    def __init__(self, db: Database, workspace: WorkspaceInfo, ref: str) -> None:
+        super().__init__()
+        self.db = db
+        self.workspace = workspace
+        self.ref = ref
+        self.person: PersonInfo | None = None
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="☎")
+        yield Static("Loading…", id="person-card")
+        with Vertical(id="person-body"):
+            with Vertical(id="person-attributes", classes="section"):
+                yield Static("Attributes", id="attributes-title", classes="section-title")
+                with VerticalScroll(id="attributes-scroll"):
+                    yield Static(id="attributes")
+            with Vertical(id="person-messages", classes="section"):
+                yield Static("Messages received", id="messages-title", classes="section-title")
+                yield Static("No messages received yet.", id="no-messages", classes="muted")
+                yield DataTable(cursor_type="row", zebra_stripes=True, id="messages-table")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = f"Switchboard · {visible(self.workspace.name)}"
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete") and self.person is None:
+            return None
+        return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> PersonView:
+        person = get_person(self.db, self.workspace.name, self.ref)
+        messages = list_messages(self.db, self.workspace.name, person=person.reference, limit=MESSAGES_SHOWN)
+        return PersonView(person, messages)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def erase(self, person: PersonInfo) -> PersonInfo | ChangedElsewhere:
+        try:
+            return delete_person(self.db, self.workspace.name, person.reference, expected_version=person.version)
+        except ChangedElsewhere as exc:
+            return exc
+
+    def core_done(self, name: str, result: Any) -> None:
+        if isinstance(result, ChangedElsewhere):
+            self.changed_elsewhere(result)
+        elif name == "load":
+            self.show(result)
+        else:
+            self.notify(f"Deleted {visible(ident_of(result))}.", title="Person deleted", markup=False)
+            self.dismiss(True)
+
+    def core_failed(self, name: str, message: str) -> None:
+        if name == "load":
+            self.person = None
+            self.refresh_bindings()
+            self.query_one("#person-card", Static).update(literal(message, "$text-error"))
+        else:
+            self.notify(visible(message), title="Not deleted", severity="error", markup=False)
+
+    def show(self, view: PersonView) -> None:
+        self.person = view.person
+        self.refresh_bindings()
+        self.sub_title = visible(ident_of(view.person))
+        self.query_one("#person-card", Static).update(card(view.person, self.workspace.identify_by))
+        attributes = view.person.attributes
+        self.query_one("#attributes-title", Static).update(f"Attributes ({len(attributes):,})")
+        self.query_one("#attributes", Static).update(attribute_lines(attributes))
+        shown = len(view.messages)
+        latest = f" · the latest {MESSAGES_SHOWN}" if shown == MESSAGES_SHOWN else ""
+        self.query_one("#messages-title", Static).update(f"Messages received ({count(shown, 'message')}{latest})")
+        table = self.query_one("#messages-table", DataTable)
+        show_messages(table, view.messages)
+        table.display = bool(view.messages)
+        self.query_one("#no-messages").display = not view.messages
+
+    def changed_elsewhere(self, error: ChangedElsewhere) -> None:
+        """Someone else changed (or deleted) the person since it was shown: show the latest."""
+        self.notify(visible(str(error)), title="Changed elsewhere: reloaded", severity="warning", markup=False)
+        self.changed = True
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def action_edit(self) -> None:
+        if self.person is not None:
+            self.app.push_screen(EditPersonDialog(self.db, self.workspace, self.person), self._edited)
+
+    def _edited(self, result: PersonInfo | ChangedElsewhere | None) -> None:
+        if isinstance(result, ChangedElsewhere):
+            self.changed_elsewhere(result)
+        elif result is not None:
+            self.changed = True
+            self.ref = result.reference
+            self.load()
+
+    def action_delete(self) -> None:
+        person = self.person
+        if person is None:
+            return
+        question = Content.assemble(
+            "Delete ", literal(ident_of(person), "bold"), f" ({person.reference})?\n",
+            "Their messages go too. Billing still counts them for this month.",
+        )  # fmt: skip
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.erase(person)
+
+        self.app.push_screen(ConfirmDialog("Delete person", question, "Delete"), answered)

@@ -1,0 +1,85 @@
+"""The Campaigns pane's keys, and which of them apply to what shows (the list or a workflow)."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+from tui.core.campaigns import ActionInfo, CampaignInfo, CampaignSummary, allowed_moves
+from tui.core.sending import MESSAGE_TYPES
+
+# Keys are looked up in this order, so the Footer lists them in it. Keys bound twice (a, d,
+# enter, s, x) mean one thing in the list and another in a workflow, or depend on the state.
+PANE_BINDINGS: list[BindingType] = [
+    Binding("escape", "back", "Back", tooltip="Back to the campaign list"),
+    Binding("n,a", "new_campaign", "New", tooltip="Create a campaign"),
+    Binding("a", "add_action", "Add", tooltip="Add an action after the selected one"),
+    Binding("enter", "open", "Open", tooltip="Show the highlighted campaign's workflow"),
+    Binding("e,enter", "edit_action", "Edit", tooltip="Edit the selected action (not its type)"),
+    Binding("K,shift+up", "move_action(-1)", "Up", tooltip="Move the selected action up"),
+    Binding("J,shift+down", "move_action(1)", "Down", tooltip="Move the selected action down"),
+    Binding("d,delete", "remove_action", "Remove", tooltip="Remove the selected action"),
+    Binding("v", "preview", "Preview", tooltip="The selected message rendered for a person you choose"),
+    Binding("i", "import_actions", "Import", tooltip="Import actions from another campaign"),
+    Binding("s", "change_state('start')", "Start", tooltip="Start the campaign"),
+    Binding("s", "change_state('stop')", "Stop", tooltip="Stop the running campaign"),
+    Binding("g", "send_now", "Send now", tooltip="Send the running campaign to everyone without its messages"),
+    Binding("x", "change_state('archive')", "Archive", tooltip="Archive the campaign (it becomes read-only)"),
+    Binding("x", "change_state('unarchive')", "Unarchive", tooltip="Unarchive the campaign (it becomes stopped)"),
+    Binding("r", "rename_campaign", "Rename", tooltip="Rename the campaign"),
+    Binding("y", "duplicate_campaign", "Duplicate", tooltip="Copy the campaign, with its actions, as a draft"),
+    Binding("d,delete", "delete_campaign", "Delete", tooltip="Delete the campaign with its actions and messages"),
+    Binding("up,k", "cursor(-1)", "Previous", show=False),
+    Binding("down,j", "cursor(1)", "Next", show=False),
+]
+
+LIST_ONLY = {"open", "new_campaign", "delete_campaign"}
+WORKFLOW_ONLY = {"back", "add_action", "edit_action", "remove_action", "move_action", "preview", "import_actions"}
+EDITS = {"add_action", "edit_action", "remove_action", "move_action", "import_actions", "rename_campaign"}
+ON_AN_ACTION = {"edit_action", "remove_action", "move_action", "preview"}
+ON_A_CAMPAIGN = {"open", "rename_campaign", "duplicate_campaign", "delete_campaign", "change_state", "send_now"}
+PANE_ACTIONS = LIST_ONLY | WORKFLOW_ONLY | ON_A_CAMPAIGN | {"cursor"}
+
+
+def key_state(
+    action: str,
+    parameters: tuple[object, ...],
+    *,
+    opened: bool,
+    target: CampaignSummary | CampaignInfo | None,
+    selected: ActionInfo | None,
+) -> bool | None:
+    """Whether a pane action applies (True), shows dimmed (None) or is hidden (False).
+
+    `opened`: a workflow shows (not the list); `target`: the campaign that campaign keys act on
+    (the open one, once loaded, or the highlighted one); `selected`: the workflow's selected
+    action. An archived campaign's edits show dimmed.
+    """
+    if (action in LIST_ONLY and opened) or (action in WORKFLOW_ONLY and not opened):
+        return False
+    if action in ON_A_CAMPAIGN and target is None:
+        return False
+    if action == "change_state":
+        return target is not None and parameters[0] in allowed_moves(target.state)
+    if action == "send_now":
+        return target is not None and target.state == "running"
+    allowed = _on_action(action, parameters, target, selected)
+    if allowed and action in EDITS and target is not None and target.state == "archived":
+        return None  # the workflow's note says why
+    return allowed
+
+
+def _on_action(
+    action: str,
+    parameters: tuple[object, ...],
+    target: CampaignSummary | CampaignInfo | None,
+    selected: ActionInfo | None,
+) -> bool | None:
+    if action not in ON_AN_ACTION:
+        return True
+    if not isinstance(target, CampaignInfo) or selected is None:
+        return False
+    if action == "preview":
+        return selected.type in MESSAGE_TYPES or None  # a delay sends nothing
+    if action == "move_action":
+        return 1 <= selected.position + int(str(parameters[0])) <= len(target.actions) or None
+    return True

@@ -1,0 +1,123 @@
+"""The foot of the Campaigns pane while a campaign sends: a progress bar, then what happened."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import ProgressBar, Static
+
+from tui.core.db import Database
+from tui.core.sending import SendResult, send_campaign
+from tui.core.text import visible
+from tui.widgets.core_work import CoreWork
+from tui.widgets.literal import literal
+
+COUNTS = (  # field, label, style when not zero
+    ("sent", "sent", "bold $text-success"),
+    ("test", "test", "bold $text-primary"),
+    ("suppressed", "suppressed", "bold $text-warning"),
+    ("failed", "failed", "bold $text-error"),
+    ("skipped", "skipped", "bold"),
+)
+
+
+def result_summary(result: SendResult) -> Content:
+    """`12 sent · 0 test · 0 suppressed · 2 failed · 0 skipped` (skipped: had the message already)."""
+    parts = []
+    for field, label, style in COUNTS:
+        n: int = getattr(result, field)
+        parts.append(Content.assemble(Content.styled(f"{n:,}", style if n else "bold $text-muted"), f" {label}"))
+    return Content(" · ").join(parts)
+
+
+class SendPanel(CoreWork, Vertical):
+    """Hidden until a send starts; shows its progress, then its result until hidden. The send
+    runs in this widget's worker, so the rest of the app stays usable meanwhile."""
+
+    DEFAULT_CSS = """
+    SendPanel {
+        dock: bottom;
+        height: auto;
+        display: none;
+        padding: 0 1;
+        margin-top: 1;
+        border: round $border-blurred;
+        border-title-color: $text-accent;
+        &.-shown { display: block; }
+        &.-failed { border: round $error; }
+        ProgressBar { display: none; }
+        &.-sending ProgressBar { display: block; }
+        Bar { width: 1fr; }
+    }
+    """
+
+    class Finished(Message):
+        """A send ended (sent or refused): what it changed should be shown."""
+
+    campaign = ""  # the name of the campaign sending or sent
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="send-status")
+        yield ProgressBar(total=1, show_eta=False)  # determinate: no animation timer while hidden
+
+    @property
+    def sending(self) -> bool:
+        return self.has_class("-sending")
+
+    def start(self, workspace: str, campaign: str) -> None:
+        """Send `campaign` of `workspace` now (M1), unless a send is under way."""
+        if self.sending:
+            self.notify("A send is under way: wait for it to finish.", severity="warning")
+            return
+        self.campaign = campaign
+        self._title("Sending")
+        self._show(Content("To everyone in the workspace without these messages…"))
+        self.query_one(ProgressBar).update(total=None, progress=0)
+        self.set_classes("-shown -sending")
+        self.send(workspace, campaign)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def send(self, workspace: str, campaign: str) -> SendResult:
+        bar = self.query_one(ProgressBar)
+        report = partial(self.app.call_from_thread, lambda done, total: bar.update(total=total, progress=done))
+        return send_campaign(self.db, workspace, campaign, progress=report)
+
+    def core_done(self, name: str, result: SendResult) -> None:
+        self._stop_bar()
+        self._title("Sent")
+        self._show(result_summary(result))
+        self.set_classes("-shown")
+        self.notify(result_summary(result).plain, title=f"Sent {visible(self.campaign)}", markup=False)
+        self.post_message(self.Finished())
+
+    def core_failed(self, name: str, message: str) -> None:
+        self._stop_bar()
+        self._title("Not sent")
+        self._show(literal(message))
+        self.set_classes("-shown -failed")
+        self.notify(visible(message), title="Not sent", severity="error", markup=False)
+        self.post_message(self.Finished())
+
+    def hide(self) -> None:
+        """Hide the last result (a send under way stays)."""
+        if not self.sending:
+            self.set_classes("")
+
+    def _stop_bar(self) -> None:
+        """End the indeterminate animation (no batch reported when nobody is there)."""
+        self.query_one(ProgressBar).update(total=1, progress=1)
+
+    def _title(self, what: str) -> None:
+        self.border_title = Content.assemble(what, " · ", literal(self.campaign))
+
+    def _show(self, status: Content) -> None:
+        self.query_one("#send-status", Static).update(status)

@@ -1,0 +1,74 @@
+"""The People table's columns and cells: identifier, cio_id, email, created, the common attributes."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+
+from tui.core.people import PersonInfo
+from tui.core.text import visible
+from tui.widgets.people_window import ident_of
+
+MAX_ATTRIBUTE_COLUMNS = 5
+CREATED_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def cell_text(value: Any) -> str:
+    """One line of untrusted text: strings as they are, other JSON values as JSON, controls visible."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return visible(text)
+
+
+def cell(value: Any) -> Text:
+    """A DataTable cell that is never parsed as markup (DataTable parses plain strings)."""
+    return Text(cell_text(value), no_wrap=True, overflow="ellipsis")
+
+
+@dataclass(frozen=True)
+class PeopleColumn:
+    key: str
+    label: str  # untrusted for attribute columns: shown through `cell`
+    width: int
+    value: Callable[[PersonInfo], Any]
+
+
+def _width(label: str, values: Iterable[str], low: int, high: int) -> int:
+    longest = max((len(value) for value in values), default=0)
+    return max(low, min(high, max(longest, len(label))))
+
+
+def _attribute(name: str) -> Callable[[PersonInfo], Any]:
+    return lambda person: person.attributes.get(name)
+
+
+def common_attributes(sample: list[PersonInfo], most: int = MAX_ATTRIBUTE_COLUMNS) -> list[str]:
+    """The attribute names most people of the sample have, most common first."""
+    counts = Counter(name for person in sample for name in person.attributes)
+    return [name for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]]
+
+
+def people_columns(identify_by: str, sample: list[PersonInfo]) -> list[PeopleColumn]:
+    """Identifier, cio_id, the email of an id workspace, created, and the sample's common attributes,
+    sized to the sample (so that later pages do not make columns jump)."""
+    idents = [cell_text(ident_of(person)) for person in sample]
+    columns = [
+        PeopleColumn("ident", identify_by, _width(identify_by, idents, 12, 36), ident_of),
+        PeopleColumn("cio_id", "cio_id", 16, lambda person: person.cio_id),
+    ]
+    if identify_by == "id":
+        emails = [cell_text(person.email) for person in sample]
+        columns.append(PeopleColumn("email", "email", _width("email", emails, 12, 32), lambda person: person.email))
+    columns.append(
+        PeopleColumn("created", "created", 16, lambda person: person.created_at.strftime(CREATED_FORMAT))
+    )
+    for name in common_attributes(sample):
+        values = [cell_text(person.attributes.get(name)) for person in sample]
+        columns.append(PeopleColumn(f"attr:{name}", name, _width(cell_text(name), values, 6, 20), _attribute(name)))
+    return columns

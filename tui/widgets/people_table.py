@@ -1,0 +1,237 @@
+"""The People table: a DataTable over a PeopleWindow that reads its own pages as the view moves.
+
+Pages come from keyset queries (`list_people(after=...)`) in a thread worker: the page below when
+the view nears the last loaded row, the page above when it nears the first, pages far away
+dropped. Every read carries a serial number and only the answer to the latest one is shown, so a
+slow answer (an old filter, a workspace left behind) never overwrites a fresher one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from textual import work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.widgets import DataTable
+
+from tui.core.db import Database
+from tui.core.errors import SwitchboardError
+from tui.core.people import PeoplePage, PersonInfo, list_people
+from tui.core.workspaces import WorkspaceInfo
+from tui.widgets.core_work import CoreWork, error_text
+from tui.widgets.people_columns import PeopleColumn, cell, people_columns
+from tui.widgets.people_window import PAGE_SIZE, PeopleWindow
+
+MARGIN = PAGE_SIZE // 2  # read the next page when the view comes this close to the last loaded row
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """One read: the `first` page, the `next` one below, the `previous` one above, or a `refresh`
+    of the loaded rows in place."""
+
+    serial: int
+    kind: str
+    workspace: str
+    search: str
+    after: str | None
+    limit: int
+
+
+class PeopleTable(CoreWork, DataTable):
+    """Rows keyed by cio_id. `open` a workspace, `set_search` a prefix, `reload` in place; the
+    table posts `Changed` whenever its rows, loading state or error change."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", tooltip="Open the highlighted person"),
+        Binding("ctrl+home", "scroll_top", "Top", tooltip="Go to the first person", show=False),
+    ]
+
+    class Changed(Message):
+        """Rows came in, a read started, or a read failed: the pane redraws what depends on them."""
+
+    def __init__(self, db: Database, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
+        self.db = db
+        self.window = PeopleWindow()
+        self.workspace: WorkspaceInfo | None = None
+        self.search = ""
+        self.pending: PageRequest | None = None
+        self.error: str | None = None
+        self.loaded_for: int | None = None  # the workspace whose rows are shown
+        self._serial = 0
+        self._sampled_for: tuple[int, bool] | None = None  # (workspace, whether the sample had people)
+        self._columns: list[PeopleColumn] = []
+        self._replacing = False  # rows are being replaced: the view is not where it will be
+
+    @property
+    def reading(self) -> bool:
+        """A read that changes what shows is on its way (a quiet refresh does not count)."""
+        return self.pending is not None and self.pending.kind != "refresh"
+
+    @property
+    def position(self) -> int:
+        """The highlighted person's place in the listing, from 1 (0 with no rows)."""
+        rows = len(self.window.rows)
+        return self.window.offset + min(self.cursor_row, rows - 1) + 1 if rows else 0
+
+    # What to show -------------------------------------------------------------------------
+
+    def open(self, workspace: WorkspaceInfo | None) -> None:
+        """Start over on a workspace (or none), without a filter."""
+        self._serial += 1  # whatever is on its way belongs to the one left behind
+        self.workspace, self.search = workspace, ""
+        self.pending, self.error, self.loaded_for = None, None, None
+        self.window.reset([], more_below=False)
+        self.clear()
+        self._load("first")
+        self.post_message(self.Changed())
+
+    def set_search(self, search: str) -> None:
+        """Show the people whose identifier starts with `search` (all with "")."""
+        if search != self.search:
+            self.search = search
+            self._load("first")
+
+    def reload(self) -> None:
+        """Read the loaded rows again (changes made elsewhere), keeping the place. A read on its
+        way already brings fresh rows."""
+        if self.pending is None:
+            self._load("refresh" if self.loaded_for is not None else "first")
+
+    # Reading ------------------------------------------------------------------------------
+
+    def _load(self, kind: str) -> None:
+        ws, window = self.workspace, self.window
+        if ws is None:
+            return
+        after, limit = None, window.page_size
+        if kind == "next":
+            after = window.next_cursor
+        elif kind == "previous" and window.previous_page is not None:
+            after, limit = window.previous_page
+        elif kind == "refresh":
+            after, limit = window.start, max(len(window.rows), window.page_size)
+        self._serial += 1
+        self.pending = PageRequest(self._serial, kind, ws.name, self.search, after, limit)
+        self.fetch(self.pending)
+        if self.reading:
+            self.post_message(self.Changed())
+
+    @work(thread=True, exclusive=True, group="people-page", exit_on_error=False)
+    def fetch(self, request: PageRequest) -> tuple[PageRequest, PeoplePage | str]:
+        """A page, or the sentence saying why there is none (with its request, to tell stale answers)."""
+        try:
+            page = list_people(
+                self.db, request.workspace, search=request.search or None, limit=request.limit, after=request.after
+            )
+        except (SwitchboardError, SQLAlchemyError) as exc:
+            return request, error_text(exc)
+        return request, page
+
+    def core_done(self, name: str, result: Any) -> None:
+        request, page = result
+        if request.serial != self._serial:
+            return  # a newer read is on its way
+        self.pending = None
+        self.error = page if isinstance(page, str) else None
+        if not isinstance(page, str):
+            self._apply(request.kind, page)
+        self.post_message(self.Changed())
+
+    def _apply(self, kind: str, page: PeoplePage) -> None:
+        """Put a page into the window and the rows, keeping the view on the same people."""
+        window = self.window
+        more = page.next is not None
+        if kind == "first":
+            window.reset(page.people, more_below=more)
+            self._sample_columns()
+            self.show(window.rows, cursor_row=0, scroll_y=0)
+        elif kind == "next":
+            dropped = window.append(page.people, more_below=more)
+            if dropped:
+                self.show(window.rows, cursor_row=self.cursor_row - dropped, scroll_y=self.scroll_y - dropped)
+            else:
+                self.append(page.people)
+        elif kind == "previous":
+            added = window.prepend(page.people)
+            self.show(window.rows, cursor_row=self.cursor_row + added, scroll_y=self.scroll_y + added)
+        else:
+            self._refreshed(page.people, more)
+        self.loaded_for = self.workspace.id if self.workspace else None
+        self._check_edges()
+
+    def _refreshed(self, people: list[PersonInfo], more: bool) -> None:
+        """Fresh rows for the same place: redraw only if something changed."""
+        window = self.window
+        before = [(person.cio_id, person.version) for person in window.rows]
+        highlighted = window.rows[self.cursor_row].cio_id if window.rows and self.row_count else None
+        window.replace(people, more_below=more)
+        if self._sample_columns() or before != [(person.cio_id, person.version) for person in window.rows]:
+            ids = [person.cio_id for person in window.rows]
+            row = ids.index(highlighted) if highlighted in ids else self.cursor_row
+            self.show(window.rows, cursor_row=row, scroll_y=self.scroll_y)
+
+    def _sample_columns(self) -> bool:
+        """Choose the columns from the loaded rows: once per workspace, and again once it has people."""
+        ws = self.workspace
+        sample = (ws.id, bool(self.window.rows)) if ws else None
+        if ws is None or self._sampled_for in (sample, (ws.id, True)):
+            return False
+        self._sampled_for = sample
+        self._columns = people_columns(ws.identify_by, self.window.rows)
+        self.clear(columns=True)
+        for column in self._columns:
+            self.add_column(cell(column.label), width=column.width, key=column.key)
+        return True
+
+    def _check_edges(self) -> None:
+        """Read the page below (or above) when the view nears the last (or first) loaded row."""
+        window = self.window
+        if self.pending is not None or self._replacing or not window.rows:
+            return
+        top = int(self.scroll_y)
+        bottom = top + self.scrollable_content_region.height
+        if window.more_below and bottom >= len(window.rows) - MARGIN:
+            self._load("next")
+        elif window.more_above and top < MARGIN:
+            self._load("previous")
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._check_edges()
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._check_edges()
+
+    def action_scroll_top(self) -> None:
+        """Ctrl+Home: the first person, read again when the window has moved past them."""
+        if self.window.more_above:
+            self._load("first")
+        else:
+            super().action_scroll_top()
+
+    # Rows ---------------------------------------------------------------------------------
+
+    def append(self, people: list[PersonInfo]) -> None:
+        for person in people:
+            self.add_row(*(cell(column.value(person)) for column in self._columns), key=person.cio_id)
+
+    def show(self, people: list[PersonInfo], *, cursor_row: int, scroll_y: float) -> None:
+        """Replace every row, then put the cursor and the view at these (new) row positions."""
+        self._replacing = True
+        try:
+            self.clear()
+            self.append(people)
+            header = self.header_height if self.show_header else 0
+            # The DataTable sizes itself when idle; size it now so that the scroll below is not clamped.
+            self.virtual_size = Size(self.virtual_size.width, header + len(people))
+            if people:
+                self.move_cursor(row=max(0, min(cursor_row, len(people) - 1)), scroll=False)
+            self.scroll_to(y=max(0.0, scroll_y), animate=False, immediate=True)
+        finally:
+            self._replacing = False
