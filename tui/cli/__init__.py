@@ -6,8 +6,10 @@ Exit status: 0 done; 1 refused input or a domain error (`error: ...` on stderr, 
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import click
@@ -29,7 +31,16 @@ class Refused(click.ClickException):
 
 
 class SwitchboardGroup(click.Group):
-    """Turns every domain or database error raised by a command into `Refused`."""
+    """Turns every domain or database error raised by a command into `Refused`; imports a
+    subcommand's module only when that command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *SUBCOMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in SUBCOMMANDS and cmd_name not in self.commands:
+            self.add_command(SUBCOMMANDS[cmd_name](), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:
@@ -108,25 +119,33 @@ def cli(ctx: click.Context, target: str | None, demo: bool) -> None:
         run_app(fresh_demo_database() if demo else ctx.obj.db)
 
 
-def _register() -> None:
-    from tui.cli import actions_cmd, billing_cmd, campaigns_cmd, demo_cmd, messages_cmd, people_cmd, send_cmd, serve_cmd, workspaces_cmd
+def _campaigns() -> click.Command:
+    from tui.cli import campaigns_cmd, send_cmd
 
     campaigns_cmd.campaigns.add_command(send_cmd.send)
-
-    for group in (
-        workspaces_cmd.workspaces,
-        people_cmd.people,
-        campaigns_cmd.campaigns,
-        actions_cmd.actions,
-        messages_cmd.messages,
-        billing_cmd.billing,
-        demo_cmd.demo,
-        serve_cmd.serve,
-    ):
-        cli.add_command(group)
+    return campaigns_cmd.campaigns
 
 
-_register()
+def _command(module: str, name: str) -> Callable[[], click.Command]:
+    def load() -> click.Command:
+        command: click.Command = getattr(importlib.import_module(f"tui.cli.{module}"), name)
+        return command
+
+    return load
+
+
+# Commands are imported when used: opening the app imports none of them (and none of the core
+# modules they need), which keeps start-up short.
+SUBCOMMANDS: dict[str, Callable[[], click.Command]] = {
+    "workspaces": _command("workspaces_cmd", "workspaces"),
+    "people": _command("people_cmd", "people"),
+    "campaigns": _campaigns,
+    "actions": _command("actions_cmd", "actions"),
+    "messages": _command("messages_cmd", "messages"),
+    "billing": _command("billing_cmd", "billing"),
+    "demo": _command("demo_cmd", "demo"),
+    "serve": _command("serve_cmd", "serve"),
+}
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""`switchboard campaigns send` (registered on the campaigns group by `tui.cli._register`)."""
+"""`switchboard campaigns send` (registered on the campaigns group by `tui.cli._campaigns`)."""
 
 from __future__ import annotations
 

@@ -8,8 +8,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from email_validator import EmailNotValidError, validate_email
-
 from tui.core.errors import InvalidInput
 from tui.core.runtime import TokenSource
 
@@ -54,6 +52,10 @@ def fast_normalized_email(stripped: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _normalize_email_cached(stripped: str) -> str:
+    # Imported here: most addresses take the fast path, and email-validator's import is a
+    # tenth of the app's start-up.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(stripped, check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
