@@ -2,7 +2,12 @@
 `sqlite3` `executemany` of the same rows, already validated and normalized, into the same schema
 in one transaction. Target: the import's median at most 2x the raw insert's.
 
-    .venv/bin/python tests/benchmarks/bench_import.py [--rows N] [--repeat K] [--profile]
+    .venv/bin/python tests/benchmarks/bench_import.py [--backend sqlite|postgresql|both]
+        [--rows N] [--repeat K] [--profile]
+
+On PostgreSQL the baselines are the server's own: psycopg `executemany` of the same rows in one
+transaction (the target is against it, as for SQLite) and `COPY ... FROM STDIN` (for
+information: the fastest way in), each into a new database made by the migrations.
 
 The CSV is generated once; every run gets a fresh database file. The raw insert goes in file
 order, as the target defines it; the import inserts each batch's new people in identifier order,
@@ -22,6 +27,7 @@ from pathlib import Path
 
 from common import (
     INSERT_PEOPLE,
+    PEOPLE_COLUMNS,
     WORKSPACE,
     Comparison,
     fresh_database,
@@ -33,6 +39,11 @@ from common import (
     write_people_csv,
 )
 
+from datasets import postgres_admin, postgres_server
+from sqlalchemy.engine import URL
+
+from tui.core import workspaces
+from tui.core.db import Database, open_database
 from tui.core.people_import import import_people
 
 TARGET = 2.0
@@ -74,42 +85,127 @@ def _check(created: int, expected: int) -> None:
         raise SystemExit(f"the import created {created} people, the baseline inserts {expected}")
 
 
-def main() -> None:
+# PostgreSQL -------------------------------------------------------------------------------------
+
+INSERT_PEOPLE_PG = INSERT_PEOPLE.replace("?", "%s")
+
+
+def postgres_fresh(server: URL, name: str) -> tuple[Database, str]:
+    """A new database `name` on `server`, made by the migrations, with the benchmark's workspace."""
+    postgres_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    postgres_admin(server, f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+    url = server.set(database=name)
+    db = open_database(url.render_as_string(hide_password=False))
+    workspaces.create_workspace(db, WORKSPACE, "email")
+    return db, url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def postgres_raw(server: URL, rows: list[tuple[object, ...]], how: str) -> float:
+    """Seconds for one transaction of psycopg `executemany` (how="executemany") or `COPY` of `rows`."""
+    import psycopg
+
+    db, conninfo = postgres_fresh(server, f"bench_import_{how}")
+    db.dispose()
+    with psycopg.connect(conninfo) as connection:
+
+        def insert() -> None:
+            with connection.cursor() as cursor:
+                if how == "executemany":
+                    cursor.executemany(INSERT_PEOPLE_PG, rows)
+                else:
+                    with cursor.copy(f"COPY people ({', '.join(PEOPLE_COLUMNS)}) FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+            connection.commit()
+
+        return timed(insert)
+
+
+def postgres_import(server: URL, source: Path, expected: int) -> float:
+    """Seconds for `import_people` of `source` into a new PostgreSQL database."""
+    db, _ = postgres_fresh(server, "bench_import_app")
+    try:
+        return timed(lambda: _check(import_people(db, WORKSPACE, source).created, expected))
+    finally:
+        db.dispose()
+
+
+def run_postgres(server: URL, source: Path, rows: list[tuple[object, ...]], repeat: int) -> list[tuple[str, float, float]]:
+    print("\nbulk import (postgresql)", flush=True)
+    many: list[float] = []
+    copied: list[float] = []
+    imported: list[float] = []
+    for run in range(1, repeat + 1):
+        many.append(postgres_raw(server, rows, "executemany"))
+        imported.append(postgres_import(server, source, len(rows)))
+        copied.append(postgres_raw(server, rows, "copy"))
+        print(f"  run {run}: executemany {many[-1]:.2f} s, import {imported[-1]:.2f} s, COPY {copied[-1]:.2f} s", flush=True)
+    results = []
+    for label, baseline, target in (("psycopg executemany", many, TARGET), ("COPY", copied, None)):
+        comparison = Comparison(f"postgresql bulk import vs {label}", baseline, imported)
+        print_comparison(comparison, baseline_label=label, measured_label="import_people", target=target)
+        if target is not None:
+            results.append((comparison.name, comparison.ratio, target))
+    for name in ("bench_import_executemany", "bench_import_copy", "bench_import_app"):
+        postgres_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return results
+
+
+# SQLite ---------------------------------------------------------------------------------------
+
+
+def run_sqlite(work: Path, source: Path, rows: list[tuple[object, ...]], repeat: int, profile: bool) -> list[tuple[str, float, float]]:
+    print("\nbulk import (sqlite)", flush=True)
+    by_ident = sorted(rows, key=lambda row: row[IDENT])
+    raw: list[float] = []
+    raw_sorted: list[float] = []
+    imported: list[float] = []
+    for run in range(1, repeat + 1):
+        raw.append(raw_insert(work / "raw.db", rows))
+        imported.append(real_import(work / "import.db", source, len(rows)))
+        raw_sorted.append(raw_insert(work / "sorted.db", by_ident))
+        print(
+            f"  run {run}: raw executemany {raw[-1]:.2f} s, import {imported[-1]:.2f} s, "
+            f"raw executemany sorted by ident {raw_sorted[-1]:.2f} s",
+            flush=True,
+        )
+    results = []
+    for label, baseline, target in (
+        ("raw sqlite3 executemany", raw, TARGET),
+        ("raw executemany, sorted", raw_sorted, None),  # for information: no target
+    ):
+        comparison = Comparison(f"sqlite bulk import vs {label}", baseline, imported)
+        print_comparison(comparison, baseline_label=label, measured_label="import_people", target=target)
+        if target is not None:
+            results.append((comparison.name, comparison.ratio, target))
+    if profile:
+        profiler = cProfile.Profile()
+        real_import(work / "profile.db", source, len(rows), profiler)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    return results
+
+
+def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
     parser.add_argument("--rows", type=int, default=1_000_000, help="people in the CSV (default 1,000,000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side (default 3)")
-    parser.add_argument("--profile", action="store_true", help="profile one more import with cProfile")
-    args = parser.parse_args()
+    parser.add_argument("--profile", action="store_true", help="profile one more SQLite import with cProfile")
+    args = parser.parse_args(argv)
     print_machine()
+    results: list[tuple[str, float, float]] = []
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
         work = Path(folder)
         source = work / "people.csv"
         write_people_csv(source, args.rows)
         rows = normalized_people_rows(1, args.rows, datetime.now(UTC))
-        by_ident = sorted(rows, key=lambda row: row[IDENT])
         print(f"bulk import: {args.rows:,} CSV rows ({len(rows):,} valid), {source.stat().st_size / 1e6:.1f} MB", flush=True)
-        raw: list[float] = []
-        raw_sorted: list[float] = []
-        imported: list[float] = []
-        for run in range(1, args.repeat + 1):
-            raw.append(raw_insert(work / "raw.db", rows))
-            imported.append(real_import(work / "import.db", source, len(rows)))
-            raw_sorted.append(raw_insert(work / "sorted.db", by_ident))
-            print(
-                f"  run {run}: raw executemany {raw[-1]:.2f} s, import {imported[-1]:.2f} s, "
-                f"raw executemany sorted by ident {raw_sorted[-1]:.2f} s",
-                flush=True,
-            )
-        for label, baseline, target in (
-            ("raw sqlite3 executemany", raw, TARGET),
-            ("raw executemany, sorted", raw_sorted, None),  # for information: no target
-        ):
-            comparison = Comparison(f"bulk import vs {label}", baseline, imported)
-            print_comparison(comparison, baseline_label=label, measured_label="import_people", target=target)
-        if args.profile:
-            profile = cProfile.Profile()
-            real_import(work / "profile.db", source, len(rows), profile)
-            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        if args.backend in ("sqlite", "both"):
+            results += run_sqlite(work, source, rows, args.repeat, args.profile)
+        if args.backend in ("postgresql", "both"):
+            with postgres_server() as server:
+                results += run_postgres(server, source, rows, args.repeat)
+    return results
 
 
 if __name__ == "__main__":
