@@ -19,16 +19,18 @@ import sqlite3
 import tempfile
 import uuid
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cli_helpers import CliRun
 from click.testing import CliRunner, Result
 from sqlalchemy.engine import URL, make_url
 
+from tui.core import workspaces
 from tui.core.db import Database, open_database
 from tui.core.runtime import FixedClock, Runtime, SeededTokens
 
@@ -201,9 +203,6 @@ def db(db_target: str, clock: FixedClock) -> Iterator[Database]:
     database.dispose()
 
 
-CliRun = Callable[..., Result]
-
-
 @pytest.fixture
 def cli(db_target: str) -> CliRun:
     """Run `switchboard --db <this test's db> ARGS...` in-process; returns click's Result
@@ -215,3 +214,15 @@ def cli(db_target: str) -> CliRun:
         return runner.invoke(command, ["--db", db_target, *args], input=input, catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture
+def shop(db: Database) -> str:
+    """An email workspace, "Shop" (a test module may define its own `shop`)."""
+    return workspaces.create_workspace(db, "Shop", "email").workspace.name
+
+
+@pytest.fixture
+def apps(db: Database) -> str:
+    """An id workspace, "Apps" (a test module may define its own `apps`)."""
+    return workspaces.create_workspace(db, "Apps", "id").workspace.name

@@ -6,8 +6,8 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from factories import EMAIL, add_campaign, add_person, delete_person, make_workspace
 from sqlalchemy import event
-from test_sending import EMAIL, add_campaign, add_person, delete_person, make_workspace
 
 from tui.core import billing, sending
 from tui.core.billing import BillingReport, DayCount, Period, Usage, WorkspaceUsage

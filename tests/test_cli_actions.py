@@ -5,28 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_cli_campaigns import Cli, refused, run_json
+from cli_helpers import CliRun, refused, run_json
 
 WS, CAMPAIGN = "Shop", 'On "boarding" ✨'
 ADD = ("actions", "add", "-w", WS, "-c", CAMPAIGN)
 
 
 @pytest.fixture
-def campaign(cli: Cli) -> str:
+def campaign(cli: CliRun) -> str:
     run_json(cli, "workspaces", "create", WS, "--identify-by", "email")
     run_json(cli, "campaigns", "create", "-w", WS, CAMPAIGN)
     return CAMPAIGN
 
 
-def steps(cli: Cli, ws: str = WS, campaign: str = CAMPAIGN) -> list[tuple[int, str]]:
+def steps(cli: CliRun, ws: str = WS, campaign: str = CAMPAIGN) -> list[tuple[int, str]]:
     return [(a["position"], a["name"]) for a in run_json(cli, "campaigns", "show", "-w", ws, campaign)["actions"]]
 
 
-def add(cli: Cli, name: str, *options: str) -> dict[str, Any]:
+def add(cli: CliRun, name: str, *options: str) -> dict[str, Any]:
     return run_json(cli, *ADD, "--name", name, *(options or ("--type", "sms", "--body", name)))
 
 
-def test_C2_cli_add_every_type(cli: Cli, campaign: str) -> None:
+def test_C2_cli_add_every_type(cli: CliRun, campaign: str) -> None:
     email = add(cli, "Mail", "--type", "email", "--subject", "Hi {{ customer.first_name }}", "--body", "Hello", "--from", "hi@shop.test")
     assert email == {
         "id": email["id"],
@@ -64,7 +64,7 @@ def test_C2_cli_add_every_type(cli: Cli, campaign: str) -> None:
         (("--type", "sms", "--body", "b", "--name", " "), "error: action name is empty"),
     ],
 )
-def test_C2_cli_rule_breaks_are_exit_1(cli: Cli, campaign: str, options: tuple[str, ...], message: str) -> None:
+def test_C2_cli_rule_breaks_are_exit_1(cli: CliRun, campaign: str, options: tuple[str, ...], message: str) -> None:
     assert refused(cli, *ADD, "--name", "x", *options).startswith(message)
     assert steps(cli) == []
 
@@ -80,12 +80,12 @@ def test_C2_cli_rule_breaks_are_exit_1(cli: Cli, campaign: str, options: tuple[s
         ("--name", "x", "--type", "sms", "--body", "b", "--colour", "red"),
     ],
 )
-def test_C2_cli_wrong_command_line_is_exit_2(cli: Cli, campaign: str, options: tuple[str, ...]) -> None:
+def test_C2_cli_wrong_command_line_is_exit_2(cli: CliRun, campaign: str, options: tuple[str, ...]) -> None:
     refused(cli, *ADD, *options, code=2)
     assert steps(cli) == []
 
 
-def test_C2_cli_edit(cli: Cli, campaign: str) -> None:
+def test_C2_cli_edit(cli: CliRun, campaign: str) -> None:
     mail = add(cli, "Mail", "--type", "email", "--subject", "S", "--body", "B", "--from", "hi@shop.test")
     add(cli, "Text")
     ref = ("actions", "edit", "-w", WS, "-c", CAMPAIGN, str(mail["id"]))
@@ -102,7 +102,7 @@ def test_C2_cli_edit(cli: Cli, campaign: str) -> None:
     assert run_json(cli, "campaigns", "show", "-w", WS, CAMPAIGN)["actions"][1]["settings"] == edited["settings"]
 
 
-def test_C2_cli_move_and_remove(cli: Cli, campaign: str) -> None:
+def test_C2_cli_move_and_remove(cli: CliRun, campaign: str) -> None:
     ids = {name: add(cli, name)["id"] for name in "abcd"}
     scope = ("-w", WS, "-c", CAMPAIGN)
     assert run_json(cli, "actions", "move", *scope, str(ids["a"]), "--to", "3")["position"] == 3
@@ -119,7 +119,7 @@ def test_C2_cli_move_and_remove(cli: Cli, campaign: str) -> None:
 
 
 @pytest.fixture
-def source(cli: Cli, campaign: str) -> list[int]:
+def source(cli: CliRun, campaign: str) -> list[int]:
     """An id workspace 'Acme EU' with campaign 'Welcome' of three actions; returns their ids."""
     run_json(cli, "workspaces", "create", "Acme EU", "--identify-by", "id")
     run_json(cli, "campaigns", "create", "-w", "Acme EU", "Welcome")
@@ -138,7 +138,7 @@ def source(cli: Cli, campaign: str) -> list[int]:
 IMPORT = ("actions", "import", "-w", WS, "-c", CAMPAIGN, "--from-workspace", "acme eu", "--from-campaign", "WELCOME")
 
 
-def test_I1_cli_import_chosen_actions(cli: Cli, source: list[int]) -> None:
+def test_I1_cli_import_chosen_actions(cli: CliRun, source: list[int]) -> None:
     result = run_json(cli, *IMPORT, "--action", str(source[2]), "--action", str(source[0]), "--position", "1")
     imported = result["imported"]
     assert [(a["position"], a["name"]) for a in imported] == [(1, "Hello"), (2, "Ping")]
@@ -150,7 +150,7 @@ def test_I1_cli_import_chosen_actions(cli: Cli, source: list[int]) -> None:
     assert steps(cli) == [(1, "Hello"), (2, "Ping"), (3, "Mine")]
 
 
-def test_I1_cli_import_all_as_text(cli: Cli, source: list[int]) -> None:
+def test_I1_cli_import_all_as_text(cli: CliRun, source: list[int]) -> None:
     result = cli(*IMPORT, "--all")
     assert result.exit_code == 0, result.stderr
     assert f"Imported 3 actions from acme eu / WELCOME into {CAMPAIGN} at step 2" in result.stdout
@@ -168,12 +168,12 @@ def test_I1_cli_import_all_as_text(cli: Cli, source: list[int]) -> None:
         (("--all", "--position", "3"), "error: position 3 is out of range"),
     ],
 )
-def test_I1_cli_import_refusals_are_exit_1(cli: Cli, source: list[int], options: tuple[str, ...], message: str) -> None:
+def test_I1_cli_import_refusals_are_exit_1(cli: CliRun, source: list[int], options: tuple[str, ...], message: str) -> None:
     assert refused(cli, *IMPORT, *options).startswith(message)
     assert steps(cli) == [(1, "Mine")]
 
 
-def test_I1_cli_import_into_archived_or_missing(cli: Cli, source: list[int]) -> None:
+def test_I1_cli_import_into_archived_or_missing(cli: CliRun, source: list[int]) -> None:
     run_json(cli, "campaigns", "archive", "-w", WS, CAMPAIGN)
     assert "is archived, so it is read-only: unarchive it before you import actions into it" in refused(cli, *IMPORT, "--all")
     missing = ("actions", "import", "-w", WS, "-c", CAMPAIGN, "--from-workspace", "Gone", "--from-campaign", "Welcome", "--all")

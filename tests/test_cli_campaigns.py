@@ -2,45 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from click.testing import Result
-
-Cli = Callable[..., Result]
+from cli_helpers import CliRun, refused, run_json
 
 NAME = 'Wélcome "VIP" series 🚀'
 
 
-def run_json(cli: Cli, *args: str) -> Any:
-    result = cli(*args, "--json")
-    assert result.exit_code == 0, result.stderr
-    assert result.stderr == ""
-    return json.loads(result.stdout)
-
-
-def refused(cli: Cli, *args: str, code: int = 1, input: str | None = None) -> str:
-    result = cli(*args, input=input)
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert "Traceback" not in result.stderr
-    if code == 1:
-        assert result.stderr.startswith("error: ")
-    return result.stderr
-
-
 @pytest.fixture
-def ws(cli: Cli) -> str:
+def ws(cli: CliRun) -> str:
     run_json(cli, "workspaces", "create", "Acme EU", "--identify-by", "email")
     return "Acme EU"
 
 
-def names(cli: Cli, ws: str) -> list[str]:
+def names(cli: CliRun, ws: str) -> list[str]:
     return [c["name"] for c in run_json(cli, "campaigns", "list", "-w", ws)]
 
 
-def test_C1_cli_create_show_list(cli: Cli, ws: str) -> None:
+def test_C1_cli_create_show_list(cli: CliRun, ws: str) -> None:
     created = run_json(cli, "campaigns", "create", "-w", "acme eu", f"  {NAME} ")
     assert (created["name"], created["state"], created["actions"]) == (NAME, "draft", [])
     run_json(cli, "actions", "add", "-w", ws, "-c", NAME, "--type", "sms", "--name", "Text", "--body", "Hi")
@@ -53,7 +31,7 @@ def test_C1_cli_create_show_list(cli: Cli, ws: str) -> None:
     assert run_json(cli, "workspaces", "show", ws)["campaigns"] == 2
 
 
-def test_C1_cli_text_output(cli: Cli, ws: str) -> None:
+def test_C1_cli_text_output(cli: CliRun, ws: str) -> None:
     assert "No campaigns in workspace Acme EU yet" in cli("campaigns", "list", "-w", ws).stdout
     created = cli("campaigns", "create", "-w", ws, NAME)
     assert created.exit_code == 0 and f"Created draft campaign {NAME} in workspace Acme EU" in created.stdout
@@ -66,7 +44,7 @@ def test_C1_cli_text_output(cli: Cli, ws: str) -> None:
     assert listed[0].split() == ["NAME", "STATE", "ACTIONS"] and NAME in listed[1]
 
 
-def test_C1_cli_state_changes(cli: Cli, ws: str) -> None:
+def test_C1_cli_state_changes(cli: CliRun, ws: str) -> None:
     run_json(cli, "campaigns", "create", "-w", ws, NAME)
     for move, state in [("start", "running"), ("stop", "stopped"), ("archive", "archived"), ("unarchive", "stopped")]:
         assert run_json(cli, "campaigns", move, "-w", ws, NAME)["state"] == state
@@ -77,7 +55,7 @@ def test_C1_cli_state_changes(cli: Cli, ws: str) -> None:
     assert run_json(cli, "campaigns", "show", "-w", ws, NAME)["state"] == "running"
 
 
-def test_C1_cli_archived_is_read_only(cli: Cli, ws: str) -> None:
+def test_C1_cli_archived_is_read_only(cli: CliRun, ws: str) -> None:
     run_json(cli, "campaigns", "create", "-w", ws, "Old")
     run_json(cli, "campaigns", "archive", "-w", ws, "Old")
     assert "read-only: unarchive it before you rename it" in refused(cli, "campaigns", "rename", "-w", ws, "Old", "New")
@@ -86,7 +64,7 @@ def test_C1_cli_archived_is_read_only(cli: Cli, ws: str) -> None:
     assert names(cli, ws) == ["Old", "Old (2)"]
 
 
-def test_C1_cli_rename_and_duplicate(cli: Cli, ws: str) -> None:
+def test_C1_cli_rename_and_duplicate(cli: CliRun, ws: str) -> None:
     run_json(cli, "campaigns", "create", "-w", ws, "Draft")
     run_json(cli, "actions", "add", "-w", ws, "-c", "Draft", "--type", "delay", "--name", "Wait", "--duration", "2h")
     assert run_json(cli, "campaigns", "rename", "-w", ws, "draft", NAME)["name"] == NAME
@@ -98,7 +76,7 @@ def test_C1_cli_rename_and_duplicate(cli: Cli, ws: str) -> None:
     assert names(cli, ws) == ["Taken", NAME, f"{NAME} (2)"]
 
 
-def test_C1_cli_delete_needs_yes_off_a_terminal(cli: Cli, ws: str) -> None:
+def test_C1_cli_delete_needs_yes_off_a_terminal(cli: CliRun, ws: str) -> None:
     run_json(cli, "campaigns", "create", "-w", ws, NAME)
     error = refused(cli, "campaigns", "delete", "-w", ws, NAME)
     assert error == f"error: campaign {NAME!r} was not deleted: confirm with --yes\n"
@@ -108,7 +86,7 @@ def test_C1_cli_delete_needs_yes_off_a_terminal(cli: Cli, ws: str) -> None:
     assert run_json(cli, "workspaces", "show", ws)["campaigns"] == 0
 
 
-def test_C1_cli_delete_asks_on_a_terminal(cli: Cli, ws: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_C1_cli_delete_asks_on_a_terminal(cli: CliRun, ws: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from tui.cli import output
 
     monkeypatch.setattr(output, "interactive", lambda: True)
@@ -131,7 +109,7 @@ def test_C1_cli_delete_asks_on_a_terminal(cli: Cli, ws: str, monkeypatch: pytest
         ("campaigns", "delete", "-w", "Acme EU", "X", "--yes", "extra"),
     ],
 )
-def test_C1_cli_wrong_command_line_is_exit_2(cli: Cli, ws: str, args: tuple[str, ...]) -> None:
+def test_C1_cli_wrong_command_line_is_exit_2(cli: CliRun, ws: str, args: tuple[str, ...]) -> None:
     refused(cli, *args, code=2)
 
 
@@ -145,5 +123,5 @@ def test_C1_cli_wrong_command_line_is_exit_2(cli: Cli, ws: str, args: tuple[str,
         (("campaigns", "stop", "-w", "Acme EU", "Nope"), "error: no campaign named 'Nope'"),
     ],
 )
-def test_C1_cli_refusals_are_exit_1(cli: Cli, ws: str, args: tuple[str, ...], message: str) -> None:
+def test_C1_cli_refusals_are_exit_1(cli: CliRun, ws: str, args: tuple[str, ...], message: str) -> None:
     assert refused(cli, *args).startswith(message)

@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from conftest import CliRun
-from test_sending import EMAIL, add_campaign, add_person, delete_person, make_workspace
+from cli_helpers import CliRun
+from factories import EMAIL, add_campaign, add_person, delete_person, make_workspace
 
 from tui.core import sending
 from tui.core.db import Database

@@ -7,7 +7,7 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from conftest import CliRun
+from cli_helpers import CliRun
 from sqlalchemy import func, select
 
 from tui.cli import people_cmd

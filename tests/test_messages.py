@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from test_sending import EMAIL, add_campaign, add_person, delete_person, make_workspace
+from factories import EMAIL, add_campaign, add_person, delete_person, make_workspace
 
 from tui.core import messages, sending
 from tui.core.db import Database

@@ -16,18 +16,7 @@ from tui.core.models import Action, Campaign, Message, Person, UsageDay, Workspa
 from tui.core.runtime import FixedClock
 
 DAY = date(2026, 3, 15)
-
-
-@pytest.fixture
-def shop(db: Database) -> str:
-    """An email workspace."""
-    return workspaces.create_workspace(db, "Shop", "email").workspace.name
-
-
-@pytest.fixture
-def apps(db: Database) -> str:
-    """An id workspace."""
-    return workspaces.create_workspace(db, "Apps", "id").workspace.name
+# The `shop` (email) and `apps` (id) workspaces are fixtures of conftest.py.
 
 
 def stored(db: Database, workspace: str) -> list[Person]:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
-from test_people import apps, shop  # noqa: F401  (fixtures: an id and an email workspace)
 
 from tui.core import people, people_import, workspaces
 from tui.core.db import Database
@@ -20,6 +19,7 @@ from tui.core.models import Person, UsageDay, Workspace
 from tui.core.people_import import ImportProgress, ImportReport, RowError, import_people
 
 DAY = date(2026, 3, 15)
+# The `shop` (email) and `apps` (id) workspaces are fixtures of conftest.py.
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:

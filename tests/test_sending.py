@@ -1,4 +1,4 @@
-"""M1: sending a campaign. (The ORM helpers here are shared with the messages and billing tests.)"""
+"""M1: sending a campaign."""
 
 from __future__ import annotations
 
@@ -6,66 +6,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from factories import EMAIL, add_campaign, add_person, make_workspace
 from sqlalchemy import func, select
 
 from tui.core import actions, campaigns, people, sending
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound
-from tui.core.models import Action, Campaign, Message, Person, UsageDay, Workspace
+from tui.core.models import Campaign, Message, Person, UsageDay, Workspace
 from tui.core.runtime import FixedClock
-from tui.core.usage import bump_counters
 from tui.core.workspaces import create_workspace, get_workspace, update_workspace
 
-# --- helpers. People go through the people module. Campaigns are built with the ORM: in any
-# state, and with settings the actions module refuses when saved (a webhook url template that
-# does not start with http), which sending must still survive.
-
-
-def make_workspace(db: Database, name: str = "Acme", identify_by: str = "email", **settings: Any) -> int:
-    return create_workspace(db, name, identify_by, **settings).workspace.id
-
-
-def add_person(
-    db: Database, workspace_id: int, ident: str, *, email: str | None = None, attributes: dict[str, Any] | None = None
-) -> str:
-    """Add a person through the people module; returns the cio_id."""
-    with db.read() as session:
-        ws = session.get_one(Workspace, workspace_id)
-    ids = {"email": ident} if ws.identify_by == "email" else {"id": ident, "email": email}
-    return people.add_person(db, ws.name, attributes=attributes, **ids).person.cio_id
-
-
-def delete_person(db: Database, workspace: str, cio_id: str) -> None:
-    people.delete_person(db, workspace, f"cio_{cio_id}")
-
-
-def add_campaign(
-    db: Database, workspace_id: int, name: str, steps: list[tuple[str, dict[str, Any]]], *, state: str = "running"
-) -> list[int]:
-    """A campaign with actions `(type, settings)` in this order; returns the action ids."""
-    now = db.runtime.now()
-    with db.write() as session:
-        campaign = Campaign(
-            workspace_id=workspace_id, name=name, name_key=name.casefold(), state=state, created_at=now, updated_at=now
-        )
-        session.add(campaign)
-        session.flush()
-        actions = [
-            Action(
-                campaign_id=campaign.id,
-                position=position,
-                type=kind,
-                name=f"{kind} {position}",
-                settings=settings,
-                created_at=now,
-                updated_at=now,
-            )
-            for position, (kind, settings) in enumerate(steps, start=1)
-        ]
-        session.add_all(actions)
-        bump_counters(session, workspace_id, campaigns=1)
-        session.flush()
-        return [action.id for action in actions]
+# --- helpers of this module; the shared builders are in factories.py.
 
 
 def set_state(db: Database, campaign: str, state: str) -> None:
@@ -88,8 +39,6 @@ def messages_sent_counter(db: Database, workspace_id: int) -> int:
     with db.read() as session:
         return session.get_one(Workspace, workspace_id).messages_sent
 
-
-EMAIL = ("email", {"subject": "Hi {{ customer.name }}", "body": "Welcome to {{ workspace.name }}, {{ customer.email }}"})
 
 # --- M1 ----------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
-from test_ssh_harness import (
+from ssh_harness import (
     QUIT,
     TOGGLE_SIDEBAR,
     WAIT,

@@ -11,7 +11,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from test_ssh_harness import (
+from ssh_harness import (
     QUIT,
     WAIT,
     Keys,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
-from test_ssh_harness import WAIT, async_wait_until, make_keys, process_gone
+from ssh_harness import WAIT, async_wait_until, make_keys, process_gone
 
 from tui.ssh import SSH_USER_ENV
 from tui.ssh.auth import Identity, authorize, identity_of

@@ -26,7 +26,7 @@ from common import ROOT, Comparison, print_comparison, print_machine
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_ssh_harness import (  # noqa: E402
+from ssh_harness import (  # noqa: E402
     QUIT,
     TOGGLE_SIDEBAR,
     AppClient,

@@ -1,0 +1,77 @@
+"""Data builders shared by the core, CLI and messaging tests: workspaces, people, campaigns.
+
+Where the test helpers live:
+- conftest.py: fixtures (a database per backend, the clock, the CLI runner, the `shop` and `apps`
+  workspaces);
+- factories.py (here): data builders without Textual, for any test;
+- cli_helpers.py: running `switchboard` commands and reading their output;
+- app_factory.py: building the app for Pilot and snapshot tests, and its standard workspaces;
+- people_helpers.py, campaign_helpers.py, wizard_helpers.py: one pane's or screen's app tests;
+- ssh_harness.py: the SSH tests' and benchmark's server, keys and client screens.
+A test module imports only from these, never from another test module.
+
+People go through the people module. Campaigns are built with the ORM: in any state, and with
+settings the actions module refuses when saved (a webhook url template that does not start
+with http), which sending must still survive.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.core import people
+from tui.core.db import Database
+from tui.core.models import Action, Campaign, Workspace
+from tui.core.usage import bump_counters
+from tui.core.workspaces import create_workspace
+
+EMAIL = ("email", {"subject": "Hi {{ customer.name }}", "body": "Welcome to {{ workspace.name }}, {{ customer.email }}"})
+"""An email action `(type, settings)` for `add_campaign`, reading customer and workspace."""
+
+
+def make_workspace(db: Database, name: str = "Acme", identify_by: str = "email", **settings: Any) -> int:
+    """Create a workspace; returns its id."""
+    return create_workspace(db, name, identify_by, **settings).workspace.id
+
+
+def add_person(
+    db: Database, workspace_id: int, ident: str, *, email: str | None = None, attributes: dict[str, Any] | None = None
+) -> str:
+    """Add a person through the people module; returns the cio_id."""
+    with db.read() as session:
+        ws = session.get_one(Workspace, workspace_id)
+    ids = {"email": ident} if ws.identify_by == "email" else {"id": ident, "email": email}
+    return people.add_person(db, ws.name, attributes=attributes, **ids).person.cio_id
+
+
+def delete_person(db: Database, workspace: str, cio_id: str) -> None:
+    people.delete_person(db, workspace, f"cio_{cio_id}")
+
+
+def add_campaign(
+    db: Database, workspace_id: int, name: str, steps: list[tuple[str, dict[str, Any]]], *, state: str = "running"
+) -> list[int]:
+    """A campaign with actions `(type, settings)` in this order; returns the action ids."""
+    now = db.runtime.now()
+    with db.write() as session:
+        campaign = Campaign(
+            workspace_id=workspace_id, name=name, name_key=name.casefold(), state=state, created_at=now, updated_at=now
+        )
+        session.add(campaign)
+        session.flush()
+        actions = [
+            Action(
+                campaign_id=campaign.id,
+                position=position,
+                type=kind,
+                name=f"{kind} {position}",
+                settings=settings,
+                created_at=now,
+                updated_at=now,
+            )
+            for position, (kind, settings) in enumerate(steps, start=1)
+        ]
+        session.add_all(actions)
+        bump_counters(session, workspace_id, campaigns=1)
+        session.flush()
+        return [action.id for action in actions]
