@@ -325,6 +325,41 @@ async def test_preview_renders_for_a_chosen_person(db: Database) -> None:
 
 
 @pilot_test
+async def test_preview_shows_the_text_and_why_the_message_would_fail(db: Database) -> None:
+    seed_campaigns(db)
+    seed_people(db)  # Ada has a phone, Bob has none
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "down", "down", "v")  # step 3, the sms
+        dialog = pilot.app.screen
+        assert isinstance(dialog, PreviewDialog)
+        assert not dialog.query("#rendered .failure")
+        await type_into(pilot, "#person-ref", "bob@example.com")
+        await press(pilot, "enter")
+        texts = [shown(s) for s in dialog.query("#rendered .text").results(Static)]
+        assert texts == ["Did you see our welcome email, Bob?"]
+        failure = dialog.query_one("#rendered .failure", Static)
+        assert "would fail: the person has no phone attribute, which an sms needs" in shown(failure)
+
+
+@pilot_test
+async def test_a_liquid_error_in_the_body_puts_the_cursor_where_it_is(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "e")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActionFormDialog)
+        dialog.query_one("#setting-body", TextArea).text = "Hi,\n  {{ customer.first_name "
+        await press(pilot, "ctrl+s")
+        error = dialog.query_one("#body-error", Static)
+        assert error.display and "body has a Liquid syntax error at line 2, column 3" in shown(error)
+        body = dialog.query_one("#setting-body", TextArea)
+        assert body.has_class("invalid") and body.has_focus and body.cursor_location == (1, 2)
+        assert not dialog.query_one(".dialog > .error", Static).display
+
+
+@pilot_test
 async def test_imported_actions_are_highlighted_until_the_selection_moves(db: Database) -> None:
     seed_campaigns(db)
     async with running(db) as pilot:

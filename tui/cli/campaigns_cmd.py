@@ -9,6 +9,7 @@ import click
 from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table, workspace_option
 from tui.core import campaigns as core
 from tui.core.campaigns import ActionInfo, CampaignInfo
+from tui.core.preview import MessagePreview, preview_message
 from tui.core.text import visible
 
 SUMMARY_WIDTH = 60
@@ -211,3 +212,68 @@ def delete_cmd(ctx: click.Context, workspace: str, name: str, yes: bool, as_json
         {"workspace": deleted.workspace, "name": deleted.name, "actions": deleted.actions},
         f"Deleted campaign {visible(deleted.name)} ({deleted.actions} actions) from workspace {visible(deleted.workspace)}",
     )
+
+
+PREVIEW_HEADINGS = {"email": "Subject", "push": "Title", "webhook": "Request"}
+
+
+def _preview_json(preview: MessagePreview) -> dict[str, Any]:
+    problem = preview.problem
+    return {
+        "workspace": preview.workspace,
+        "campaign": preview.campaign,
+        "action": {"id": preview.action.id, "position": preview.action.position, "name": preview.action.name},
+        "person": {"cio_id": preview.person.cio_id, "id": preview.person.id, "email": preview.person.email},
+        "channel": preview.channel,
+        "status": preview.status,
+        "test": preview.test,
+        "recipient": preview.recipient,
+        "subject": preview.subject,
+        "body": preview.body,
+        "reason": preview.reason,
+        "problem": None
+        if problem is None
+        else {"field": problem.field, "line": problem.line, "column": problem.column, "detail": problem.detail},
+    }
+
+
+def _preview_lines(preview: MessagePreview) -> list[str]:
+    action, person = preview.action, preview.person
+    who = person.id if person.id is not None else person.email or ""
+    lines = [
+        f"Step {action.position} of {visible(preview.campaign)}, {visible(action.name)} ({preview.channel}), "
+        f"for {visible(who)} ({person.reference})"
+    ]
+    if preview.status == "failed":
+        lines.append(f"Would fail: {visible(preview.reason or '')}")
+    elif preview.status == "suppressed":
+        lines.append("Would be suppressed: the workspace's send mode is never")
+    elif preview.test:
+        lines.append(f"Would go to the test address {visible(preview.recipient or '')} (send mode test)")
+    else:
+        lines.append(f"Would be sent to {visible(preview.recipient)}" if preview.recipient else "Would be sent")
+    if preview.rendered:
+        if preview.subject is not None:
+            lines.append(f"{PREVIEW_HEADINGS.get(preview.channel, 'Subject')}: {visible(preview.subject)}")
+        lines += ["Body:", *visible(preview.body or "", keep_lines=True).splitlines()]
+    return lines
+
+
+@campaigns.command("preview")
+@workspace_option
+@name_argument
+@click.option("--step", type=int, help="The action at this step (its position in `campaigns show`).")
+@click.option("--action", "action_id", type=int, metavar="ID", help="The action with this id (instead of --step).")
+@click.option("--person", required=True, metavar="REF", help="The person: cio_<hex>, or their id or email.")
+@json_option
+@click.pass_context
+def preview_cmd(
+    ctx: click.Context, workspace: str, name: str, step: int | None, action_id: int | None, person: str, as_json: bool
+) -> None:
+    """Show one message action rendered for one person, as a send would make it (nothing is sent)."""
+    from tui.cli import db_of
+
+    if (step is None) == (action_id is None):
+        raise click.UsageError("give the action as --step N or --action ID (one of them)")
+    preview = preview_message(db_of(ctx), workspace, name, person, step=step, action_id=action_id)
+    emit(as_json, _preview_json(preview), lambda: _preview_lines(preview))

@@ -1,5 +1,7 @@
 """Domain errors. Each carries a sentence a person can act on; the CLI prints it as `error: ...`."""
 
+from __future__ import annotations
+
 
 class SwitchboardError(Exception):
     """Base of every refusal the domain makes. Its message is shown to the user as is."""
@@ -23,3 +25,28 @@ class ChangedElsewhere(Conflict):
 
 class DatabaseError(SwitchboardError):
     """The database cannot be opened or used (newer schema, unreachable server...)."""
+
+
+class TemplateProblem(InvalidInput):
+    """A Liquid template that does not parse: which setting, where, and what is wrong.
+
+    `line` and `column` count from 1 in the template's text; `detail` is Liquid's own message
+    (or "unknown filter 'x'"). Its sentence is "FIELD has a Liquid syntax error at line L,
+    column C: DETAIL" ("has an error" for an unknown filter).
+    """
+
+    def __init__(self, field: str, line: int, column: int, detail: str, syntax: bool = True) -> None:
+        what = "a Liquid syntax error" if syntax else "an error"
+        super().__init__(f"{field} has {what} at line {line}, column {column}: {detail}")
+        self.field = field
+        self.line = line
+        self.column = column
+        self.detail = detail
+        self.syntax = syntax  # False: the text parses, but names a filter Liquid does not have
+
+    def in_field(self, field: str) -> TemplateProblem:
+        """The same problem, said of the setting `field`."""
+        return TemplateProblem(field, self.line, self.column, self.detail, self.syntax)
+
+    def __reduce__(self) -> tuple[type[TemplateProblem], tuple[str, int, int, str, bool]]:
+        return type(self), (self.field, self.line, self.column, self.detail, self.syntax)

@@ -35,7 +35,7 @@ from tui.core import templates
 from tui.core.action_settings import ACTION_TYPES, URL_SCHEMES, parse_duration
 from tui.core.campaigns import actions_of, find_campaign
 from tui.core.db import Database
-from tui.core.errors import Conflict, InvalidInput, NotFound
+from tui.core.errors import Conflict, InvalidInput, NotFound, TemplateProblem
 from tui.core.models import Action, Campaign, Message, Person
 from tui.core.usage import bump_counters, record_usage
 from tui.core.workspaces import find_workspace
@@ -76,7 +76,13 @@ class Rendered:
 
 
 class MessageFailed(Exception):
-    """This one message cannot go; the text is the reason stored on it."""
+    """This one message cannot go; the text is the reason stored on it.
+
+    `problem` says where, when the reason is a template of the action that does not parse."""
+
+    def __init__(self, reason: str, problem: TemplateProblem | None = None) -> None:
+        super().__init__(reason)
+        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -90,8 +96,8 @@ class _Plan:
     campaign_id: int
     campaign_name: str
     people: int
+    workspace_name: str
     steps: list[Step]
-    names: dict[str, Any]  # `campaign` and `workspace` for templates
 
 
 def workflow_steps(actions: Iterable[Action]) -> list[Step]:
@@ -111,6 +117,16 @@ def customer_context(
 ) -> dict[str, Any]:
     """C3: `customer` is the person's attributes plus id, email and cio_id."""
     return {**attributes, "id": ident if identify_by == "id" else None, "email": email, "cio_id": cio_id}
+
+
+def template_context(identify_by: str, person: Any, *, campaign: str, workspace: str) -> dict[str, Any]:
+    """C3: what a message's templates see: `customer`, `campaign` and `workspace`.
+
+    `person` is a Person or a row with its ident, email, cio_id and attributes. Sending and the
+    preview (tui.core.preview) both build the context here, so a preview renders as a send would.
+    """
+    customer = customer_context(identify_by, person.ident, person.email, person.cio_id, person.attributes or {})
+    return {"customer": customer, "campaign": {"name": campaign}, "workspace": {"name": workspace}}
 
 
 def _storable(text: str) -> bool:
@@ -133,6 +149,8 @@ def render_step(step_type: str, settings: Mapping[str, Any], context: Mapping[st
             return None
         try:
             rendered = templates.render(str(source), context)
+        except TemplateProblem as exc:
+            raise MessageFailed(f"the {key} template failed: {exc}", exc.in_field(key)) from None
         except (templates.TemplateRenderError, InvalidInput) as exc:
             raise MessageFailed(f"the {key} template failed: {exc}") from None
         if not _storable(rendered):
@@ -151,8 +169,9 @@ def render_step(step_type: str, settings: Mapping[str, Any], context: Mapping[st
     return Rendered(None, text("body"))
 
 
-def _address(step_type: str, person: Row[Any]) -> str | None:
-    """The person's address on the channel (None for channels that need none)."""
+def address_of(step_type: str, person: Any) -> str | None:
+    """The person's address on the channel (None for channels that need none); MessageFailed
+    when the person has none. `person` is a Person or a row with its email and attributes."""
     if step_type == "email":
         if not person.email:
             raise MessageFailed("the person has no email address, which an email needs")
@@ -166,6 +185,17 @@ def _address(step_type: str, person: Row[Any]) -> str | None:
             raise MessageFailed(f"the person's phone attribute {phone!r} is not a phone number")
         return number
     return None
+
+
+def delivery(
+    send_mode: str, test_address: str | None, channel: str, recipient: str | None
+) -> tuple[str, bool, str | None]:
+    """How a message that can go goes in the workspace's send mode: (status, test, recipient)."""
+    if send_mode == "never":
+        return "suppressed", False, recipient
+    if send_mode == "test" and channel == "email":
+        return "sent", True, test_address
+    return "sent", False, recipient
 
 
 def _message(plan: _Plan, step: Step, person: Row[Any], context: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -185,16 +215,14 @@ def _message(plan: _Plan, step: Step, person: Row[Any], context: Mapping[str, An
         "sent_at": now,
     }
     try:
-        recipient = _address(step.type, person)
+        recipient = address_of(step.type, person)
         rendered = render_step(step.type, step.settings, context)
     except MessageFailed as exc:
         return row | {"status": "failed", "reason": str(exc)}
-    row |= {"recipient": recipient, "subject": rendered.subject, "body": rendered.body}
-    if plan.send_mode == "never":
-        return row | {"status": "suppressed"}
-    if plan.send_mode == "test" and step.type == "email":
-        return row | {"status": "sent", "test": True, "recipient": plan.test_address}
-    return row | {"status": "sent"}
+    status, test, recipient = delivery(plan.send_mode, plan.test_address, step.type, recipient)
+    return row | {
+        "status": status, "test": test, "recipient": recipient, "subject": rendered.subject, "body": rendered.body
+    }
 
 
 def _messages_for(plan: _Plan, person: Row[Any], existing: set[tuple[int, int]], now: datetime) -> list[dict[str, Any]]:
@@ -202,8 +230,7 @@ def _messages_for(plan: _Plan, person: Row[Any], existing: set[tuple[int, int]],
     steps = [step for step in plan.steps if (step.action_id, person.id) not in existing]
     if not steps:
         return []
-    customer = customer_context(plan.identify_by, person.ident, person.email, person.cio_id, person.attributes or {})
-    context = {"customer": customer, **plan.names}
+    context = template_context(plan.identify_by, person, campaign=plan.campaign_name, workspace=plan.workspace_name)
     return [_message(plan, step, person, context, now) for step in steps]
 
 
@@ -227,8 +254,8 @@ def _load_plan(db: Database, workspace: str, campaign: str) -> _Plan:
             campaign_id=found.id,
             campaign_name=found.name,
             people=ws.people_count,
+            workspace_name=ws.name,
             steps=workflow_steps(actions_of(session, found.id)),
-            names={"campaign": {"name": found.name}, "workspace": {"name": ws.name}},
         )
 
 

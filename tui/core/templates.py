@@ -10,7 +10,7 @@ from typing import Any
 from liquid import Environment, Template
 from liquid.exceptions import LiquidError
 
-from tui.core.errors import InvalidInput
+from tui.core.errors import InvalidInput, TemplateProblem
 
 _ENV = Environment()  # the default Undefined renders as an empty string
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -44,27 +44,31 @@ def _error_index(source: str, error: LiquidError) -> int:
 
 @lru_cache(maxsize=1024)
 def parse(source: str, field: str = "template") -> Template:
-    """The parsed template, or InvalidInput naming the field, line and column of the error."""
+    """The parsed template, or TemplateProblem naming the field, line and column of the error."""
     try:
         template = _ENV.from_string(source)
     except LiquidError as exc:
         line, column = _line_col(source, _error_index(source, exc))
-        raise InvalidInput(f"{field} has a Liquid syntax error at line {line}, column {column}: {exc.message}") from None
+        raise TemplateProblem(field, line, column, str(exc.message)) from None
     for name in template.filter_names():
         if name not in _ENV.filters:
             found = re.search(r"\|\s*" + re.escape(name) + r"\b", source)
             line, column = _line_col(source, found.start() if found else len(source))
-            raise InvalidInput(f"{field} has an error at line {line}, column {column}: unknown filter {name!r}")
+            raise TemplateProblem(field, line, column, f"unknown filter {name!r}", syntax=False)
     return template
 
 
 def validate(source: str, field: str) -> str:
+    """`source` if it parses; TemplateProblem (an InvalidInput) naming `field` if not."""
     parse(source, field)
     return source
 
 
 def render(source: str, context: Mapping[str, Any]) -> str:
-    """Render with `customer`, `campaign` and `workspace`; undefined variables are empty."""
+    """Render with `customer`, `campaign` and `workspace`; undefined variables are empty.
+
+    TemplateProblem when `source` does not parse (named "template"), TemplateRenderError when
+    it fails for this context's data."""
     try:
         return parse(source).render(**context)
     except InvalidInput:

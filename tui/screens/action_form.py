@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import partial
 
 from textual import on, work
@@ -17,6 +16,7 @@ from tui.core.action_settings import SPECS, WEBHOOK_METHODS
 from tui.core.actions import MAX_NAME, add_action, edit_action
 from tui.core.campaigns import ActionInfo
 from tui.core.db import Database
+from tui.core.errors import TemplateProblem
 from tui.core.text import visible
 from tui.screens.campaign_stale import Stale, unless_stale
 from tui.screens.dialog import Dialog
@@ -40,10 +40,6 @@ PLACEHOLDERS = {
     "duration": "30m, 2h or 3d",
 }
 LIQUID_HINT = "Liquid templates: {{ customer.first_name }}, {{ campaign.name }}"
-# Core's sentence for a template error names the setting, then the line and column.
-TEMPLATE_ERROR = re.compile(
-    r"(?P<key>\w+) has (?:a Liquid syntax error|an error) at line (?P<line>\d+), column (?P<col>\d+)"
-)
 
 
 def setting_field(key: str, value: str) -> Widget:
@@ -172,21 +168,20 @@ class ActionFormDialog(Dialog[ActionInfo | Stale | None]):
             )
         )
 
-    def core_failed(self, name: str, message: str) -> None:
-        found = TEMPLATE_ERROR.match(message)
-        if found is None or found["key"] not in SPECS[self.action_type].options:
-            self.show_error(message)
+    def core_refused(self, name: str, error: BaseException | None) -> None:
+        """A template error shows under its field, with the cursor where it is; others in the error line."""
+        if not isinstance(error, TemplateProblem) or error.field not in SPECS[self.action_type].options:
+            super().core_refused(name, error)
             return
-        key, line, column = found["key"], int(found["line"]), int(found["col"])
-        error = self.query_one(f"#{key}-error", Static)
-        error.update(literal(message))
-        error.add_class("-shown")
-        field = self.query_one(f"#setting-{key}")
+        shown = self.query_one(f"#{error.field}-error", Static)
+        shown.update(literal(str(error)))
+        shown.add_class("-shown")
+        field = self.query_one(f"#setting-{error.field}")
         field.add_class("invalid")
         if isinstance(field, TextArea):
-            field.cursor_location = (line - 1, column - 1)
+            field.cursor_location = (error.line - 1, error.column - 1)
         elif isinstance(field, Input):
-            field.cursor_position = column - 1
+            field.cursor_position = error.column - 1
         field.focus()
 
     def _clear_errors(self) -> None:

@@ -1,8 +1,9 @@
-"""Preview one message action rendered for a chosen person, exactly as a send would render it."""
+"""Preview one message action rendered for a chosen person, exactly as a send would render it.
+
+The core makes the preview (tui.core.preview.preview_message); this dialog picks the person and
+shows the texts, and why the message would fail, if it would."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,8 +14,8 @@ from textual.widgets.option_list import Option
 
 from tui.core.campaigns import ActionInfo
 from tui.core.db import Database
-from tui.core.people import PersonInfo, get_person, list_people
-from tui.core.sending import MessageFailed, Rendered, customer_context, render_step
+from tui.core.people import PersonInfo, list_people
+from tui.core.preview import MessagePreview, preview_message
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.screens.dialog import Dialog
@@ -23,25 +24,6 @@ from tui.widgets.literal import literal
 
 MATCHES = 5
 HEADINGS = {"email": "Subject", "push": "Title", "webhook": "Request"}
-
-
-@dataclass(frozen=True)
-class Preview:
-    person: PersonInfo
-    rendered: Rendered | None
-    failure: str | None  # why this message would fail for this person
-
-
-def render_for(db: Database, workspace: WorkspaceInfo, campaign: str, action: ActionInfo, ref: str) -> Preview:
-    """The action rendered for the person `ref` with the context a send gives (C3)."""
-    person = get_person(db, workspace.name, ref)
-    ident = person.id if workspace.identify_by == "id" else person.email
-    customer = customer_context(workspace.identify_by, ident or "", person.email, person.cio_id, person.attributes)
-    context = {"customer": customer, "campaign": {"name": campaign}, "workspace": {"name": workspace.name}}
-    try:
-        return Preview(person, render_step(action.type, action.settings, context), None)
-    except MessageFailed as exc:
-        return Preview(person, None, str(exc))
 
 
 def person_label(person: PersonInfo) -> Content:
@@ -114,11 +96,11 @@ class PreviewDialog(Dialog[None]):
         return list_people(self.db, self.workspace.name, search=prefix or None, limit=MATCHES).people
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="render")
-    def render_person(self, ref: str) -> Preview:
-        return render_for(self.db, self.workspace, self.campaign, self.action, ref)
+    def render_person(self, ref: str) -> MessagePreview:
+        return preview_message(self.db, self.workspace.name, self.campaign, ref, action_id=self.action.id)
 
     def core_done(self, name: str, result: object) -> None:
-        if isinstance(result, Preview):
+        if isinstance(result, MessagePreview):
             self._show(result)
         elif isinstance(result, list):
             people = self.query_one(OptionList)
@@ -126,23 +108,25 @@ class PreviewDialog(Dialog[None]):
             if result:
                 people.highlighted = 0
 
-    def _show(self, preview: Preview) -> None:
+    def _show(self, preview: MessagePreview) -> None:
         self.query_one(".dialog > .error").display = False
         box = self.query_one("#rendered", VerticalScroll)
         box.border_title = person_label(preview.person)
         box.remove_children()
         box.mount_all(self._parts(preview))
 
-    def _parts(self, preview: Preview) -> list[Static]:
-        """The rendered texts under their headings, or why the message would fail."""
-        if preview.rendered is None:
-            return [
-                Static(Content.assemble("This message would fail: ", literal(preview.failure or "")), classes="failure")
-            ]
+    @staticmethod
+    def _parts(preview: MessagePreview) -> list[Static]:
+        """The rendered texts under their headings, then why the message would fail, if it would."""
         parts = []
-        if preview.rendered.subject is not None:
-            parts.append(Static(HEADINGS.get(self.action.type, "Subject"), classes="heading"))
-            parts.append(Static(multiline(preview.rendered.subject), classes="text"))
-        parts.append(Static("Body", classes="heading"))
-        parts.append(Static(multiline(preview.rendered.body or ""), classes="text"))
+        if preview.rendered:
+            if preview.subject is not None:
+                parts.append(Static(HEADINGS.get(preview.channel, "Subject"), classes="heading"))
+                parts.append(Static(multiline(preview.subject), classes="text"))
+            parts.append(Static("Body", classes="heading"))
+            parts.append(Static(multiline(preview.body or ""), classes="text"))
+        if preview.fails:
+            parts.append(
+                Static(Content.assemble("This message would fail: ", literal(preview.reason or "")), classes="failure")
+            )
         return parts

@@ -4,7 +4,8 @@ A node (screen or widget) mixes in `CoreWork`, decorates a method that calls `tu
 `@work(thread=True, exclusive=True, exit_on_error=False)` and returns the core result; when the
 worker ends, `core_done(name, result)` or `core_failed(name, sentence)` runs on the UI thread,
 `name` being the method's name. Domain and database errors become sentences; anything else is a
-bug and is raised.
+bug and is raised. A node that reads more than the sentence (a TemplateProblem's field, line and
+column) overrides `core_refused(name, error)`, which sees the exception itself.
 """
 
 from __future__ import annotations
@@ -36,10 +37,14 @@ class CoreWork:
         if event.state is WorkerState.SUCCESS:
             self.core_done(worker.name, worker.result)
         elif event.state is WorkerState.ERROR:
-            self.core_failed(worker.name, error_text(worker.error))
+            self.core_refused(worker.name, worker.error)
 
     def core_done(self, name: str, result: Any) -> None:
         """The worker `name` returned `result`."""
+
+    def core_refused(self, name: str, error: BaseException | None) -> None:
+        """The worker `name` raised `error`; by default its sentence goes to `core_failed`."""
+        self.core_failed(name, error_text(error))
 
     def core_failed(self, name: str, message: str) -> None:
         """The worker `name` was refused with `message` (untrusted text: render it literally)."""
