@@ -47,8 +47,27 @@ class SwitchboardApp(App[None]):
         self.db = db
         self.refresh_seconds = refresh_seconds
         self.cursor_blink = cursor_blink
-        self.settings = Settings()
         self._persist_theme = False
+        self._problems = self._apply_settings()
+
+    def _apply_settings(self) -> list[str]:
+        """Register our themes and apply the chosen one before the first frame (applying a
+        theme later would style every widget twice); returns what could not be used."""
+        catalog = load_themes()
+        for theme in catalog.themes:
+            self.register_theme(theme)
+        problems = catalog.problems
+        self.settings = Settings()
+        try:
+            self.settings = load_settings()
+        except SettingsError as exc:
+            problems.append(str(exc))
+        wanted = theme_override() or self.settings.theme
+        if wanted not in self.available_themes:
+            problems.append(f"theme {wanted!r} is not installed; using {DEFAULT_THEME!r}")
+            wanted = DEFAULT_THEME
+        self.theme = wanted
+        return problems
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """Over SSH the header also names who is connected (the key that logged in)."""
@@ -60,22 +79,9 @@ class SwitchboardApp(App[None]):
         return MainScreen(self.db, refresh_seconds=self.refresh_seconds)
 
     def on_mount(self) -> None:
-        """Register our themes, apply the chosen one, and report what could not be used."""
-        catalog = load_themes()
-        for theme in catalog.themes:
-            self.register_theme(theme)
-        problems = catalog.problems
-        try:
-            self.settings = load_settings()
-        except SettingsError as exc:
-            problems.append(str(exc))
-        wanted = theme_override() or self.settings.theme
-        if wanted not in self.available_themes:
-            problems.append(f"theme {wanted!r} is not installed; using {DEFAULT_THEME!r}")
-            wanted = DEFAULT_THEME
-        self.theme = wanted
+        """Report what of the settings and themes could not be used; remember later choices."""
         self._persist_theme = True
-        for problem in problems:
+        for problem in self._problems:
             self.notify(visible(problem), title="Settings", severity="warning", timeout=10, markup=False)
 
     def watch_theme(self, theme: str) -> None:
