@@ -5,19 +5,33 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
-
-from liquid import Environment, Template
-from liquid.exceptions import LiquidError
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import InvalidInput, TemplateProblem
 
-_ENV = Environment()  # the default Undefined renders as an empty string
+if TYPE_CHECKING:
+    from liquid import Environment, Template
+    from liquid.exceptions import LiquidError
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 
 class TemplateRenderError(Exception):
     """A template failed for one person's data (a filter error, say)."""
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    """Liquid's environment, made on first use: importing Liquid is a tenth of the app's
+    start-up, and the app needs it only once a template is shown or checked."""
+    from liquid import Environment
+
+    return Environment()  # the default Undefined renders as an empty string
+
+
+def _liquid_error() -> type[LiquidError]:
+    from liquid.exceptions import LiquidError
+
+    return LiquidError
 
 
 def _line_col(source: str, index: int) -> tuple[int, int]:
@@ -35,8 +49,8 @@ def _error_index(source: str, error: LiquidError) -> int:
         return int(token.start_index)
     for match in _TAG.finditer(source):
         try:
-            _ENV.from_string(source[: match.end()])
-        except LiquidError as again:
+            _env().from_string(source[: match.end()])
+        except _liquid_error() as again:
             if again.message == error.message:
                 return match.start()
     return len(source)
@@ -46,12 +60,12 @@ def _error_index(source: str, error: LiquidError) -> int:
 def parse(source: str, field: str = "template") -> Template:
     """The parsed template, or TemplateProblem naming the field, line and column of the error."""
     try:
-        template = _ENV.from_string(source)
-    except LiquidError as exc:
+        template = _env().from_string(source)
+    except _liquid_error() as exc:
         line, column = _line_col(source, _error_index(source, exc))
         raise TemplateProblem(field, line, column, str(exc.message)) from None
     for name in template.filter_names():
-        if name not in _ENV.filters:
+        if name not in _env().filters:
             found = re.search(r"\|\s*" + re.escape(name) + r"\b", source)
             line, column = _line_col(source, found.start() if found else len(source))
             raise TemplateProblem(field, line, column, f"unknown filter {name!r}", syntax=False)
@@ -73,7 +87,7 @@ def render(source: str, context: Mapping[str, Any]) -> str:
         return parse(source).render(**context)
     except InvalidInput:
         raise
-    except LiquidError as exc:
+    except _liquid_error() as exc:
         raise TemplateRenderError(exc.message) from None
     except Exception as exc:  # a filter may raise anything on odd data
         raise TemplateRenderError(str(exc)) from None
