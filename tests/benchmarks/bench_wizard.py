@@ -436,12 +436,12 @@ async def run(paths: dict[int, Path], repeat: int, profile: bool) -> list[Side]:
     return sides
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7, help="timed passes of each side (default 7)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached datasets")
     parser.add_argument("--profile", action="store_true", help="profile one more pass on the big account")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     print_machine()
     small, big = dataset(2), dataset(100)
     cached = {2: sqlite_dataset(small, rebuild=args.rebuild), 100: sqlite_dataset(big, rebuild=args.rebuild)}
@@ -460,8 +460,11 @@ def main() -> None:
         small_side, big_side = asyncio.run(run(paths, args.repeat, args.profile))
     labels = {"baseline_label": "2 workspaces", "measured_label": "100 workspaces"}
     print("wall clock, key press to the frame that shows the step:")
+    results = []
     for step in STEPS:
-        print_comparison(Comparison(f"step {step}", small_side.runs[step], big_side.runs[step]), **labels, target=TARGET)
+        comparison = Comparison(f"wizard step {step}", small_side.runs[step], big_side.runs[step])
+        print_comparison(comparison, **labels, target=TARGET)
+        results.append((comparison.name, comparison.ratio, TARGET))
     print("CPU time of this process meanwhile (all threads; less disturbed by other work), for information:")
     for step in STEPS:
         print_comparison(Comparison(f"step {step} CPU", small_side.cpu[step], big_side.cpu[step]), **labels, target=None)
@@ -473,6 +476,7 @@ def main() -> None:
         ),
         flush=True,
     )
+    return results
 
 
 if __name__ == "__main__":

@@ -182,7 +182,7 @@ def print_comparison(comparison: Comparison, *, baseline_label: str, measured_la
     """Print both medians (and every run) and the ratio, with whether it meets `target` if one is given."""
     width = max(len(baseline_label), len(measured_label))
     for label, runs in ((baseline_label, comparison.baseline), (measured_label, comparison.measured)):
-        every = " ".join(f"{run:.2f}" for run in runs)
+        every = " ".join(f"{run:.3f}" for run in runs)
         print(f"  {label:<{width}}  median {statistics.median(runs):8.3f} s   runs: {every}")
     verdict = "" if target is None else f" (target <= {target}x): {'met' if comparison.ratio <= target else 'NOT met'}"
     print(f"  {comparison.name}: ratio {comparison.ratio:.2f}x{verdict}", flush=True)
