@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from typing import Any
 
 import click
@@ -9,7 +11,8 @@ import click
 from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table
 from tui.core import credentials as credentials_core
 from tui.core import workspaces as core
-from tui.core.errors import InvalidInput
+from tui.core.db import Database
+from tui.core.errors import InvalidInput, SwitchboardError
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 
@@ -36,6 +39,10 @@ def _summary(ws: WorkspaceInfo) -> str:
         f"{ws.people} people, {ws.campaigns} campaigns, {ws.messages_sent} messages sent; site id {ws.site_id}"
     )
 
+
+INTERRUPTED_EXIT = 130  # the shell's convention for a command stopped by Ctrl-C
+PROGRESS_AFTER_SECONDS = 2.0  # deletions shorter than this print no progress (as people import)
+PROGRESS_EVERY_SECONDS = 0.5
 
 send_mode_option = click.option("--send-mode", type=click.Choice(core.SEND_MODES), help="normal, test or never.")
 test_address_option = click.option("--test-address", help="Where emails go in send mode 'test'.")
@@ -154,7 +161,12 @@ def set_cmd(
 @json_option
 @click.pass_context
 def delete_cmd(ctx: click.Context, name: str, yes: bool, as_json: bool) -> None:
-    """Delete a workspace with its people, campaigns and messages (billing history stays)."""
+    """Delete a workspace with its people, campaigns and messages (billing history stays).
+
+    A big workspace is deleted in batches, showing progress on stderr; other sessions keep
+    working meanwhile. If it is interrupted, what was deleted stays deleted: run the same
+    command again to finish.
+    """
     from tui.cli import db_of
 
     db = db_of(ctx)
@@ -165,12 +177,53 @@ def delete_cmd(ctx: click.Context, name: str, yes: bool, as_json: bool) -> None:
             f"and {preview.messages} messages?"
         )
         confirm_or_refuse(question, f"workspace {preview.name!r} was not deleted: confirm with --yes")
-    deleted = core.delete_workspace(db, name, confirmed=True)
+    meter = _DeleteMeter()
+    try:
+        deleted = core.delete_workspace(db, name, confirmed=True, progress=meter)
+    except KeyboardInterrupt:
+        meter.finish()
+        click.echo(f"interrupted: {_what_is_left(db, name)}; run the same command again to finish", err=True)
+        ctx.exit(INTERRUPTED_EXIT)
+    meter.finish()
     emit(
         as_json,
         {"name": deleted.name, "people": deleted.people, "campaigns": deleted.campaigns, "messages": deleted.messages},
         f"Deleted workspace {visible(deleted.name)} ({deleted.people} people, {deleted.campaigns} campaigns, {deleted.messages} messages)",
     )
+
+
+def _what_is_left(db: Database, name: str) -> str:
+    try:
+        ws = core.get_workspace(db, name)
+    except SwitchboardError:
+        return f"workspace {visible(name.strip())!r} may be deleted already"
+    return f"workspace {visible(ws.name)!r} remains with {ws.people:,} people (the others were deleted)"
+
+
+class _DeleteMeter:
+    """Progress on stderr, as `people import` shows it: once the deletion has run for
+    PROGRESS_AFTER_SECONDS, at most every PROGRESS_EVERY_SECONDS (and the last batch); on a
+    terminal one line rewritten in place, elsewhere a line each time."""
+
+    def __init__(self) -> None:
+        self._start = time.monotonic()
+        self._last = float("-inf")
+        self._shown = False
+        self._overwrite = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        last = self._shown and done >= total  # once shown, the end shows too
+        if not last and (now - self._start < PROGRESS_AFTER_SECONDS or now - self._last < PROGRESS_EVERY_SECONDS):
+            return
+        self._last = now
+        self._shown = True
+        text = f"deleting: {done:,} of {total:,} people ({done / total if total else 1:.0%})"
+        click.echo(f"\r{text}" if self._overwrite else text, err=True, nl=not self._overwrite)
+
+    def finish(self) -> None:
+        if self._shown and self._overwrite:
+            click.echo("", err=True)
 
 
 @workspaces.command("credentials")

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tui.core import credentials
 from tui.core.db import Database
-from tui.core.errors import Conflict, InvalidInput, NotFound
+from tui.core.errors import Conflict, InvalidInput, NotFound, SwitchboardError
 from tui.core.identity import clean_name, name_key, normalize_email
 from tui.core.models import Action, AppKey, Campaign, Message, Person, Workspace, WorkspaceLedger
-from tui.core.usage import record_usage
+from tui.core.usage import bump_counters, record_usage
 
 MAX_NAME = 64
 IDENTIFY_KINDS = ("id", "email")
@@ -203,29 +205,179 @@ def update_workspace(
         return WorkspaceInfo.of(ws)
 
 
-def delete_workspace(db: Database, name: str, *, confirmed: bool) -> DeletedWorkspace:
-    """W2: remove the workspace and everything in it, in one transaction. Billing facts stay."""
+DELETE_BATCH_SIZE = 20_000  # people (with their messages) per write transaction: ~1 s on SQLite
+# After each batch on SQLite the write lock stays free this long, so that another process's writer
+# gets it: SQLite's busy handler polls at most every 100 ms, and a lock taken again at once would
+# starve it until its busy timeout ("database is locked"). PostgreSQL locks rows, not the database.
+SQLITE_PAUSE_SECONDS = 0.12
+
+DeleteProgress = Callable[[int, int], None]
+
+
+class DeletionStopped(SwitchboardError):
+    """A deletion was cancelled between two batches: what was deleted stays deleted (and
+    counted); the workspace remains with the rest, and deleting it again finishes the job."""
+
+
+def delete_workspace(
+    db: Database,
+    name: str,
+    *,
+    confirmed: bool,
+    progress: DeleteProgress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    batch_size: int | None = None,
+) -> DeletedWorkspace:
+    """W2: remove the workspace and everything in it. Billing facts stay.
+
+    Returns what the workspace held when the deletion started. The work is split into short
+    write transactions, so that another process's writer never waits longer than one of them:
+
+    1. batches of `batch_size` people (DELETE_BATCH_SIZE), in id order, each deleted with its
+       messages in one transaction that also lowers the kept `people_count` and records
+       `people_deleted` for the day; `progress(done, total)` is called after each commit;
+    2. a last transaction that holds the workspace row (no one can add to it any more), deletes
+       the people still left (added meanwhile; if more than a batch, it gives up and batches go
+       on), the campaigns with their actions, the App API keys and the workspace row, and sets
+       the ledger's `deleted_at`.
+
+    Meanwhile other sessions see the workspace as it is between batches: listed, with its
+    people count falling (always equal to its rows), its campaigns, sends and API keys working
+    until the last transaction. People another process adds meanwhile are deleted too and
+    counted as deleted; once the workspace row is gone, adding to it is refused (not found).
+    On SQLite the write lock is left free for SQLITE_PAUSE_SECONDS after each batch.
+
+    Every batch is whole or absent, so a crash, Ctrl-C or an exception raised by `progress` (it
+    propagates) leaves the workspace with fewer people, counts equal to rows and billing exact;
+    deleting it again finishes the job. `cancelled()`, asked before each batch, stops the
+    deletion the same way with `DeletionStopped`.
+    """
     if not confirmed:
         raise InvalidInput(f"deleting workspace {name.strip()!r} needs explicit confirmation; nothing was deleted")
-    now = db.runtime.now()
-    with db.write() as session:
+    size = DELETE_BATCH_SIZE if batch_size is None else batch_size
+    if size < 1:
+        raise InvalidInput(f"batch size {size} is not valid: give 1 or more")
+    with db.read() as session:
         ws = find_workspace(session, name)
         messages = session.scalar(select(func.count()).where(Message.workspace_id == ws.id)) or 0
         summary = DeletedWorkspace(ws.name, ws.people_count, ws.campaigns_count, messages)
-        record_usage(session, ws.id, now.date(), people_deleted=ws.people_count)
-        ledger = session.get(WorkspaceLedger, ws.id)
-        if ledger is not None:
-            ledger.deleted_at = now
-        # Children first: explicit deletes keep this independent of ON DELETE CASCADE support.
-        session.execute(delete(Message).where(Message.workspace_id == ws.id))
-        campaign_ids = select(Campaign.id).where(Campaign.workspace_id == ws.id)
-        session.execute(delete(Action).where(Action.campaign_id.in_(campaign_ids)))
-        session.execute(delete(Campaign).where(Campaign.workspace_id == ws.id))
-        session.execute(delete(AppKey).where(AppKey.workspace_id == ws.id))
-        session.execute(delete(Person).where(Person.workspace_id == ws.id))
-        session.delete(ws)
-        session.flush()
-        return summary
+        workspace_id = ws.id
+    done, after = 0, 0  # people deleted so far; the largest id of a batch deleted so far
+    swept = False
+    while True:
+        if cancelled is not None and cancelled():
+            raise DeletionStopped(
+                f"deleting workspace {summary.name!r} stopped after {done:,} of {max(summary.people, done):,} people;"
+                " the workspace remains with the rest: delete it again to finish"
+            )
+        with db.write(f"workspace {summary.name!r}") as session:
+            deleted, last = _delete_people_batch(session, workspace_id, after, size, db.runtime.now())
+        if last is None and after and not swept:
+            # Once more from the start, in a batch that locks nothing unless it finds someone:
+            # on PostgreSQL people can commit behind the keyset (ids are drawn before commit),
+            # and this scan marks the deleted index entries dead, so that the last transaction,
+            # which holds the workspace row, looks for them quickly.
+            after, swept = 0, True
+            continue
+        if last is None:  # no one left: finish, unless many were added meanwhile
+            deleted = _delete_the_rest(db, workspace_id, size)
+            if deleted is None:
+                after = 0  # more than a batch committed behind the keyset (PostgreSQL): go round again
+                continue
+            done += deleted
+            if progress is not None and deleted:
+                progress(done, max(summary.people, done))
+            return summary
+        done, after = done + deleted, last
+        if progress is not None:
+            progress(done, max(summary.people, done))
+        if db.is_sqlite:
+            time.sleep(SQLITE_PAUSE_SECONDS)
+
+
+def _people_range(workspace_id: int, after: int, last: int) -> ColumnElement[bool]:
+    """People of the workspace with `after < id <= last`: a range of ix_people_workspace_id."""
+    return and_(Person.workspace_id == workspace_id, Person.id > after, Person.id <= last)
+
+
+def _delete_people(session: Session, workspace_id: int, after: int, last: int) -> int:
+    """Delete the workspace's people in the id range, messages first; how many people went."""
+    people = select(Person.id).where(_people_range(workspace_id, after, last))
+    # The range on person_id keeps the search on ix_messages_person whatever the planner thinks
+    # of the IN; the IN keeps it to this workspace's people.
+    session.execute(
+        delete(Message)
+        .where(Message.person_id > after, Message.person_id <= last, Message.person_id.in_(people))
+        .execution_options(synchronize_session=False)
+    )
+    result = session.execute(
+        delete(Person).where(_people_range(workspace_id, after, last)).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _delete_people_batch(
+    session: Session, workspace_id: int, after: int, size: int, now: datetime
+) -> tuple[int, int | None]:
+    """Delete the next `size` people after id `after`: (how many went, the batch's last id),
+    or (0, None) when there is no one after `after`. Counters and billing move with the rows."""
+    ids = session.scalars(
+        select(Person.id)
+        .where(Person.workspace_id == workspace_id, Person.id > after)
+        .order_by(Person.id)
+        .limit(size)
+    ).all()
+    if not ids:
+        return 0, None
+    # Counted from the DELETE itself: a person deleted elsewhere meanwhile is not counted twice,
+    # one committed meanwhile inside the range (PostgreSQL) is counted.
+    deleted = _delete_people(session, workspace_id, after, ids[-1])
+    bump_counters(session, workspace_id, people=-deleted)
+    record_usage(session, workspace_id, now.date(), people_deleted=deleted)
+    return deleted, ids[-1]
+
+
+def _delete_the_rest(db: Database, workspace_id: int, size: int) -> int | None:
+    """The last transaction: the people still left, then everything else and the workspace.
+
+    Returns how many people it deleted, or None (changing nothing) when more than `size` are
+    left, so that the caller deletes them in batches first.
+    """
+    with db.write("the workspace") as session:
+        return _delete_the_rest_in(session, workspace_id, size, db.runtime.now())
+
+
+def _delete_the_rest_in(session: Session, workspace_id: int, size: int, now: datetime) -> int | None:
+    # PostgreSQL: wait for writers adding people (they hold a key-share lock on the row), and
+    # hold new ones off until the workspace is gone; SQLite's BEGIN IMMEDIATE already does both.
+    if session.scalar(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update()) is None:
+        return 0  # deleted meanwhile by another session
+    left = session.scalars(
+        select(Person.id).where(Person.workspace_id == workspace_id).order_by(Person.id).limit(size + 1)
+    ).all()
+    if len(left) > size:
+        return None
+    deleted = _delete_people(session, workspace_id, 0, left[-1]) if left else 0
+    # The rows' ON DELETE CASCADE would remove people without counting them: none may be left.
+    record_usage(session, workspace_id, now.date(), people_deleted=deleted)
+    session.execute(
+        update(WorkspaceLedger)
+        .where(WorkspaceLedger.id == workspace_id)
+        .values(deleted_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    # Children first: explicit deletes keep this independent of ON DELETE CASCADE support. The
+    # messages went with their people (a workspace-wide DELETE here could be planned as a scan
+    # of every workspace's messages on PostgreSQL, its statistics still counting the deleted).
+    campaign_ids = select(Campaign.id).where(Campaign.workspace_id == workspace_id)
+    for statement in (
+        delete(Action).where(Action.campaign_id.in_(campaign_ids)),
+        delete(Campaign).where(Campaign.workspace_id == workspace_id),
+        delete(AppKey).where(AppKey.workspace_id == workspace_id),
+        delete(Workspace).where(Workspace.id == workspace_id),
+    ):
+        session.execute(statement.execution_options(synchronize_session=False))
+    return deleted
 
 
 def deletion_preview(db: Database, name: str) -> DeletedWorkspace:
