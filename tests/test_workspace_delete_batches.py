@@ -18,6 +18,7 @@ import pytest
 from app_factory import make_app, pilot_test, settle, type_into
 from factories import EMAIL, add_campaign, make_workspace
 from sqlalchemy import event, func, select
+from textual.pilot import Pilot
 from textual.widgets import Button, ProgressBar, Static
 
 from tui.core import credentials, people, sending
@@ -424,6 +425,18 @@ def sidebar(app) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
     return [(ws.name, ws.people) for ws in main.workspaces]
 
 
+async def start_deleting(pilot: Pilot[None], name: str) -> DeleteWorkspaceDialog:
+    """Open the delete dialog on the current workspace, confirm `name` and press Enter."""
+    await settle(pilot)
+    await pilot.press("d")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, DeleteWorkspaceDialog)
+    await type_into(pilot, "#confirm-name", name)
+    await pilot.press("enter")
+    return dialog
+
+
 @pytest.mark.backends("sqlite")
 @pilot_test
 async def test_app_shows_the_deletion_progress_and_removes_the_workspace(
@@ -434,13 +447,7 @@ async def test_app_shows_the_deletion_progress_and_removes_the_workspace(
     gate = Gate(monkeypatch)
     app = make_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, DeleteWorkspaceDialog)
-        await type_into(pilot, "#confirm-name", "Big")
-        await pilot.press("enter")
+        dialog = await start_deleting(pilot, "Big")
 
         await gate.next_batch(pilot)
         assert str(dialog.query_one("#delete-status", Static).content) == "Deleting… 50 of 120 people"
@@ -472,12 +479,7 @@ async def test_app_stops_a_deletion_on_escape_and_deleting_again_finishes(
     gate = Gate(monkeypatch)
     app = make_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        dialog = app.screen
-        await type_into(pilot, "#confirm-name", "Big")
-        await pilot.press("enter")
+        dialog = await start_deleting(pilot, "Big")
         await gate.next_batch(pilot)
 
         await pilot.press("escape")  # Stop: the dialog stays until the batch under way ends
@@ -516,12 +518,7 @@ async def test_app_shows_a_failed_deletion_and_stays_open(db: Database, monkeypa
     monkeypatch.setattr(dialog_module, "delete_workspace", refuse)
     app = make_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        dialog = app.screen
-        await type_into(pilot, "#confirm-name", "Big")
-        await pilot.press("enter")
+        dialog = await start_deleting(pilot, "Big")
         await settle(pilot)
         assert app.screen is dialog
         assert str(dialog.query_one(".dialog > .error", Static).content) == "the database refused the change: disk I/O error"
@@ -539,12 +536,7 @@ async def test_app_stop_button_stops_the_deletion_and_keeps_the_dialog(
     gate = Gate(monkeypatch)
     app = make_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        dialog = app.screen
-        await type_into(pilot, "#confirm-name", "Big")
-        await pilot.press("enter")
+        dialog = await start_deleting(pilot, "Big")
         await gate.next_batch(pilot)
         assert app.focused is dialog.query_one("#cancel", Button)  # Stop has the focus
         await pilot.press("enter")
