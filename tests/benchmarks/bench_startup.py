@@ -13,6 +13,8 @@ screen first shows the app:
   sidebar's title and the People tab. Its data is read by workers after that frame, so the
   benchmark also prints, for information, when the workspace shows in the sidebar with its
   count (1,000,000) and when the first people of the table are on screen.
+Also for information: the same layout made of Textual's widgets alone (LAYOUT_APP), the floor of
+any app that draws this screen.
 """
 
 from __future__ import annotations
@@ -61,6 +63,39 @@ class Stage:
 
     markers: tuple[str, ...]
     check: Callable[[Screen], bool]
+# For information: the main screen's layout from Textual's own widgets (Header, sidebar with an
+# OptionList, TabbedContent, Footer) with nothing of Switchboard behind it: the floor that any
+# app drawing this screen starts from.
+LAYOUT_APP = """
+from textual.app import App
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+
+class Main(Screen):
+    BINDINGS = [("w", "nothing", "Workspaces"), ("ctrl+b", "nothing", "Sidebar"), ("ctrl+r", "nothing", "Refresh")]
+
+    def compose(self):
+        yield Header(icon="☎")
+        with Horizontal():
+            with Vertical():
+                yield Static("Workspaces")
+                yield OptionList()
+            with TabbedContent():
+                with TabPane("p People"):
+                    yield Static("…")
+                with TabPane("c Campaigns"):
+                    yield Static("…")
+        yield Footer(compact=True, show_command_palette=False)
+
+class Layout(App):
+    BINDINGS = [("ctrl+q", "quit", "Quit")]
+
+    def get_default_screen(self):
+        return Main()
+
+Layout().run()
+"""
 
 
 def main_screen() -> Stage:
@@ -122,18 +157,21 @@ async def first_frame(command: tuple[str, ...], env: dict[str, str], *stages: St
 async def compare(backend: str, target: str, people: int, repeat: int) -> tuple[str, float, float]:
     env = {**app_env(resolve_target(target)), "TERM": "xterm-256color"}
     minimal = ((sys.executable, "-c", MINIMAL_APP), env, MINIMAL_SHOWN)
+    layout = ((sys.executable, "-c", LAYOUT_APP), env, main_screen())
     switchboard = ((sys.executable, "-m", "tui"), env, main_screen(), workspace_listed(people), PEOPLE_SHOWN)
-    await first_frame(*minimal)  # warm-ups: the OS caches the files both read
-    await first_frame(*switchboard)
+    for side in (minimal, layout, switchboard):  # warm-ups: the OS caches the files they read
+        await first_frame(*side)
     baseline: list[float] = []
+    floor: list[float] = []
     stages: list[list[float]] = []
     for run in range(1, repeat + 1):
         baseline += await first_frame(*minimal)
+        floor += await first_frame(*layout)
         stages.append(await first_frame(*switchboard))
         frame, listed, people_shown = stages[-1]
         print(
-            f"  run {run}: minimal app {baseline[-1]:.3f} s; switchboard main screen {frame:.3f} s,"
-            f" workspace listed {listed:.3f} s, people shown {people_shown:.3f} s",
+            f"  run {run}: minimal app {baseline[-1]:.3f} s, its layout alone {floor[-1]:.3f} s; switchboard main"
+            f" screen {frame:.3f} s, workspace listed {listed:.3f} s, people shown {people_shown:.3f} s",
             flush=True,
         )
     label = "minimal one-Label app"
@@ -142,6 +180,8 @@ async def compare(backend: str, target: str, people: int, repeat: int) -> tuple[
     for index, what in ((1, "workspace listed"), (2, "people shown")):
         later = Comparison(f"{backend} start-up to the {what} (for information)", baseline, [run[index] for run in stages])
         print_comparison(later, baseline_label=label, measured_label=f"switchboard {what}", target=None)
+    bare = Comparison("the main screen's layout in Textual widgets alone (for information)", baseline, floor)
+    print_comparison(bare, baseline_label=label, measured_label="layout alone", target=None)
     return comparison.name, comparison.ratio, TARGET
 
 
