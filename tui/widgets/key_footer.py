@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.screen import Screen
 from textual.widgets import Footer
 
 
@@ -11,12 +12,30 @@ class KeyFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+        self._recompose_due = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Rebuild the keys once after a burst of binding changes, not once per change.
+
+        Footer schedules a whole recompose for every change of the screen's bindings, and a
+        screen coming up changes them a score of times (every widget mounted, every focus);
+        each recompose is ~10 ms of widgets and styles on the way to the first frame.
+        """
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if not self._recompose_due:
+            self._recompose_due = True
+            self.call_after_refresh(self._recompose_now)
+
+    async def _recompose_now(self) -> None:
+        self._recompose_due = False
+        await self.recompose()
 
     async def recompose(self) -> None:
         """Rebuild the keys, then forget the removed keys' watchers of `compact`.
 
-        Footer recomposes whenever the active bindings change (focus moves, a screen opens),
-        and every FooterKey it yields watches the footer's `compact`. Textual prunes those
+        Every FooterKey that Footer yields watches the footer's `compact`. Textual prunes those
         watchers only when `compact` changes, which it never does here, so without this every
         change of focus would keep a footer's worth of dead widgets for the whole session.
         """
