@@ -34,11 +34,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from common import ROOT, Comparison, print_comparison, print_machine, timed
-from datasets import Dataset, people_dataset, postgres_dataset, postgres_server, sqlite_dataset
+from datasets import Dataset, dataset_targets, people_dataset, postgres_server
 
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -324,24 +324,15 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     datasets = (people_dataset(args.small, args.workspaces), people_dataset(args.large, args.workspaces))
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     results: list[tuple[str, float, float]] = []
-    for backend in backends:
-        if backend == "sqlite":
-            targets = {dataset.key: str(sqlite_dataset(dataset, rebuild=args.rebuild)) for dataset in datasets}
-            sides = open_sides(targets, datasets)
+    with postgres_server() if "postgresql" in backends else nullcontext() as server:
+        targets = {dataset.key: dataset_targets(dataset, backends, server, rebuild=args.rebuild) for dataset in datasets}
+        for backend in backends:
+            sides = open_sides({key: by_backend[backend] for key, by_backend in targets.items()}, datasets)
             try:
                 results += measure(backend, *sides, args.repeat, args.calls, args.profile)
             finally:
                 for side in sides:
                     side.db.dispose()
-        else:
-            with postgres_server() as server:
-                targets = {dataset.key: postgres_dataset(server, dataset, rebuild=args.rebuild) for dataset in datasets}
-                sides = open_sides(targets, datasets)
-                try:
-                    results += measure(backend, *sides, args.repeat, args.calls, args.profile)
-                finally:
-                    for side in sides:
-                        side.db.dispose()
     return results
 
 
