@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from tui.cli.campaigns_cmd import action_json, action_notes, campaign_json, campaign_lines
-from tui.cli.output import emit, json_option, workspace_option
+from tui.cli.output import emit, expected_version_option, json_option, workspace_option
 from tui.core import actions as core
 from tui.core.action_settings import ACTION_TYPES, SETTING_NAMES, WEBHOOK_METHODS
 from tui.core.campaigns import ActionInfo
@@ -96,6 +96,7 @@ def add_cmd(
 @click.option("--name", help="A new name.")
 @settings_options
 @click.option("--position", type=int, help="Move it to this step (1 to the last).")
+@expected_version_option("action")
 @json_option
 @click.pass_context
 def edit_cmd(
@@ -107,13 +108,22 @@ def edit_cmd(
     name: str | None,
     settings: dict[str, str],
     position: int | None,
+    expected_version: int | None,
     as_json: bool,
 ) -> None:
     """Change an action's name or settings ("" unsets an optional one); its type stays."""
     from tui.cli import db_of
 
     action = core.edit_action(
-        db_of(ctx), workspace, campaign, action_id, name=name, settings=settings, type=action_type, position=position
+        db_of(ctx),
+        workspace,
+        campaign,
+        action_id,
+        name=name,
+        settings=settings,
+        type=action_type,
+        position=position,
+        expected_version=expected_version,
     )
     _print_action(as_json, action, "Changed action")
 
@@ -123,26 +133,34 @@ def edit_cmd(
 @campaign_option
 @action_argument
 @click.option("--to", "to", type=int, required=True, help="The new step: 1 to the last.")
+@expected_version_option("action")
 @json_option
 @click.pass_context
-def move_cmd(ctx: click.Context, workspace: str, campaign: str, action_id: int, to: int, as_json: bool) -> None:
+def move_cmd(
+    ctx: click.Context, workspace: str, campaign: str, action_id: int, to: int, expected_version: int | None, as_json: bool
+) -> None:
     """Move an action to another step; the ones in between close up."""
     from tui.cli import db_of
 
-    _print_action(as_json, core.move_action(db_of(ctx), workspace, campaign, action_id, to), "Moved action")
+    moved = core.move_action(db_of(ctx), workspace, campaign, action_id, to, expected_version=expected_version)
+    _print_action(as_json, moved, "Moved action")
 
 
 @actions.command("remove")
 @workspace_option
 @campaign_option
 @action_argument
+@expected_version_option("action")
 @json_option
 @click.pass_context
-def remove_cmd(ctx: click.Context, workspace: str, campaign: str, action_id: int, as_json: bool) -> None:
+def remove_cmd(
+    ctx: click.Context, workspace: str, campaign: str, action_id: int, expected_version: int | None, as_json: bool
+) -> None:
     """Remove an action; the ones after it move up."""
     from tui.cli import db_of
 
-    _print_action(as_json, core.remove_action(db_of(ctx), workspace, campaign, action_id), "Removed action")
+    removed = core.remove_action(db_of(ctx), workspace, campaign, action_id, expected_version=expected_version)
+    _print_action(as_json, removed, "Removed action")
 
 
 @actions.command("import")

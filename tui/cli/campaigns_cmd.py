@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table, workspace_option
+from tui.cli.output import confirm_or_refuse, emit, expected_version_option, iso, json_option, table, workspace_option
 from tui.core import campaigns as core
 from tui.core.campaigns import ActionInfo, CampaignInfo
 from tui.core.preview import MessagePreview, preview_message
@@ -140,13 +140,16 @@ def show_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> No
 @workspace_option
 @name_argument
 @click.argument("new_name")
+@expected_version_option("campaign")
 @json_option
 @click.pass_context
-def rename_cmd(ctx: click.Context, workspace: str, name: str, new_name: str, as_json: bool) -> None:
+def rename_cmd(
+    ctx: click.Context, workspace: str, name: str, new_name: str, expected_version: int | None, as_json: bool
+) -> None:
     """Rename a campaign (not an archived one)."""
     from tui.cli import db_of
 
-    campaign = core.rename_campaign(db_of(ctx), workspace, name, new_name)
+    campaign = core.rename_campaign(db_of(ctx), workspace, name, new_name, expected_version=expected_version)
     _print_campaign(as_json, campaign, f"Renamed to {visible(campaign.name)}")
 
 
@@ -175,12 +178,13 @@ def _state_command(move: str) -> None:
     @campaigns.command(move, help=_STATE_HELP[move])
     @workspace_option
     @name_argument
+    @expected_version_option("campaign")
     @json_option
     @click.pass_context
-    def command(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+    def command(ctx: click.Context, workspace: str, name: str, expected_version: int | None, as_json: bool) -> None:
         from tui.cli import db_of
 
-        campaign = core.change_state(db_of(ctx), workspace, name, move)
+        campaign = core.change_state(db_of(ctx), workspace, name, move, expected_version=expected_version)
         _print_campaign(as_json, campaign, f"Campaign {visible(campaign.name)} is now {campaign.state}")
 
 

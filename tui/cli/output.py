@@ -38,6 +38,14 @@ def dumps(data: Any) -> str:
 workspace_option = click.option("-w", "--workspace", required=True, metavar="WS", help="The workspace, by name.")
 
 
+def expected_version_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--expected-version N`: refuse the change ("changed elsewhere") unless `what` is still at
+    version N, the version a script read (shown by `show`/`--json`)."""
+    return click.option(
+        "--expected-version", type=int, metavar="N", help=f"Refuse if the {what} changed since version N."
+    )
+
+
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
 

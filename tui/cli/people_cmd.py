@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import click
 
-from tui.cli.output import emit, iso, json_option, table, workspace_option
+from tui.cli.output import emit, expected_version_option, iso, json_option, table, workspace_option
 from tui.core import attributes
 from tui.core import people as core
 from tui.core.errors import InvalidInput
@@ -282,7 +282,7 @@ def show_cmd(ctx: click.Context, workspace: str, ref: str, as_json: bool) -> Non
 @attr_option
 @attrs_json_option
 @click.option("--unset", multiple=True, metavar="K", help="Remove an attribute (repeatable).")
-@click.option("--expected-version", type=int, metavar="N", help="Refuse if the person changed since version N.")
+@expected_version_option("person")
 @json_option
 @click.pass_context
 def update_cmd(
