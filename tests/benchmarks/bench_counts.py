@@ -34,11 +34,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from common import ROOT, Comparison, print_comparison, print_machine, timed
-from datasets import Dataset, dataset_targets, people_dataset, postgres_server
+from datasets import Dataset, add_backend_option, backends_of, dataset_targets, people_dataset, server_for
 
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -309,7 +309,7 @@ def open_sides(targets: dict[str, str], datasets: tuple[Dataset, Dataset]) -> tu
 
 def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    add_backend_option(parser, default="sqlite")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each side (default 7)")
     parser.add_argument("--workspaces", type=int, default=10, help="workspaces in each dataset (default 10)")
     parser.add_argument("--large", type=int, default=1_000_000, help="people per workspace, large side")
@@ -322,9 +322,9 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="bench-counts-config-")
     print_machine()
     datasets = (people_dataset(args.small, args.workspaces), people_dataset(args.large, args.workspaces))
-    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    backends = backends_of(args.backend)
     results: list[tuple[str, float, float]] = []
-    with postgres_server() if "postgresql" in backends else nullcontext() as server:
+    with server_for(backends) as server:
         targets = {dataset.key: dataset_targets(dataset, backends, server, rebuild=args.rebuild) for dataset in datasets}
         for backend in backends:
             sides = open_sides({key: by_backend[backend] for key, by_backend in targets.items()}, datasets)

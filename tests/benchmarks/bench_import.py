@@ -39,7 +39,7 @@ from common import (
     write_people_csv,
 )
 
-from datasets import postgres_admin, postgres_server
+from datasets import add_backend_option, backends_of, postgres_admin, postgres_server
 from sqlalchemy.engine import URL
 
 from tui.core import workspaces
@@ -187,7 +187,7 @@ def run_sqlite(work: Path, source: Path, rows: list[tuple[object, ...]], repeat:
 
 def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    add_backend_option(parser)
     parser.add_argument("--rows", type=int, default=1_000_000, help="people in the CSV (default 1,000,000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each side (default 3)")
     parser.add_argument("--profile", action="store_true", help="profile one more SQLite import with cProfile")
@@ -200,9 +200,10 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
         write_people_csv(source, args.rows)
         rows = normalized_people_rows(1, args.rows, datetime.now(UTC))
         print(f"bulk import: {args.rows:,} CSV rows ({len(rows):,} valid), {source.stat().st_size / 1e6:.1f} MB", flush=True)
-        if args.backend in ("sqlite", "both"):
+        backends = backends_of(args.backend)
+        if "sqlite" in backends:
             results += run_sqlite(work, source, rows, args.repeat, args.profile)
-        if args.backend in ("postgresql", "both"):
+        if "postgresql" in backends:
             with postgres_server() as server:
                 results += run_postgres(server, source, rows, args.repeat)
     return results

@@ -32,10 +32,9 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import nullcontext
 
 from common import Comparison, print_comparison, print_machine
-from datasets import dataset_targets, people_dataset, postgres_server
+from datasets import add_backend_option, backends_of, dataset_targets, people_dataset, server_for
 
 TIME_TARGET = 1.2
 MEMORY_TARGET = 1.25
@@ -156,7 +155,7 @@ def compare(backend: str, small: str, big: str, repeat: int, sizes: tuple[int, i
 
 def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    add_backend_option(parser, default="both")
     parser.add_argument("--people", type=int, default=1_000_000, help="people in the big workspace")
     parser.add_argument("--small", type=int, default=1_000, help="people in the small workspace")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each side (default 5)")
@@ -167,10 +166,10 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
         print(json.dumps(asyncio.run(measure_once(args.child))))
         return []
     print_machine()
-    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    backends = backends_of(args.backend)
     small_set, big_set = people_dataset(args.small), people_dataset(args.people)
     results: list[tuple[str, float, float]] = []
-    with postgres_server() if "postgresql" in backends else nullcontext() as server:
+    with server_for(backends) as server:
         small = dataset_targets(small_set, backends, server, rebuild=args.rebuild)
         big = dataset_targets(big_set, backends, server, rebuild=args.rebuild)
         for backend in backends:

@@ -24,11 +24,10 @@ import asyncio
 import sys
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from common import ROOT, Comparison, print_comparison, print_machine
-from datasets import dataset_targets, people_dataset, postgres_server
+from datasets import add_backend_option, backends_of, dataset_targets, people_dataset, server_for
 
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -187,15 +186,15 @@ async def compare(backend: str, target: str, people: int, repeat: int) -> tuple[
 
 def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    add_backend_option(parser, default="sqlite")
     parser.add_argument("--people", type=int, default=1_000_000, help="people in the workspace")
     parser.add_argument("--repeat", type=int, default=7, help="runs of each side (default 7)")
     parser.add_argument("--rebuild", action="store_true", help="build the cached database again")
     args = parser.parse_args(argv)
     print_machine()
-    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    backends = backends_of(args.backend)
     results = []
-    with postgres_server() if "postgresql" in backends else nullcontext() as server:
+    with server_for(backends) as server:
         targets = dataset_targets(people_dataset(args.people), backends, server, rebuild=args.rebuild)
         for backend in backends:
             print(f"\nstart-up ({backend}): {args.people:,} people, {SIZE.columns}x{SIZE.rows}, {args.repeat} runs each", flush=True)

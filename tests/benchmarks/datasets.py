@@ -15,6 +15,7 @@ its name, the schema head and DATA_VERSION stay the same (`--rebuild` in the ben
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -23,7 +24,7 @@ import shutil
 import sqlite3
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -271,6 +272,24 @@ def people_dataset(people: int, workspaces_count: int = 1, *, identify_by: str =
         key=f"people-{workspaces_count}x{people}",
         workspaces=tuple(WorkspaceSpec(name, people, identify_by) for name in names),
     )
+
+
+BACKEND_CHOICES = ("sqlite", "postgresql", "both")
+
+
+def add_backend_option(parser: argparse.ArgumentParser, default: str = "sqlite") -> None:
+    """`--backend sqlite|postgresql|both`, read back with `backends_of`."""
+    parser.add_argument("--backend", choices=BACKEND_CHOICES, default=default, help=f"the database(s) to run on (default {default})")
+
+
+def backends_of(choice: str) -> tuple[str, ...]:
+    """The backends a `--backend` choice names, SQLite first."""
+    return ("sqlite", "postgresql") if choice == "both" else (choice,)
+
+
+def server_for(backends: Sequence[str]) -> AbstractContextManager[URL | None]:
+    """The PostgreSQL server when a backend needs one (postgres_server), else None."""
+    return postgres_server() if "postgresql" in backends else nullcontext()
 
 
 def dataset_targets(dataset: Dataset, backends: Sequence[str], server: URL | None, *, rebuild: bool = False) -> dict[str, str]:

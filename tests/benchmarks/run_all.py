@@ -21,6 +21,7 @@ import bench_people
 import bench_startup
 import bench_wizard
 from common import print_machine
+from datasets import add_backend_option
 
 Result = tuple[str, float, float]
 
@@ -48,7 +49,7 @@ def plan(backend: str, quick: bool, rebuild: bool) -> list[tuple[str, Callable[[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    add_backend_option(parser, default="both")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats: a check, not the targets")
     parser.add_argument("--rebuild", action="store_true", help="build the cached databases again")
     args = parser.parse_args()
