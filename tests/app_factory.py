@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerFailed
 from textual.widgets import Input
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from tui.app import SwitchboardApp
 from tui.core.db import Database

@@ -129,7 +129,9 @@ def postgres_server() -> Iterator[PostgresServer]:
             if given:
                 url = make_url(given).set(drivername="postgresql+psycopg")
             else:
-                url = stack.enter_context(_pgserver(Path(tempfile.mkdtemp(prefix="switchboard-pg-", dir=_memory_dir()))))
+                url = stack.enter_context(
+                    _pgserver(Path(tempfile.mkdtemp(prefix="switchboard-pg-", dir=_memory_dir())))
+                )
             _admin(url, f"CREATE DATABASE \"{template}\" TEMPLATE template0 ENCODING 'UTF8'")
         except Exception as exc:
             where = f"${PG_URL_ENV} ({make_url(given).render_as_string()})" if given else "pgserver"

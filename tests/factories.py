@@ -25,7 +25,10 @@ from tui.core.models import Action, Campaign, Workspace
 from tui.core.usage import bump_counters
 from tui.core.workspaces import create_workspace
 
-EMAIL = ("email", {"subject": "Hi {{ customer.name }}", "body": "Welcome to {{ workspace.name }}, {{ customer.email }}"})
+EMAIL = (
+    "email",
+    {"subject": "Hi {{ customer.name }}", "body": "Welcome to {{ workspace.name }}, {{ customer.email }}"},
+)
 """An email action `(type, settings)` for `add_campaign`, reading customer and workspace."""
 
 

@@ -120,7 +120,12 @@ class ServerProcess:
         argv = [sys.executable, "-m", "tui", "--db", db, "serve", "ssh", "--port", "0"]
         argv += ["--host-key", str(self.host_key), "--authorized-keys", str(keys.authorized), *options]
         self.process = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=isolated_env(home)
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=isolated_env(home),
         )
         self.lines: list[str] = []
         threading.Thread(target=self._collect, daemon=True).start()
@@ -235,7 +240,9 @@ def connect(port: int, keys: Keys | None, name: str = "alice", **options: object
 class AppClient:
     """An asyncssh client session with a terminal, its screen read through pyte."""
 
-    def __init__(self, conn: asyncssh.SSHClientConnection, process: asyncssh.SSHClientProcess[bytes], screen: Screen) -> None:
+    def __init__(
+        self, conn: asyncssh.SSHClientConnection, process: asyncssh.SSHClientProcess[bytes], screen: Screen
+    ) -> None:
         self.conn = conn
         self.process = process
         self.screen = screen
@@ -247,7 +254,9 @@ class AppClient:
         ]
 
     @classmethod
-    async def open(cls, port: int, keys: Keys, name: str = "alice", size: tuple[int, int] = (80, 24), **env: str) -> AppClient:
+    async def open(
+        cls, port: int, keys: Keys, name: str = "alice", size: tuple[int, int] = (80, 24), **env: str
+    ) -> AppClient:
         conn = await connect(port, keys, name)
         process = await conn.create_process(term_type="xterm-256color", term_size=size, encoding=None, env=env or None)
         return cls(conn, process, Screen(*size))

@@ -18,7 +18,11 @@ from tui.core.workspaces import create_workspace
 
 WS, CAMPAIGN = "Acme", "Welcome"
 VALID = {
-    "email": {"subject": "Hi {{ customer.first_name | default: 'there' }}", "body": "Hello\n{{ customer.email }}", "from": "Acme <hi@acme.test>"},
+    "email": {
+        "subject": "Hi {{ customer.first_name | default: 'there' }}",
+        "body": "Hello\n{{ customer.email }}",
+        "from": "Acme <hi@acme.test>",
+    },
     "sms": {"body": "Code {{ customer.code }}"},
     "push": {"title": "News", "body": "{{ campaign.name }}"},
     "webhook": {"method": "POST", "url": "https://hooks.test/{{ customer.id }}", "body": '{"id": "{{ customer.id }}"}'},
@@ -34,7 +38,9 @@ def campaign(db: Database) -> str:
 
 
 def _add(db: Database, name: str, position: int | None = None, type: str = "sms", **settings: str) -> int:
-    return core.add_action(db, WS, CAMPAIGN, type=type, name=name, settings=settings or {"body": name}, position=position).id
+    return core.add_action(
+        db, WS, CAMPAIGN, type=type, name=name, settings=settings or {"body": name}, position=position
+    ).id
 
 
 def _rows(db: Database) -> list[tuple[int, str]]:
@@ -69,7 +75,9 @@ def test_C2_add_appends_or_inserts_and_shifts(db: Database, campaign: str) -> No
 def test_C2_insert_position_must_be_1_to_n_plus_1(db: Database, campaign: str, position: int) -> None:
     _add(db, "a")
     _add(db, "b")
-    with pytest.raises(InvalidInput, match=f"position {position} is out of range: campaign 'Welcome' has 2 actions, so choose 1 to 3"):
+    with pytest.raises(
+        InvalidInput, match=f"position {position} is out of range: campaign 'Welcome' has 2 actions, so choose 1 to 3"
+    ):
         _add(db, "x", position=position)
     assert _names(db) == ["a", "b"]
 
@@ -132,11 +140,27 @@ def test_C2_settings_per_type(db: Database, campaign: str, kind: str) -> None:
 @pytest.mark.parametrize(
     ("kind", "settings", "message"),
     [
-        ("email", {**VALID["email"], "url": "https://x.test"}, "url does not apply to email actions, which take subject and body, and optionally from"),
-        ("sms", {"body": "x", "title": "t", "duration": "1m"}, "title and duration do not apply to sms actions, which take body"),
+        (
+            "email",
+            {**VALID["email"], "url": "https://x.test"},
+            "url does not apply to email actions, which take subject and body, and optionally from",
+        ),
+        (
+            "sms",
+            {"body": "x", "title": "t", "duration": "1m"},
+            "title and duration do not apply to sms actions, which take body",
+        ),
         ("delay", {"duration": "1m", "body": "x"}, "body does not apply to delay actions, which take duration"),
-        ("push", {"title": "t", "body": "b", "from": "a@b.test"}, "from does not apply to push actions, which take title and body"),
-        ("email", {"subject": "s"}, "body is missing or blank: email actions take subject and body, and optionally from"),
+        (
+            "push",
+            {"title": "t", "body": "b", "from": "a@b.test"},
+            "from does not apply to push actions, which take title and body",
+        ),
+        (
+            "email",
+            {"subject": "s"},
+            "body is missing or blank: email actions take subject and body, and optionally from",
+        ),
         ("email", {"subject": "  ", "body": "b"}, "subject is missing or blank"),
         ("push", {"body": "b"}, "title is missing"),
         ("webhook", {"url": "https://x.test"}, "method is missing"),
@@ -160,15 +184,23 @@ def test_C2_action_name_is_required(db: Database, campaign: str) -> None:
 
 @pytest.mark.parametrize("method", ["get", "Post", "PUT", "patch", "delete"])
 def test_C2_webhook_method_is_case_insensitive_and_stored_upper(db: Database, campaign: str, method: str) -> None:
-    action = core.add_action(db, WS, CAMPAIGN, type="webhook", name="hook", settings={"method": method, "url": "http://x.test"})
+    action = core.add_action(
+        db, WS, CAMPAIGN, type="webhook", name="hook", settings={"method": method, "url": "http://x.test"}
+    )
     assert action.settings["method"] == method.upper()
 
 
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"method": "FETCH", "url": "https://x.test"}, "webhook method 'FETCH' is not valid: choose GET, POST, PUT, PATCH, DELETE"),
-        ({"method": "GET", "url": "ftp://x.test"}, "webhook url 'ftp://x.test' is not valid: it must start with http:// or https://"),
+        (
+            {"method": "FETCH", "url": "https://x.test"},
+            "webhook method 'FETCH' is not valid: choose GET, POST, PUT, PATCH, DELETE",
+        ),
+        (
+            {"method": "GET", "url": "ftp://x.test"},
+            "webhook url 'ftp://x.test' is not valid: it must start with http:// or https://",
+        ),
         ({"method": "GET", "url": "{{ customer.site }}/hook"}, "must start with http:// or https://"),
         ({"method": "GET", "url": "https://x.test/{{ customer.id "}, "url has a Liquid syntax error at line 1"),
     ],
@@ -177,13 +209,27 @@ def test_C2_webhook_rules(db: Database, campaign: str, settings: dict[str, str],
     _refused_add(db, "webhook", settings, message)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("30m", timedelta(minutes=30)), ("2h", timedelta(hours=2)), ("3d", timedelta(days=3)), ("1m", timedelta(minutes=1)), ("120d", timedelta(days=120))])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("2h", timedelta(hours=2)),
+        ("3d", timedelta(days=3)),
+        ("1m", timedelta(minutes=1)),
+        ("120d", timedelta(days=120)),
+    ],
+)
 def test_C2_delay_duration_parses(db: Database, campaign: str, text: str, expected: timedelta) -> None:
     assert parse_duration(text) == expected
-    assert core.add_action(db, WS, CAMPAIGN, type="delay", name="wait", settings={"duration": text}).summary == f"wait {text}"
+    assert (
+        core.add_action(db, WS, CAMPAIGN, type="delay", name="wait", settings={"duration": text}).summary
+        == f"wait {text}"
+    )
 
 
-@pytest.mark.parametrize("text", ["0m", "30", "m", "2w", "-1h", "1.5h", " 2h", "2h ", "02h", "2H", "", "9999999999999d"])
+@pytest.mark.parametrize(
+    "text", ["0m", "30", "m", "2w", "-1h", "1.5h", " 2h", "2h ", "02h", "2H", "", "9999999999999d"]
+)
 def test_C2_delay_duration_is_refused(db: Database, campaign: str, text: str) -> None:
     with pytest.raises(InvalidInput, match="delay duration"):
         parse_duration(text)
@@ -214,7 +260,10 @@ def test_C2_edit_refuses_a_blank_required_setting_and_foreign_options(db: Databa
 
 def test_C2_edit_cannot_change_the_type(db: Database, campaign: str) -> None:
     action = core.add_action(db, WS, CAMPAIGN, type="sms", name="Text", settings={"body": "b"})
-    with pytest.raises(InvalidInput, match="action .* is of type sms and an action's type cannot change: remove it and add an action of type email instead"):
+    with pytest.raises(
+        InvalidInput,
+        match="action .* is of type sms and an action's type cannot change: remove it and add an action of type email instead",
+    ):
         core.edit_action(db, WS, CAMPAIGN, action.id, type="email", settings={"subject": "s"})
     assert get_campaign(db, WS, CAMPAIGN).actions == (action,)
     assert core.edit_action(db, WS, CAMPAIGN, action.id, type="sms", name="Same type").type == "sms"
@@ -254,7 +303,9 @@ def test_C2_archived_campaign_actions_are_read_only(db: Database, campaign: str)
         lambda: core.move_action(db, WS, CAMPAIGN, first, 2),
         lambda: core.remove_action(db, WS, CAMPAIGN, first),
     ):
-        with pytest.raises(InvalidInput, match="archived, so it is read-only: unarchive it before you change its actions"):
+        with pytest.raises(
+            InvalidInput, match="archived, so it is read-only: unarchive it before you change its actions"
+        ):
             attempt()
     assert _names(db) == ["a", "b"]
 
@@ -283,9 +334,17 @@ def test_C2_shifting_counts_as_a_change(db: Database, campaign: str) -> None:
 @pytest.mark.parametrize(
     ("kind", "settings", "message"),
     [
-        ("email", {"subject": "Hi", "body": "Hello\n  {{ customer.name "}, "body has a Liquid syntax error at line 2, column 3"),
+        (
+            "email",
+            {"subject": "Hi", "body": "Hello\n  {{ customer.name "},
+            "body has a Liquid syntax error at line 2, column 3",
+        ),
         ("email", {"subject": "{% if x %}Hi", "body": "b"}, "subject has a Liquid syntax error at line 1, column 1"),
-        ("push", {"title": "{{ x | nosuchfilter }}", "body": "b"}, "title has an error at line 1, column .*unknown filter 'nosuchfilter'"),
+        (
+            "push",
+            {"title": "{{ x | nosuchfilter }}", "body": "b"},
+            "title has an error at line 1, column .*unknown filter 'nosuchfilter'",
+        ),
         ("sms", {"body": "{% for %}"}, "body has a Liquid syntax error at line 1"),
         ("webhook", {"method": "POST", "url": "https://x.test", "body": "{{ }}"}, "body has a Liquid syntax error"),
     ],
@@ -302,8 +361,12 @@ def test_C3_templates_with_errors_are_refused_when_saved(
 
 def test_C3_from_is_not_a_template_but_has_no_control_characters(db: Database, campaign: str) -> None:
     with pytest.raises(InvalidInput, match="from address .* contains control characters"):
-        core.add_action(db, WS, CAMPAIGN, type="email", name="x", settings={**VALID["email"], "from": "a@b.test\r\nBcc: x@y.test"})
-    action = core.add_action(db, WS, CAMPAIGN, type="email", name="x", settings={**VALID["email"], "from": "{{ not checked"})
+        core.add_action(
+            db, WS, CAMPAIGN, type="email", name="x", settings={**VALID["email"], "from": "a@b.test\r\nBcc: x@y.test"}
+        )
+    action = core.add_action(
+        db, WS, CAMPAIGN, type="email", name="x", settings={**VALID["email"], "from": "{{ not checked"}
+    )
     assert action.settings["from"] == "{{ not checked"
 
 

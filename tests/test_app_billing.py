@@ -80,7 +80,6 @@ async def test_the_sidebar_totals_are_this_months_billing(db: Database) -> None:
         assert totals.totals.people == report.people + 1
 
 
-
 def test_bars_scale_from_zero_and_any_message_shows() -> None:
     assert bar_rows([0, 1, 50, 100], rows=2, column=2) == [
         "      █ ",

@@ -10,7 +10,6 @@ from wizard_helpers import demo, open_wizard, pick, preview_of, text_of, to_acti
 from tui.core.campaigns import change_state, delete_campaign, get_campaign
 from tui.core.db import Database
 from tui.core.imports import ImportResult
-from tui.screens.import_wizard import ImportWizard
 from tui.screens.import_wizard.target_picker import TargetCampaignDialog
 from tui.screens.main import MainScreen
 
@@ -26,7 +25,9 @@ async def test_the_wizard_copies_the_ticked_actions_in_order_with_their_origin(d
         await pilot.press("down", "down", "space", "up", "up", "space", "enter")  # ticks 3 then 1
         await settle(pilot)
         await pilot.press("up", "up")  # from "at the end" to "after step 2"
-        assert text_of(pilot, "#sentence") == "Import 2 actions from Acme EU / Welcome series into Onboarding after step 2"
+        assert (
+            text_of(pilot, "#sentence") == "Import 2 actions from Acme EU / Welcome series into Onboarding after step 2"
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -38,7 +39,7 @@ async def test_the_wizard_copies_the_ticked_actions_in_order_with_their_origin(d
     ]  # fmt: skip
     copies = workflow[2:4]
     assert result.imported == tuple(a.id for a in copies)
-    for copy, original in zip(copies, (source[0], source[2])):
+    for copy, original in zip(copies, (source[0], source[2]), strict=True):
         assert copy.id != original.id
         assert (copy.type, copy.settings) == (original.type, original.settings)
         assert copy.imported_from is not None
@@ -66,7 +67,9 @@ async def test_from_the_palette_it_first_asks_for_the_target_campaign(db: Databa
         await to_actions(pilot, "Mobile", "Re-eng")
         await pilot.press("a", "enter")
         await settle(pilot)
-        assert text_of(pilot, "#sentence") == "Import 3 actions from Mobile App / Re-engagement into Win-back at the end"
+        assert (
+            text_of(pilot, "#sentence") == "Import 3 actions from Mobile App / Re-engagement into Win-back at the end"
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -163,7 +166,10 @@ async def test_nothing_ticked_is_refused_in_the_wizard(db: Database) -> None:
     ("meanwhile", "said"),
     [
         (lambda db: change_state(db, "Acme US", "Onboarding", "archive"), "is archived, so it is read-only"),
-        (lambda db: delete_campaign(db, "Acme EU", "Welcome series", confirmed=True), "no campaign named 'Welcome series'"),
+        (
+            lambda db: delete_campaign(db, "Acme EU", "Welcome series", confirmed=True),
+            "no campaign named 'Welcome series'",
+        ),
     ],
     ids=["target-archived", "source-deleted"],
 )

@@ -137,7 +137,9 @@ async def test_an_id_workspace_checks_the_id_the_email_and_json_attributes(seede
         assert (person.email, person.attributes) == ("ann@example.com", {"seats": 3, "vip": True})
 
 
-@pytest.mark.parametrize(("command", "dialog"), [("New person", AddPersonDialog), ("Import people", ImportPeopleDialog)])
+@pytest.mark.parametrize(
+    ("command", "dialog"), [("New person", AddPersonDialog), ("Import people", ImportPeopleDialog)]
+)
 @pilot_test
 async def test_the_palette_adds_and_imports_people(seeded: Database, command: str, dialog: type) -> None:
     app = make_app(seeded)
@@ -171,7 +173,7 @@ async def test_slash_filters_by_prefix_as_you_type_and_escape_clears(sample: Dat
 
 @pilot_test
 async def test_only_the_latest_filter_is_shown(sample: Database) -> None:
-    async with people_tab(sample) as (app, pilot):
+    async with people_tab(sample) as (_app, pilot):
         await press(pilot, "slash")
         people = pane(pilot)
         await type_into(pilot, "#people-filter-input", "a")

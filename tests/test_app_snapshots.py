@@ -11,8 +11,8 @@ import pytest
 from app_factory import make_app, seed, settle, steady_db_label, type_into  # noqa: F401 (fixture)
 from textual.pilot import Pilot
 
-from tui.core.db import Database
 from tui.core.credentials import credentials
+from tui.core.db import Database
 from tui.core.workspaces import create_workspace
 
 pytestmark = pytest.mark.usefixtures("steady_db_label")

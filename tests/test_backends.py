@@ -48,7 +48,9 @@ def test_sums_and_counts_are_ints_and_times_are_aware_utc(db: Database, clock: F
     people.add_person(db, "Shop", email="ann@example.com")
     report = billing.billing(db, "2026-03")
     assert (report.people, report.all_time.people) == (1, 1)
-    assert all(type(n) is int for n in (report.people, report.messages, report.all_time.people, report.all_time.messages))
+    assert all(
+        type(n) is int for n in (report.people, report.messages, report.all_time.people, report.all_time.messages)
+    )
     assert all(type(day.messages) is int for day in billing.messages_per_day(db, days=3))
     assert created.created_at == datetime(2026, 3, 15, 12, 0, 1, 123456, tzinfo=UTC)
     assert workspaces.get_workspace(db, "Shop").created_at == created.created_at
@@ -106,7 +108,10 @@ def test_two_first_opens_at_once_both_get_the_migrated_schema(empty_db_target: s
         "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
         "open_database(sys.argv[1]).dispose()\n"
     )
-    runs = [subprocess.Popen([sys.executable, "-c", code, empty_db_target, str(at)], stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code, empty_db_target, str(at)], stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     errors = [run.communicate(timeout=60)[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], errors
     database = open_database(empty_db_target)
@@ -148,7 +153,7 @@ def test_people_pages_are_index_range_scans_on_postgresql(db: Database) -> None:
         people.list_people(db, "Shop", search="an", after="a", limit=10)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
-    (statement, parameters), = statements
+    ((statement, parameters),) = statements
     with db.engine.connect() as conn:
         conn.exec_driver_sql("SET enable_seqscan = off")  # a table this small would be read whole
         plan = "\n".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN {statement}", parameters))

@@ -34,7 +34,12 @@ def _state(db: Database, ws: str, name: str) -> tuple[str, int]:
 
 def test_C1_create_is_a_draft_and_counts(db: Database, ws: str) -> None:
     campaign = core.create_campaign(db, ws, "  Welcome series  ")
-    assert (campaign.name, campaign.state, campaign.actions, campaign.workspace) == ("Welcome series", "draft", (), "Acme")
+    assert (campaign.name, campaign.state, campaign.actions, campaign.workspace) == (
+        "Welcome series",
+        "draft",
+        (),
+        "Acme",
+    )
     core.create_campaign(db, ws, "Second")
     assert _counter_and_count(db, ws) == (2, 2)
 
@@ -65,7 +70,7 @@ def test_C1_name_rules(db: Database, ws: str, name: str, message: str) -> None:
 
 
 def test_C1_names_with_quotes_and_unicode(db: Database, ws: str) -> None:
-    name = 'Ünïcödé "quoted" \'name\' 🚀'
+    name = "Ünïcödé \"quoted\" 'name' 🚀"
     core.create_campaign(db, ws, name)
     assert core.get_campaign(db, ws, name.upper()).name == name
     assert core.rename_campaign(db, ws, name, "日本語 キャンペーン").name == "日本語 キャンペーン"
@@ -160,7 +165,14 @@ def test_C1_duplicate_is_a_draft_copy_with_all_actions(db: Database, ws: str) ->
     core.create_campaign(db, ws, "Welcome")
     add_action(db, ws, "Welcome", type="email", name="Hello", settings=EMAIL)
     add_action(db, ws, "Welcome", type="delay", name="Wait", settings={"duration": "2d"})
-    add_action(db, ws, "Welcome", type="webhook", name="Ping", settings={"method": "post", "url": "https://x.test/{{ customer.id }}"})
+    add_action(
+        db,
+        ws,
+        "Welcome",
+        type="webhook",
+        name="Ping",
+        settings={"method": "post", "url": "https://x.test/{{ customer.id }}"},
+    )
     origin = {"workspace": "Elsewhere", "campaign": "Old", "action_id": 9, "imported_at": "2026-03-01T00:00:00Z"}
     with db.write() as session:
         session.execute(update(Action).where(Action.name == "Wait").values(imported_from=origin))
@@ -198,13 +210,26 @@ def _add_message(db: Database, ws: str, campaign: str) -> None:
     info = core.get_campaign(db, ws, campaign)
     now = db.runtime.now()
     with db.write() as session:
-        person = Person(workspace_id=info.workspace_id, cio_id="abc123abc123", ident="a@b.test", attributes={}, created_at=now, updated_at=now)
+        person = Person(
+            workspace_id=info.workspace_id,
+            cio_id="abc123abc123",
+            ident="a@b.test",
+            attributes={},
+            created_at=now,
+            updated_at=now,
+        )
         session.add(person)
         session.flush()
         session.add(
             Message(
-                workspace_id=info.workspace_id, campaign_id=info.id, action_id=info.actions[0].id, person_id=person.id,
-                channel="email", status="sent", scheduled_at=now, sent_at=now,
+                workspace_id=info.workspace_id,
+                campaign_id=info.id,
+                action_id=info.actions[0].id,
+                person_id=person.id,
+                channel="email",
+                status="sent",
+                scheduled_at=now,
+                sent_at=now,
             )
         )
 
@@ -262,13 +287,17 @@ def test_C1_stale_expected_version_is_refused(db: Database, ws: str) -> None:
 
 def test_C1_a_flush_that_lost_a_race_is_changed_elsewhere(db: Database, ws: str) -> None:
     core.create_campaign(db, ws, "Flow")
-    with pytest.raises(ChangedElsewhere, match="campaign 'Flow' changed elsewhere, reload"):
-        with db.write("campaign 'Flow'") as session:
-            campaign = session.scalar(select(Campaign))
-            # another writer bumps the version behind this session's back
-            session.execute(update(Campaign).values(version=Campaign.version + 1).execution_options(synchronize_session=False))
-            campaign.state = "running"
-            session.flush()
+    with (
+        pytest.raises(ChangedElsewhere, match="campaign 'Flow' changed elsewhere, reload"),
+        db.write("campaign 'Flow'") as session,
+    ):
+        campaign = session.scalar(select(Campaign))
+        # another writer bumps the version behind this session's back
+        session.execute(
+            update(Campaign).values(version=Campaign.version + 1).execution_options(synchronize_session=False)
+        )
+        campaign.state = "running"
+        session.flush()
     assert _state(db, ws, "Flow") == ("draft", 1)
 
 

@@ -27,7 +27,18 @@ def add(cli: CliRun, name: str, *options: str) -> dict[str, Any]:
 
 
 def test_C2_cli_add_every_type(cli: CliRun, campaign: str) -> None:
-    email = add(cli, "Mail", "--type", "email", "--subject", "Hi {{ customer.first_name }}", "--body", "Hello", "--from", "hi@shop.test")
+    email = add(
+        cli,
+        "Mail",
+        "--type",
+        "email",
+        "--subject",
+        "Hi {{ customer.first_name }}",
+        "--body",
+        "Hello",
+        "--from",
+        "hi@shop.test",
+    )
     assert email == {
         "id": email["id"],
         "position": 1,
@@ -53,14 +64,32 @@ def test_C2_cli_add_every_type(cli: CliRun, campaign: str) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (("--type", "email", "--subject", "s", "--body", "b", "--url", "https://x.test"), "error: url does not apply to email actions, which take subject and body, and optionally from"),
-        (("--type", "sms", "--body", "b", "--from", "a@b.test"), "error: from does not apply to sms actions, which take body"),
+        (
+            ("--type", "email", "--subject", "s", "--body", "b", "--url", "https://x.test"),
+            "error: url does not apply to email actions, which take subject and body, and optionally from",
+        ),
+        (
+            ("--type", "sms", "--body", "b", "--from", "a@b.test"),
+            "error: from does not apply to sms actions, which take body",
+        ),
         (("--type", "email", "--subject", "s"), "error: body is missing or blank: email actions take subject and body"),
         (("--type", "webhook", "--method", "GET"), "error: url is missing or blank"),
-        (("--type", "webhook", "--method", "GET", "--url", "www.x.test"), "error: webhook url 'www.x.test' is not valid: it must start with http:// or https://"),
-        (("--type", "delay", "--duration", "2 hours"), "error: delay duration '2 hours' is not valid: give a positive whole number followed by m, h or d"),
-        (("--type", "sms", "--body", "b", "--position", "2"), "error: position 2 is out of range: campaign 'On \"boarding\" ✨' has 0 actions, so choose 1"),
-        (("--type", "sms", "--body", "Hi {{ customer.name"), "error: body has a Liquid syntax error at line 1, column 4"),
+        (
+            ("--type", "webhook", "--method", "GET", "--url", "www.x.test"),
+            "error: webhook url 'www.x.test' is not valid: it must start with http:// or https://",
+        ),
+        (
+            ("--type", "delay", "--duration", "2 hours"),
+            "error: delay duration '2 hours' is not valid: give a positive whole number followed by m, h or d",
+        ),
+        (
+            ("--type", "sms", "--body", "b", "--position", "2"),
+            "error: position 2 is out of range: campaign 'On \"boarding\" ✨' has 0 actions, so choose 1",
+        ),
+        (
+            ("--type", "sms", "--body", "Hi {{ customer.name"),
+            "error: body has a Liquid syntax error at line 1, column 4",
+        ),
         (("--type", "sms", "--body", "b", "--name", " "), "error: action name is empty"),
     ],
 )
@@ -90,12 +119,18 @@ def test_C2_cli_edit(cli: CliRun, campaign: str) -> None:
     add(cli, "Text")
     ref = ("actions", "edit", "-w", WS, "-c", CAMPAIGN, str(mail["id"]))
     edited = run_json(cli, *ref, "--name", "Mail 2", "--subject", "New {{ customer.email }}", "--from", "")
-    assert (edited["name"], edited["settings"], edited["version"]) == ("Mail 2", {"subject": "New {{ customer.email }}", "body": "B"}, 2)
+    assert (edited["name"], edited["settings"], edited["version"]) == (
+        "Mail 2",
+        {"subject": "New {{ customer.email }}", "body": "B"},
+        2,
+    )
     assert refused(cli, *ref, "--type", "sms").startswith(
         f"error: action {mail['id']} is of type email and an action's type cannot change: remove it and add an action of type sms instead"
     )
     assert refused(cli, *ref, "--title", "T").startswith("error: title does not apply to email actions")
-    assert refused(cli, *ref, "--body", "{% endif %}").startswith("error: body has a Liquid syntax error at line 1, column 4: unexpected tag 'endif'")
+    assert refused(cli, *ref, "--body", "{% endif %}").startswith(
+        "error: body has a Liquid syntax error at line 1, column 4: unexpected tag 'endif'"
+    )
     assert refused(cli, *ref).startswith("error: nothing to change")
     assert run_json(cli, *ref, "--position", "2")["position"] == 2
     assert steps(cli) == [(1, "Text"), (2, "Mail 2")]
@@ -114,7 +149,9 @@ def test_C2_cli_move_and_remove(cli: CliRun, campaign: str) -> None:
     removed = run_json(cli, "actions", "remove", *scope, str(ids["c"]))
     assert (removed["name"], removed["position"]) == ("c", 2)
     assert steps(cli) == [(1, "b"), (2, "a"), (3, "d")]
-    assert refused(cli, "actions", "remove", *scope, str(ids["c"])).startswith(f"error: campaign {CAMPAIGN!r} has no action with id {ids['c']}")
+    assert refused(cli, "actions", "remove", *scope, str(ids["c"])).startswith(
+        f"error: campaign {CAMPAIGN!r} has no action with id {ids['c']}"
+    )
     refused(cli, "actions", "remove", *scope, "first", code=2)
 
 
@@ -143,7 +180,9 @@ def test_I1_cli_import_chosen_actions(cli: CliRun, source: list[int]) -> None:
     imported = result["imported"]
     assert [(a["position"], a["name"]) for a in imported] == [(1, "Hello"), (2, "Ping")]
     assert [a["imported_from"]["action_id"] for a in imported] == [source[0], source[2]]
-    assert {(a["imported_from"]["workspace"], a["imported_from"]["campaign"]) for a in imported} == {("Acme EU", "Welcome")}
+    assert {(a["imported_from"]["workspace"], a["imported_from"]["campaign"]) for a in imported} == {
+        ("Acme EU", "Welcome")
+    }
     assert imported[0]["needs_review"] and imported[0]["review_reason"].startswith("subject uses customer.id")
     assert not imported[1]["needs_review"]
     assert [a["name"] for a in result["campaign"]["actions"]] == ["Hello", "Ping", "Mine"]
@@ -164,19 +203,38 @@ def test_I1_cli_import_all_as_text(cli: CliRun, source: list[int]) -> None:
     [
         ((), "error: no action chosen: give --action ID (repeatable) for each action to import, or --all"),
         (("--all", "--action", "1"), "error: --action and --all do not go together"),
-        (("--action", "999"), "error: campaign 'Welcome' of workspace 'Acme EU' has no action with id 999: choose among its actions"),
+        (
+            ("--action", "999"),
+            "error: campaign 'Welcome' of workspace 'Acme EU' has no action with id 999: choose among its actions",
+        ),
         (("--all", "--position", "3"), "error: position 3 is out of range"),
     ],
 )
-def test_I1_cli_import_refusals_are_exit_1(cli: CliRun, source: list[int], options: tuple[str, ...], message: str) -> None:
+def test_I1_cli_import_refusals_are_exit_1(
+    cli: CliRun, source: list[int], options: tuple[str, ...], message: str
+) -> None:
     assert refused(cli, *IMPORT, *options).startswith(message)
     assert steps(cli) == [(1, "Mine")]
 
 
 def test_I1_cli_import_into_archived_or_missing(cli: CliRun, source: list[int]) -> None:
     run_json(cli, "campaigns", "archive", "-w", WS, CAMPAIGN)
-    assert "is archived, so it is read-only: unarchive it before you import actions into it" in refused(cli, *IMPORT, "--all")
-    missing = ("actions", "import", "-w", WS, "-c", CAMPAIGN, "--from-workspace", "Gone", "--from-campaign", "Welcome", "--all")
+    assert "is archived, so it is read-only: unarchive it before you import actions into it" in refused(
+        cli, *IMPORT, "--all"
+    )
+    missing = (
+        "actions",
+        "import",
+        "-w",
+        WS,
+        "-c",
+        CAMPAIGN,
+        "--from-workspace",
+        "Gone",
+        "--from-campaign",
+        "Welcome",
+        "--all",
+    )
     run_json(cli, "campaigns", "unarchive", "-w", WS, CAMPAIGN)
     assert refused(cli, *missing) == "error: no workspace named 'Gone'\n"
     refused(cli, *IMPORT, "--action", "one", code=2)

@@ -24,7 +24,16 @@ def test_C1_cli_create_show_list(cli: CliRun, ws: str) -> None:
     run_json(cli, "actions", "add", "-w", ws, "-c", NAME, "--type", "sms", "--name", "Text", "--body", "Hi")
     shown = run_json(cli, "campaigns", "show", "-w", ws, NAME.upper())
     assert shown["name"] == NAME and shown["workspace"] == ws
-    assert set(shown["actions"][0]) >= {"id", "position", "type", "name", "settings", "imported_from", "needs_review", "review_reason"}
+    assert set(shown["actions"][0]) >= {
+        "id",
+        "position",
+        "type",
+        "name",
+        "settings",
+        "imported_from",
+        "needs_review",
+        "review_reason",
+    }
     run_json(cli, "campaigns", "create", "-w", ws, "Another")
     listed = run_json(cli, "campaigns", "list", "-w", ws)
     assert [(c["name"], c["state"], c["actions"]) for c in listed] == [("Another", "draft", 0), (NAME, "draft", 1)]
@@ -36,7 +45,21 @@ def test_C1_cli_text_output(cli: CliRun, ws: str) -> None:
     created = cli("campaigns", "create", "-w", ws, NAME)
     assert created.exit_code == 0 and f"Created draft campaign {NAME} in workspace Acme EU" in created.stdout
     assert "No actions yet" in created.stdout
-    run_json(cli, "actions", "add", "-w", ws, "-c", NAME, "--type", "sms", "--name", "[bold]x[/]", "--body", "\x1b[31mred\x07")
+    run_json(
+        cli,
+        "actions",
+        "add",
+        "-w",
+        ws,
+        "-c",
+        NAME,
+        "--type",
+        "sms",
+        "--name",
+        "[bold]x[/]",
+        "--body",
+        "\x1b[31mred\x07",
+    )
     shown = cli("campaigns", "show", "-w", ws, NAME).stdout
     assert "\x1b" not in shown and "\x07" not in shown
     assert "␛[31mred␇" in shown and "[bold]x[/]" in shown
@@ -51,7 +74,10 @@ def test_C1_cli_state_changes(cli: CliRun, ws: str) -> None:
     text = cli("campaigns", "start", "-w", ws, NAME)
     assert f"Campaign {NAME} is now running" in text.stdout
     error = refused(cli, "campaigns", "unarchive", "-w", ws, NAME)
-    assert error == f"error: campaign {NAME!r} is running, so it cannot be unarchived; from running it can only be stopped or archived\n"
+    assert (
+        error
+        == f"error: campaign {NAME!r} is running, so it cannot be unarchived; from running it can only be stopped or archived\n"
+    )
     assert run_json(cli, "campaigns", "show", "-w", ws, NAME)["state"] == "running"
 
 
@@ -72,7 +98,9 @@ def test_C1_cli_rename_and_duplicate(cli: CliRun, ws: str) -> None:
     assert copy["name"] == f"{NAME} (2)"
     assert [(a["type"], a["name"], a["settings"]) for a in copy["actions"]] == [("delay", "Wait", {"duration": "2h"})]
     run_json(cli, "campaigns", "create", "-w", ws, "Taken")
-    assert "a campaign named 'Taken' already exists in workspace 'Acme EU'" in refused(cli, "campaigns", "rename", "-w", ws, NAME, "TAKEN")
+    assert "a campaign named 'Taken' already exists in workspace 'Acme EU'" in refused(
+        cli, "campaigns", "rename", "-w", ws, NAME, "TAKEN"
+    )
     assert names(cli, ws) == ["Taken", NAME, f"{NAME} (2)"]
 
 
@@ -81,7 +109,11 @@ def test_C1_cli_delete_needs_yes_off_a_terminal(cli: CliRun, ws: str) -> None:
     error = refused(cli, "campaigns", "delete", "-w", ws, NAME)
     assert error == f"error: campaign {NAME!r} was not deleted: confirm with --yes\n"
     assert names(cli, ws) == [NAME]
-    assert run_json(cli, "campaigns", "delete", "-w", ws, NAME, "--yes") == {"workspace": ws, "name": NAME, "actions": 0}
+    assert run_json(cli, "campaigns", "delete", "-w", ws, NAME, "--yes") == {
+        "workspace": ws,
+        "name": NAME,
+        "actions": 0,
+    }
     assert names(cli, ws) == []
     assert run_json(cli, "workspaces", "show", ws)["campaigns"] == 0
 
@@ -119,7 +151,10 @@ def test_C1_cli_wrong_command_line_is_exit_2(cli: CliRun, ws: str, args: tuple[s
         (("campaigns", "list", "-w", "Nope"), "error: no workspace named 'Nope'"),
         (("campaigns", "show", "-w", "Acme EU", "Nope"), "error: no campaign named 'Nope' in workspace 'Acme EU'"),
         (("campaigns", "create", "-w", "Acme EU", "   "), "error: campaign name is empty: give it 1 to 200 characters"),
-        (("campaigns", "create", "-w", "Acme EU", "x" * 201), "error: campaign name has 201 characters; at most 200 are allowed"),
+        (
+            ("campaigns", "create", "-w", "Acme EU", "x" * 201),
+            "error: campaign name has 201 characters; at most 200 are allowed",
+        ),
         (("campaigns", "stop", "-w", "Acme EU", "Nope"), "error: no campaign named 'Nope'"),
     ],
 )

@@ -21,7 +21,9 @@ def add_sms(cli: CliRun, name: str) -> dict[str, object]:
 
 
 def test_campaign_change_at_the_version_read_goes_through(cli: CliRun, campaign: dict[str, object]) -> None:
-    renamed = run_json(cli, "campaigns", "rename", "-w", WS, CAMPAIGN, "Hello", "--expected-version", str(campaign["version"]))
+    renamed = run_json(
+        cli, "campaigns", "rename", "-w", WS, CAMPAIGN, "Hello", "--expected-version", str(campaign["version"])
+    )
     assert renamed["name"] == "Hello" and renamed["version"] == campaign["version"] + 1  # type: ignore[operator]
     started = run_json(cli, "campaigns", "start", "-w", WS, "Hello", "--expected-version", str(renamed["version"]))
     assert started["state"] == "running"
@@ -47,11 +49,17 @@ def test_action_changed_since_the_version_read_is_refused(cli: CliRun, campaign:
         ("move", str(first["id"]), "--to", "2"),
         ("remove", str(first["id"])),
     ):
-        assert "changed elsewhere" in refused(cli, "actions", *command[:1], *ACTIONS, *command[1:], "--expected-version", stale)
+        assert "changed elsewhere" in refused(
+            cli, "actions", *command[:1], *ACTIONS, *command[1:], "--expected-version", stale
+        )
     steps = [(a["name"], a["position"]) for a in run_json(cli, "campaigns", "show", "-w", WS, CAMPAIGN)["actions"]]
     assert steps == [("Uno", 1), ("Two", 2)]
-    moved = run_json(cli, "actions", "move", *ACTIONS, str(second["id"]), "--to", "1", "--expected-version", str(second["version"]))
+    moved = run_json(
+        cli, "actions", "move", *ACTIONS, str(second["id"]), "--to", "1", "--expected-version", str(second["version"])
+    )
     assert moved["position"] == 1
     current = run_json(cli, "campaigns", "show", "-w", WS, CAMPAIGN)["actions"][1]
-    removed = run_json(cli, "actions", "remove", *ACTIONS, str(current["id"]), "--expected-version", str(current["version"]))
+    removed = run_json(
+        cli, "actions", "remove", *ACTIONS, str(current["id"]), "--expected-version", str(current["version"])
+    )
     assert removed["name"] == "Uno"

@@ -15,10 +15,23 @@ def hello(cli: CliRun) -> str:
     run_json(cli, "workspaces", "create", WS, "--identify-by", "email")
     run_json(cli, "campaigns", "create", "-w", WS, CAMPAIGN)
     add = ("actions", "add", "-w", WS, "-c", CAMPAIGN)
-    run_json(cli, *add, "--type", "email", "--name", "Mail", "--subject", "Hi {{ customer.name }}", "--body", "Welcome to {{ workspace.name }}\n{{ campaign.name }}")
+    run_json(
+        cli,
+        *add,
+        "--type",
+        "email",
+        "--name",
+        "Mail",
+        "--subject",
+        "Hi {{ customer.name }}",
+        "--body",
+        "Welcome to {{ workspace.name }}\n{{ campaign.name }}",
+    )
     run_json(cli, *add, "--type", "delay", "--name", "Wait", "--duration", "1h")
     run_json(cli, *add, "--type", "sms", "--name", "Text", "--body", "Hi {{ customer.name }}")
-    person = run_json(cli, "people", "add", "-w", WS, "--email", "ann@example.com", "--attrs-json", '{"name": "Ann \\u001b[31m"}')
+    person = run_json(
+        cli, "people", "add", "-w", WS, "--email", "ann@example.com", "--attrs-json", '{"name": "Ann \\u001b[31m"}'
+    )
     return f"cio_{person['person']['cio_id']}"
 
 
@@ -71,9 +84,17 @@ def test_preview_refusals(cli: CliRun, hello: str) -> None:
     assert refused(cli, *PREVIEW, "--step", "2", "--person", "ann@example.com") == (
         "error: step 2 of campaign 'Hello', 'Wait', is a delay: it sends no message, so there is nothing to preview\n"
     )
-    assert "no person 'bob@example.com' in workspace 'Shop'" in refused(cli, *PREVIEW, "--step", "1", "--person", "bob@example.com")
-    assert "campaign 'Hello' has no step 9: it has 3 actions" in refused(cli, *PREVIEW, "--step", "9", "--person", "ann@example.com")
-    assert "no campaign named 'Nope'" in refused(cli, "campaigns", "preview", "-w", WS, "Nope", "--step", "1", "--person", "ann@example.com")
+    assert "no person 'bob@example.com' in workspace 'Shop'" in refused(
+        cli, *PREVIEW, "--step", "1", "--person", "bob@example.com"
+    )
+    assert "campaign 'Hello' has no step 9: it has 3 actions" in refused(
+        cli, *PREVIEW, "--step", "9", "--person", "ann@example.com"
+    )
+    assert "no campaign named 'Nope'" in refused(
+        cli, "campaigns", "preview", "-w", WS, "Nope", "--step", "1", "--person", "ann@example.com"
+    )
     assert "--step N or --action ID" in refused(cli, *PREVIEW, "--person", "ann@example.com", code=2)
-    assert "--step N or --action ID" in refused(cli, *PREVIEW, "--step", "1", "--action", "1", "--person", "ann@example.com", code=2)
+    assert "--step N or --action ID" in refused(
+        cli, *PREVIEW, "--step", "1", "--action", "1", "--person", "ann@example.com", code=2
+    )
     assert "--person" in refused(cli, *PREVIEW, "--step", "1", code=2)

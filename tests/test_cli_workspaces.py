@@ -16,7 +16,17 @@ def test_create_prints_the_workspace_and_its_tracking_key_once(cli) -> None:  # 
     result = cli("workspaces", "create", "Acme EU", "--identify-by", "email", "--json")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    for field in ("name", "identify_by", "color", "send_mode", "people", "campaigns", "messages_sent", "site_id", "created_at"):
+    for field in (
+        "name",
+        "identify_by",
+        "color",
+        "send_mode",
+        "people",
+        "campaigns",
+        "messages_sent",
+        "site_id",
+        "created_at",
+    ):
         assert field in data
     assert data["name"] == "Acme EU" and data["identify_by"] == "email" and len(data["tracking_api_key"]) >= 32
     listed = json.loads(cli("workspaces", "list", "--json").stdout)
@@ -47,7 +57,9 @@ def test_W1_set_identify_by_exists_only_to_refuse(cli) -> None:  # type: ignore[
 
 def test_set_colour_and_send_mode(cli) -> None:  # type: ignore[no-untyped-def]
     cli("workspaces", "create", "A", "--identify-by", "id")
-    result = cli("workspaces", "set", "A", "--color", "#00aa00", "--send-mode", "test", "--test-address", "qa@x.io", "--json")
+    result = cli(
+        "workspaces", "set", "A", "--color", "#00aa00", "--send-mode", "test", "--test-address", "qa@x.io", "--json"
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert (data["color"], data["send_mode"], data["test_address"]) == ("#00aa00", "test", "qa@x.io")
@@ -89,7 +101,11 @@ def test_W2_delete_with_yes(cli) -> None:  # type: ignore[no-untyped-def]
 def test_W3_credentials_command_shows_last4_and_new_secrets_once(cli) -> None:  # type: ignore[no-untyped-def]
     created = json.loads(cli("workspaces", "create", "A", "--identify-by", "id", "--json").stdout)
     shown = json.loads(cli("workspaces", "credentials", "A", "--json").stdout)
-    assert shown == {"site_id": created["site_id"], "tracking_api_key_last4": created["tracking_api_key"][-4:], "app_api_keys": []}
+    assert shown == {
+        "site_id": created["site_id"],
+        "tracking_api_key_last4": created["tracking_api_key"][-4:],
+        "app_api_keys": [],
+    }
     added = json.loads(cli("workspaces", "credentials", "A", "--add-app-key", "ci", "--json").stdout)
     assert added["app_api_key"][-4:] == added["app_api_keys"][0]["last4"]
     rotated = json.loads(cli("workspaces", "credentials", "A", "--rotate-tracking-key", "--json").stdout)
@@ -109,7 +125,8 @@ def test_text_output_never_writes_control_characters(cli) -> None:  # type: igno
 def test_console_script_and_python_m_run(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tui", "--db", str(tmp_path / "m.db"), "workspaces", "list", "--json"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0 and json.loads(result.stdout) == []
     version = subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True, text=True)

@@ -191,7 +191,9 @@ def session_round(db: Database, log: SessionLog, n: int) -> None:
     if n % 3 == 0:
         name = f"{tag} flow {n}"
         campaigns.create_campaign(db, TEAM, name)
-        actions.add_action(db, TEAM, name, type="email", name="Welcome", settings={"subject": f"Hi {n}", "body": "Hello"})
+        actions.add_action(
+            db, TEAM, name, type="email", name="Welcome", settings={"subject": f"Hi {n}", "body": "Hello"}
+        )
         loaded_campaign = campaigns.get_campaign(db, TEAM, name)
         campaigns.rename_campaign(db, TEAM, name, f"{name} (renamed)", expected_version=loaded_campaign.version)
         info = campaigns.change_state(db, TEAM, f"{name} (renamed)", "start")
@@ -280,7 +282,9 @@ def test_cli_import_beside_two_app_sessions_never_locks_and_loses_nothing(shared
     stop = tmp_path / "stop"
     sessions = [start_session(shared_file, tag, stop, tmp_path) for tag in "ab"]
     try:
-        wait_until(lambda: all(s.ready.exists() or s.proc.poll() is not None for s in sessions), "the sessions to start")
+        wait_until(
+            lambda: all(s.ready.exists() or s.proc.poll() is not None for s in sessions), "the sessions to start"
+        )
         importer = subprocess.Popen(
             cli_command(shared_file, "people", "import", "-w", IMPORTED, str(csv), "--json"),
             stdout=subprocess.PIPE,
@@ -348,7 +352,7 @@ def test_cli_import_beside_two_app_sessions_never_locks_and_loses_nothing(shared
 
 def test_two_concurrent_imports_into_one_workspace_both_succeed(shared_target: str, tmp_path: Path) -> None:
     """Overlapping files imported at once: both finish, and each person is created exactly once."""
-    first = write_csv(tmp_path / "first.csv", range(0, 25_000), source="first")
+    first = write_csv(tmp_path / "first.csv", range(25_000), source="first")
     second = write_csv(tmp_path / "second.csv", range(15_000, 40_000), source="second")
     progress = {name: tmp_path / f"{name}.jsonl" for name in ("first", "second")}
 
@@ -358,7 +362,9 @@ def test_two_concurrent_imports_into_one_workspace_both_succeed(shared_target: s
 
     def start(name: str, csv: Path) -> subprocess.Popen[bytes]:
         args = ("people", "import", "-w", IMPORTED, str(csv), "--json", "--progress-file", str(progress[name]))
-        return subprocess.Popen(cli_command(shared_target, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        return subprocess.Popen(
+            cli_command(shared_target, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+        )
 
     procs: dict[str, subprocess.Popen[bytes]] = {}
     try:
@@ -434,17 +440,23 @@ def test_person_changed_in_another_session_refuses_the_stale_save(two: tuple[Dat
     a, b = two
     people.add_person(a, TEAM, id="ann", attributes={"plan": "free"})
     loaded = people.get_person(a, TEAM, "ann")  # session A shows Ann
-    saved = people.update_person(b, TEAM, "ann", attributes={"plan": "pro"}, expected_version=people.get_person(b, TEAM, "ann").version)
+    saved = people.update_person(
+        b, TEAM, "ann", attributes={"plan": "pro"}, expected_version=people.get_person(b, TEAM, "ann").version
+    )
 
     refused_as_changed_elsewhere(
         lambda: people.update_person(a, TEAM, "ann", attributes={"plan": "team"}, expected_version=loaded.version)
     )
-    refused_as_changed_elsewhere(lambda: people.update_person(a, TEAM, "ann", id="anne", expected_version=loaded.version))
+    refused_as_changed_elsewhere(
+        lambda: people.update_person(a, TEAM, "ann", id="anne", expected_version=loaded.version)
+    )
     refused_as_changed_elsewhere(lambda: people.delete_person(a, TEAM, "ann", expected_version=loaded.version))
     now = people.get_person(a, TEAM, "ann")
     assert (now.attributes, now.version) == ({"plan": "pro"}, saved.version)
     # After reloading, A's save goes through.
-    assert people.update_person(a, TEAM, "ann", attributes={"plan": "team"}, expected_version=now.version).attributes == {"plan": "team"}
+    assert people.update_person(
+        a, TEAM, "ann", attributes={"plan": "team"}, expected_version=now.version
+    ).attributes == {"plan": "team"}
 
 
 def test_campaign_changed_in_another_session_refuses_the_stale_save(two: tuple[Database, Database]) -> None:
@@ -452,16 +464,24 @@ def test_campaign_changed_in_another_session_refuses_the_stale_save(two: tuple[D
     a, b = two
     campaigns.create_campaign(a, TEAM, "Flow")
     loaded = campaigns.get_campaign(a, TEAM, "Flow")
-    campaigns.rename_campaign(b, TEAM, "Flow", "Their flow", expected_version=campaigns.get_campaign(b, TEAM, "Flow").version)
+    campaigns.rename_campaign(
+        b, TEAM, "Flow", "Their flow", expected_version=campaigns.get_campaign(b, TEAM, "Flow").version
+    )
 
-    refused_as_changed_elsewhere(lambda: campaigns.rename_campaign(a, TEAM, "Their flow", "My flow", expected_version=loaded.version))
-    refused_as_changed_elsewhere(lambda: campaigns.change_state(a, TEAM, "Their flow", "start", expected_version=loaded.version))
+    refused_as_changed_elsewhere(
+        lambda: campaigns.rename_campaign(a, TEAM, "Their flow", "My flow", expected_version=loaded.version)
+    )
+    refused_as_changed_elsewhere(
+        lambda: campaigns.change_state(a, TEAM, "Their flow", "start", expected_version=loaded.version)
+    )
     now = campaigns.get_campaign(a, TEAM, "Their flow")
     assert (now.name, now.state) == ("Their flow", "draft")
     assert [c.name for c in campaigns.list_campaigns(a, TEAM)] == ["Their flow"]
 
     campaigns.change_state(b, TEAM, "Their flow", "start", expected_version=now.version)
-    refused_as_changed_elsewhere(lambda: campaigns.change_state(a, TEAM, "Their flow", "archive", expected_version=now.version))
+    refused_as_changed_elsewhere(
+        lambda: campaigns.change_state(a, TEAM, "Their flow", "archive", expected_version=now.version)
+    )
     assert campaigns.get_campaign(a, TEAM, "Their flow").state == "running"
 
 
@@ -473,13 +493,21 @@ def test_action_changed_in_another_session_refuses_the_stale_save(two: tuple[Dat
     actions.add_action(a, TEAM, "Flow", type="delay", name="Wait", settings={"duration": "1d"})
     loaded = actions.list_actions(a, TEAM, "Flow")[0]  # session A shows the first action
     assert loaded.id == first.id
-    theirs = actions.edit_action(b, TEAM, "Flow", first.id, settings={"subject": "Theirs"}, expected_version=loaded.version)
+    theirs = actions.edit_action(
+        b, TEAM, "Flow", first.id, settings={"subject": "Theirs"}, expected_version=loaded.version
+    )
 
     refused_as_changed_elsewhere(
-        lambda: actions.edit_action(a, TEAM, "Flow", first.id, settings={"subject": "Mine"}, expected_version=loaded.version)
+        lambda: actions.edit_action(
+            a, TEAM, "Flow", first.id, settings={"subject": "Mine"}, expected_version=loaded.version
+        )
     )
-    refused_as_changed_elsewhere(lambda: actions.move_action(a, TEAM, "Flow", first.id, 2, expected_version=loaded.version))
-    refused_as_changed_elsewhere(lambda: actions.remove_action(a, TEAM, "Flow", first.id, expected_version=loaded.version))
+    refused_as_changed_elsewhere(
+        lambda: actions.move_action(a, TEAM, "Flow", first.id, 2, expected_version=loaded.version)
+    )
+    refused_as_changed_elsewhere(
+        lambda: actions.remove_action(a, TEAM, "Flow", first.id, expected_version=loaded.version)
+    )
     now = actions.list_actions(a, TEAM, "Flow")
     assert [(x.name, x.settings.get("subject")) for x in now] == [("Hello", "Theirs"), ("Wait", None)]
     assert now[0].version == theirs.version
@@ -497,10 +525,23 @@ def test_cli_people_update_with_a_stale_expected_version_is_refused(cli: Callabl
     assert cli("workspaces", "create", TEAM, "--identify-by", "id").exit_code == 0
     assert cli("people", "add", "-w", TEAM, "--id", "ann", "--attr", "plan=free").exit_code == 0
     loaded = json.loads(cli("people", "show", "-w", TEAM, "ann", "--json").stdout)
-    theirs = cli("people", "update", "-w", TEAM, "ann", "--attr", "plan=pro", "--expected-version", str(loaded["version"]), "--json")
+    theirs = cli(
+        "people",
+        "update",
+        "-w",
+        TEAM,
+        "ann",
+        "--attr",
+        "plan=pro",
+        "--expected-version",
+        str(loaded["version"]),
+        "--json",
+    )
     assert theirs.exit_code == 0, theirs.stderr
 
-    mine = cli("people", "update", "-w", TEAM, "ann", "--attr", "plan=team", "--expected-version", str(loaded["version"]))
+    mine = cli(
+        "people", "update", "-w", TEAM, "ann", "--attr", "plan=team", "--expected-version", str(loaded["version"])
+    )
     assert mine.exit_code == 1
     assert mine.stderr.startswith("error: ") and "changed elsewhere" in mine.stderr and "reload" in mine.stderr
     assert "Traceback" not in mine.stderr
@@ -520,25 +561,22 @@ def test_version_column_refuses_a_lost_update_even_without_expected_version(two:
     people.add_person(a, TEAM, id="ann", attributes={"plan": "free"})
     campaigns.create_campaign(a, TEAM, "Flow")
     step = actions.add_action(a, TEAM, "Flow", type="sms", name="Text", settings={"body": "Hi"})
-    with pytest.raises(ChangedElsewhere, match="changed elsewhere"):
-        with a.write("person 'ann'") as session:
-            ann = session.scalars(select(Person).where(Person.ident == "ann")).one()
-            people.update_person(b, TEAM, "ann", attributes={"plan": "pro"})
-            ann.attributes = {"plan": "team"}
-            session.flush()
-    with pytest.raises(ChangedElsewhere):
-        with a.write("campaign 'Flow'") as session:
-            flow = session.scalars(select(Campaign).where(Campaign.name == "Flow")).one()
-            campaigns.change_state(b, TEAM, "Flow", "start")
-            flow.name = "Mine"
-            session.flush()
-    with pytest.raises(ChangedElsewhere):
-        with a.write(f"action {step.id}") as session:
-            action = session.get(Action, step.id)
-            assert action is not None
-            actions.edit_action(b, TEAM, "Flow", step.id, settings={"body": "Theirs"})
-            action.name = "Mine"
-            session.flush()
+    with pytest.raises(ChangedElsewhere, match="changed elsewhere"), a.write("person 'ann'") as session:
+        ann = session.scalars(select(Person).where(Person.ident == "ann")).one()
+        people.update_person(b, TEAM, "ann", attributes={"plan": "pro"})
+        ann.attributes = {"plan": "team"}
+        session.flush()
+    with pytest.raises(ChangedElsewhere), a.write("campaign 'Flow'") as session:
+        flow = session.scalars(select(Campaign).where(Campaign.name == "Flow")).one()
+        campaigns.change_state(b, TEAM, "Flow", "start")
+        flow.name = "Mine"
+        session.flush()
+    with pytest.raises(ChangedElsewhere), a.write(f"action {step.id}") as session:
+        action = session.get(Action, step.id)
+        assert action is not None
+        actions.edit_action(b, TEAM, "Flow", step.id, settings={"body": "Theirs"})
+        action.name = "Mine"
+        session.flush()
     assert people.get_person(a, TEAM, "ann").attributes == {"plan": "pro"}
     assert campaigns.get_campaign(a, TEAM, "Flow").name == "Flow"
     assert actions.list_actions(a, TEAM, "Flow")[0].settings == {"body": "Theirs"}

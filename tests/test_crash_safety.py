@@ -188,7 +188,12 @@ def test_sigkill_mid_import_leaves_exactly_the_reported_batches(
     assert len(records) >= after_batches
     assert not any(record.get("done") for record in records)
     for number, record in enumerate(records, 1):  # every row valid and new: line = created + 1
-        assert record == {"last_line": number * DEFAULT_BATCH_SIZE + 1, "created": number * DEFAULT_BATCH_SIZE, "updated": 0, "rejected": 0}
+        assert record == {
+            "last_line": number * DEFAULT_BATCH_SIZE + 1,
+            "created": number * DEFAULT_BATCH_SIZE,
+            "updated": 0,
+            "rejected": 0,
+        }
     reported = int(records[-1]["created"]) if records else 0
 
     assert_consistent(db_file)
@@ -204,13 +209,23 @@ def test_sigkill_mid_import_leaves_exactly_the_reported_batches(
     total = book.rows + RERUN_EXTRA
     rerun = prefix_csv(million_csv, total, tmp_path / "again.csv")
     result = subprocess.run(
-        import_command(db_file, rerun, tmp_path / "again.jsonl"), capture_output=True, cwd=ROOT, timeout=DEADLINE_SECONDS
+        import_command(db_file, rerun, tmp_path / "again.jsonl"),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=DEADLINE_SECONDS,
     )
     assert result.returncode == 0, result.stderr.decode()
     report = json.loads(result.stdout)
     assert (report["created"], report["updated"], report["rejected"]) == (RERUN_EXTRA, book.rows, 0)
     final = committed_records(tmp_path / "again.jsonl")[-1]
-    assert final == {"last_line": total + 1, "created": RERUN_EXTRA, "updated": book.rows, "rejected": 0, "done": True, "interrupted": False}
+    assert final == {
+        "last_line": total + 1,
+        "created": RERUN_EXTRA,
+        "updated": book.rows,
+        "rejected": 0,
+        "done": True,
+        "interrupted": False,
+    }
     assert_consistent(db_file)
     assert_exactly_first_rows(ledger(db_file), total)
 

@@ -29,7 +29,10 @@ def test_target_with_scheme_is_a_url_and_anything_else_a_path(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("target", "says"),
     [
-        ("postgresql+asyncpg://bob:s3cret@127.0.0.1:1/db", "driver 'asyncpg' is not installed (for PostgreSQL: pip install"),
+        (
+            "postgresql+asyncpg://bob:s3cret@127.0.0.1:1/db",
+            "driver 'asyncpg' is not installed (for PostgreSQL: pip install",
+        ),
         ("nosuchdb://bob:s3cret@host/db", "cannot open database nosuchdb://bob:***@host/db"),
         ("postgresql://bob:s3cret@host:port/db", "the URL is not valid; it looks like postgresql+psycopg://"),
         ("postgresql+psycopg://bob:s3cret@127.0.0.1:1/db", "cannot open the database: connection failed"),
@@ -80,11 +83,10 @@ def test_savepoints_hold_inside_a_transaction(db) -> None:  # type: ignore[no-un
     """The driver's own transaction handling is off, so a released savepoint does not commit."""
     from tui.core.models import WorkspaceLedger
 
-    with pytest.raises(RuntimeError):
-        with db.write() as session:
-            with session.begin_nested():
-                session.add(WorkspaceLedger(id=99, name="x", created_at=db.runtime.now()))
-            raise RuntimeError("abort the outer transaction")
+    with pytest.raises(RuntimeError), db.write() as session:
+        with session.begin_nested():
+            session.add(WorkspaceLedger(id=99, name="x", created_at=db.runtime.now()))
+        raise RuntimeError("abort the outer transaction")
     with db.read() as session:
         assert session.get(WorkspaceLedger, 99) is None
 

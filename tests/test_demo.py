@@ -16,7 +16,9 @@ def test_demo_seeds_both_kinds_of_workspace_with_people_campaigns_and_messages(d
     listed = workspaces.list_workspaces(db)
     assert {w.identify_by for w in listed} == {"id", "email"}
     with db.read() as session:
-        assert session.scalar(select(func.count()).select_from(Person)) == summary.people == sum(w.people for w in listed)
+        assert (
+            session.scalar(select(func.count()).select_from(Person)) == summary.people == sum(w.people for w in listed)
+        )
         assert session.scalar(select(func.count()).select_from(Campaign)) == summary.campaigns
         assert session.scalar(select(func.count()).select_from(Message)) == summary.messages > 0
         states = set(session.scalars(select(Campaign.state)))

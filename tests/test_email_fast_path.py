@@ -55,7 +55,11 @@ def labels(draw: st.DrawFn) -> str:
     if kind == "plain":
         return draw(st.text(HOST, min_size=1, max_size=12))
     if kind == "hyphens":
-        return draw(st.sampled_from(("-", "", "a-", "ab--"))) + draw(st.text(HOST, max_size=6)) + draw(st.sampled_from(("-", "", "--x")))
+        return (
+            draw(st.sampled_from(("-", "", "a-", "ab--")))
+            + draw(st.text(HOST, max_size=6))
+            + draw(st.sampled_from(("-", "", "--x")))
+        )
     if kind == "long":
         return draw(st.text(HOST, min_size=60, max_size=66))
     if kind == "punycode":
@@ -73,7 +77,12 @@ def domains(draw: st.DrawFn) -> str:
     if kind == "ipv4":
         return "[" + ".".join(str(draw(st.integers(0, 300))) for _ in range(draw(st.integers(3, 5)))) + "]"
     if kind == "ipv6":
-        return "[" + draw(st.sampled_from(("IPv6:", "ipv6:", "IPV6:", ""))) + draw(st.sampled_from(("::1", "2001:db8::1", "fe80::1%eth0", "1::2::3"))) + "]"
+        return (
+            "["
+            + draw(st.sampled_from(("IPv6:", "ipv6:", "IPV6:", "")))
+            + draw(st.sampled_from(("::1", "2001:db8::1", "fe80::1%eth0", "1::2::3")))
+            + "]"
+        )
     if kind == "literal":
         return "[" + draw(st.sampled_from(("tag:x", "", "1.2.3.4 ", "abc"))) + "]"
     names = draw(st.lists(labels(), min_size=0, max_size=4))
@@ -138,17 +147,45 @@ def near_misses(draw: st.DrawFn) -> str:
     if change == "insert":
         return address[:where] + draw(st.sampled_from(TRICKY + "-.@")) + address[where:]
     if change == "dot":
-        return draw(st.sampled_from((f".{address}", address.replace("@", ".@"), address.replace("@", "@."), f"{address}.", address.replace(".", "..", 1))))
+        return draw(
+            st.sampled_from(
+                (
+                    f".{address}",
+                    address.replace("@", ".@"),
+                    address.replace("@", "@."),
+                    f"{address}.",
+                    address.replace(".", "..", 1),
+                )
+            )
+        )
     if change == "hyphen":
-        return address[: at + 1] + draw(st.sampled_from(("-", "a--", "xn--", "ab--"))) + address[at + 1 :] + draw(st.sampled_from(("", "-")))
+        return (
+            address[: at + 1]
+            + draw(st.sampled_from(("-", "a--", "xn--", "ab--")))
+            + address[at + 1 :]
+            + draw(st.sampled_from(("", "-")))
+        )
     if change == "special":
         return address + "." + cased(draw, draw(st.sampled_from(SPECIAL_USE)))
     if change == "digit":
         return address + draw(st.sampled_from(("1", ".1", ".123", "-1")))
     if change == "punycode":
-        return address[: at + 1] + "xn--" + draw(st.sampled_from(("bcher-kva", "p1ai", "a", "9"))) + "." + address[at + 1 :]
+        return (
+            address[: at + 1]
+            + "xn--"
+            + draw(st.sampled_from(("bcher-kva", "p1ai", "a", "9")))
+            + "."
+            + address[at + 1 :]
+        )
     label = draw(st.integers(62, 66))
-    return draw(st.sampled_from((address[: at + 1] + "b" * label + "." + address[at + 1 :], "a" * draw(st.integers(240, 256)) + address[at:])))
+    return draw(
+        st.sampled_from(
+            (
+                address[: at + 1] + "b" * label + "." + address[at + 1 :],
+                "a" * draw(st.integers(240, 256)) + address[at:],
+            )
+        )
+    )
 
 
 def assert_fast_path_agrees(raw: str) -> None:

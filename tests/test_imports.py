@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import event, select
 
 from tui.core.actions import add_action, edit_action, list_actions
-from tui.core.campaigns import change_state, create_campaign, delete_campaign, get_campaign, list_campaigns, rename_campaign
+from tui.core.campaigns import (
+    change_state,
+    create_campaign,
+    delete_campaign,
+    get_campaign,
+    list_campaigns,
+    rename_campaign,
+)
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound
 from tui.core.imports import import_actions, source_workspaces
@@ -17,7 +24,11 @@ from tui.core.runtime import FixedClock
 from tui.core.workspaces import create_workspace, delete_workspace
 
 SOURCE = [  # (type, name, settings) of the source campaign, in workflow order
-    ("email", "Welcome mail", {"subject": "Hi {{ customer.first_name }}", "body": "Your id: {{ customer.id }}", "from": "hi@acme.test"}),
+    (
+        "email",
+        "Welcome mail",
+        {"subject": "Hi {{ customer.first_name }}", "body": "Your id: {{ customer.id }}", "from": "hi@acme.test"},
+    ),
     ("delay", "Wait a day", {"duration": "1d"}),
     ("sms", "Nudge", {"body": "Reply to {{ customer.email }}"}),
     ("webhook", "Tell CRM", {"method": "POST", "url": "https://crm.test/{{ customer.id }}", "body": "{}"}),
@@ -49,18 +60,34 @@ def _target(db: Database) -> list[tuple[int, str, int]]:
     return rows
 
 
-def test_I1_imports_all_at_the_end_in_source_order_with_origin(db: Database, setup: dict[str, int], clock: FixedClock) -> None:
+def test_I1_imports_all_at_the_end_in_source_order_with_origin(
+    db: Database, setup: dict[str, int], clock: FixedClock
+) -> None:
     result = _import(db)
-    assert [name for _, name, _ in _target(db)] == ["First", "Second", "Welcome mail", "Wait a day", "Nudge", "Tell CRM"]
+    assert [name for _, name, _ in _target(db)] == [
+        "First",
+        "Second",
+        "Welcome mail",
+        "Wait a day",
+        "Nudge",
+        "Tell CRM",
+    ]
     copies = result.actions
     assert [(a.type, a.name, a.settings) for a in copies] == [(t, n, s) for t, n, s in SOURCE]
     assert [a.imported_from for a in copies] == [
-        {"workspace": "Acme EU", "campaign": "Welcome series", "action_id": setup[name], "imported_at": "2026-03-15T12:00:00Z"}
+        {
+            "workspace": "Acme EU",
+            "campaign": "Welcome series",
+            "action_id": setup[name],
+            "imported_at": "2026-03-15T12:00:00Z",
+        }
         for _, name, _ in SOURCE
     ]
     assert {a.id for a in copies}.isdisjoint(setup.values())
     assert [a.id for a in copies] == list(result.imported)
-    assert [(a.name, a.settings) for a in list_actions(db, "Acme EU", "Welcome series")] == [(n, s) for _, n, s in SOURCE]
+    assert [(a.name, a.settings) for a in list_actions(db, "Acme EU", "Welcome series")] == [
+        (n, s) for _, n, s in SOURCE
+    ]
 
 
 def test_I1_chosen_actions_keep_source_order_at_a_position(db: Database, setup: dict[str, int]) -> None:
@@ -78,7 +105,12 @@ def test_I1_origin_is_as_it_was_at_import_time(db: Database, setup: dict[str, in
     delete_workspace(db, "Acme EU", confirmed=True)
     kept = list_actions(db, "Shop", "Onboarding")[-1]
     assert kept.imported_from == copy.imported_from
-    assert kept.imported_from == {"workspace": "Acme EU", "campaign": "Welcome series", "action_id": setup["Nudge"], "imported_at": "2026-03-15T12:00:00Z"}
+    assert kept.imported_from == {
+        "workspace": "Acme EU",
+        "campaign": "Welcome series",
+        "action_id": setup["Nudge"],
+        "imported_at": "2026-03-15T12:00:00Z",
+    }
     assert (kept.name, kept.settings) == ("Nudge", SOURCE[2][2])
 
 
@@ -99,7 +131,9 @@ def test_I1_customer_email_in_an_id_workspace_needs_review(db: Database, setup: 
     result = import_actions(db, "Acme EU", "Copies", from_workspace="Acme EU", from_campaign="Welcome series")
     marks = {a.name: a.review_reason for a in result.actions if a.needs_review}
     assert list(marks) == ["Nudge"]
-    assert marks["Nudge"].startswith("body uses customer.email, but workspace 'Acme EU' identifies people by id and their email is optional")
+    assert marks["Nudge"].startswith(
+        "body uses customer.email, but workspace 'Acme EU' identifies people by id and their email is optional"
+    )
 
 
 @pytest.mark.parametrize(
@@ -133,8 +167,13 @@ def test_I1_editing_clears_the_review_mark(db: Database, setup: dict[str, int]) 
 
 def test_I1_same_workspace_and_same_campaign_are_allowed(db: Database, setup: dict[str, int]) -> None:
     result = import_actions(
-        db, "Acme EU", "Welcome series", from_workspace="Acme EU", from_campaign="Welcome series",
-        action_ids=[setup["Nudge"], setup["Welcome mail"]], position=1,
+        db,
+        "Acme EU",
+        "Welcome series",
+        from_workspace="Acme EU",
+        from_campaign="Welcome series",
+        action_ids=[setup["Nudge"], setup["Welcome mail"]],
+        position=1,
     )
     names = [a.name for a in result.campaign.actions]
     assert names == ["Welcome mail", "Nudge", "Welcome mail", "Wait a day", "Nudge", "Tell CRM"]
@@ -144,29 +183,39 @@ def test_I1_same_workspace_and_same_campaign_are_allowed(db: Database, setup: di
 def _refused(db: Database, error: type[Exception], message: str, attempt: Callable[[], object]) -> None:
     """`attempt` is refused with `message` and no action anywhere changed."""
     with db.read() as session:
-        before = [(a.id, a.campaign_id, a.position, a.version) for a in session.scalars(select(Action).order_by(Action.id))]
+        before = [
+            (a.id, a.campaign_id, a.position, a.version) for a in session.scalars(select(Action).order_by(Action.id))
+        ]
     with pytest.raises(error, match=message):
         attempt()
     with db.read() as session:
-        assert [(a.id, a.campaign_id, a.position, a.version) for a in session.scalars(select(Action).order_by(Action.id))] == before
+        assert [
+            (a.id, a.campaign_id, a.position, a.version) for a in session.scalars(select(Action).order_by(Action.id))
+        ] == before
 
 
 def test_I1_refused_into_an_archived_target(db: Database, setup: dict[str, int]) -> None:
     change_state(db, "Shop", "Onboarding", "archive")
     _refused(
-        db, InvalidInput, "campaign 'Onboarding' is archived, so it is read-only: unarchive it before you import actions into it",
+        db,
+        InvalidInput,
+        "campaign 'Onboarding' is archived, so it is read-only: unarchive it before you import actions into it",
         lambda: _import(db),
     )
 
 
 def test_I1_refused_without_a_chosen_action(db: Database, setup: dict[str, int]) -> None:
-    _refused(db, InvalidInput, "no action chosen: choose at least one action to import", lambda: _import(db, action_ids=[]))
+    _refused(
+        db, InvalidInput, "no action chosen: choose at least one action to import", lambda: _import(db, action_ids=[])
+    )
 
 
 def test_I1_refused_from_an_empty_campaign(db: Database, setup: dict[str, int]) -> None:
     create_campaign(db, "Acme EU", "Empty")
     _refused(
-        db, InvalidInput, "campaign 'Empty' of workspace 'Acme EU' has no actions, so there is nothing to import",
+        db,
+        InvalidInput,
+        "campaign 'Empty' of workspace 'Acme EU' has no actions, so there is nothing to import",
         lambda: import_actions(db, "Shop", "Onboarding", from_workspace="Acme EU", from_campaign="Empty"),
     )
 
@@ -174,7 +223,9 @@ def test_I1_refused_from_an_empty_campaign(db: Database, setup: dict[str, int]) 
 def test_I1_refused_for_an_action_of_another_campaign(db: Database, setup: dict[str, int]) -> None:
     foreign = _target(db)[0][2]
     _refused(
-        db, InvalidInput, f"campaign 'Welcome series' of workspace 'Acme EU' has no action with id {foreign}: choose among its actions",
+        db,
+        InvalidInput,
+        f"campaign 'Welcome series' of workspace 'Acme EU' has no action with id {foreign}: choose among its actions",
         lambda: _import(db, action_ids=[setup["Nudge"], foreign]),
     )
 
@@ -193,7 +244,9 @@ def test_I1_refused_when_the_source_is_gone(db: Database, setup: dict[str, int])
 
 def test_I1_refused_when_the_target_is_gone(db: Database, setup: dict[str, int]) -> None:
     _refused(
-        db, NotFound, "no campaign named 'Gone' in workspace 'Shop'",
+        db,
+        NotFound,
+        "no campaign named 'Gone' in workspace 'Shop'",
         lambda: import_actions(db, "Shop", "Gone", from_workspace="Acme EU", from_campaign="Welcome series"),
     )
     delete_workspace(db, "Shop", confirmed=True)

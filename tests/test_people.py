@@ -113,7 +113,9 @@ def test_P2_email_in_an_id_workspace_is_optional_validated_normalized_and_not_un
 # P3 ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", ["Person@Example.COM ", "person@example.com", "  PERSON@EXAMPLE.COM\t", "pErSoN@example.com"])
+@pytest.mark.parametrize(
+    "raw", ["Person@Example.COM ", "person@example.com", "  PERSON@EXAMPLE.COM\t", "pErSoN@example.com"]
+)
 def test_P3_emails_are_normalized_to_one_person(db: Database, shop: str, raw: str) -> None:
     people.add_person(db, shop, email="person@example.com")
     result = people.add_person(db, shop, email=raw)
@@ -169,7 +171,10 @@ def test_P4_not_found_names_the_workspace_searched(db: Database, shop: str, apps
         people.get_person(db, apps, f"cio_{ann.cio_id}")  # a cio_id of another workspace
     with pytest.raises(NotFound, match="in workspace 'Shop'"):
         people.get_person(db, shop, "zed@example.com")
-    with pytest.raises(NotFound, match="^no person 'zed' in workspace 'Shop': people there are named by email or cio_<hex>, and email 'zed' is not valid"):
+    with pytest.raises(
+        NotFound,
+        match="^no person 'zed' in workspace 'Shop': people there are named by email or cio_<hex>, and email 'zed' is not valid",
+    ):
         people.get_person(db, shop, "zed")
 
 
@@ -220,7 +225,9 @@ def test_P6_size_limit_counts_bytes_of_compact_utf8_json(db: Database, shop: str
     overhead = len('{"k":""}')
     people.add_person(db, shop, email="fits@example.com", attributes={"k": "x" * (attributes.MAX_BYTES - overhead)})
     with pytest.raises(InvalidInput, match="102,401 bytes of JSON; one person's attributes may take at most 102,400"):
-        people.add_person(db, shop, email="big@example.com", attributes={"k": "x" * (attributes.MAX_BYTES - overhead + 1)})
+        people.add_person(
+            db, shop, email="big@example.com", attributes={"k": "x" * (attributes.MAX_BYTES - overhead + 1)}
+        )
     with pytest.raises(InvalidInput, match="102,408 bytes"):  # é is 2 bytes in UTF-8
         people.add_person(db, shop, email="big@example.com", attributes={"k": "é" * (attributes.MAX_BYTES // 2)})
     assert [p.email for p in stored(db, shop)] == ["fits@example.com"]
@@ -259,7 +266,10 @@ def test_P6_attribute_values_keep_json_types_and_non_json_is_refused(db: Databas
 
 def test_P6_attr_pairs_are_strings_split_at_the_first_equals_sign() -> None:
     assert attributes.parse_pairs(["plan=pro", "n=1", "eq=a=b", "empty="]) == {
-        "plan": "pro", "n": "1", "eq": "a=b", "empty": "",
+        "plan": "pro",
+        "n": "1",
+        "eq": "a=b",
+        "empty": "",
     }
     with pytest.raises(InvalidInput, match="write it as NAME=VALUE"):
         attributes.parse_pairs(["plan"])
@@ -309,7 +319,9 @@ def test_P7_changing_the_email_keeps_the_cio_id(db: Database, shop: str, clock: 
     moved = people.update_person(db, shop, f"cio_{ann.cio_id}", email=" Anne@Example.com")
     assert (moved.cio_id, moved.email, moved.id) == (ann.cio_id, "anne@example.com", None)
     assert moved.updated_at == datetime(2026, 3, 16, 9, 0, tzinfo=UTC) and moved.created_at == ann.created_at
-    assert [(p.ident, p.email, p.cio_id) for p in stored(db, shop)] == [("anne@example.com", "anne@example.com", ann.cio_id)]
+    assert [(p.ident, p.email, p.cio_id) for p in stored(db, shop)] == [
+        ("anne@example.com", "anne@example.com", ann.cio_id)
+    ]
     with pytest.raises(NotFound):
         people.get_person(db, shop, "ann@example.com")
     assert kept_count_matches(db, shop) == 1
@@ -321,7 +333,10 @@ def test_P7_email_clash_is_refused_and_nothing_changes(db: Database, shop: str) 
     bob = people.add_person(db, shop, email="bob@example.com", attributes={"k": "v"}).person
     with pytest.raises(Conflict, match="email 'ann@example.com' already belongs to another person in workspace 'Shop'"):
         people.update_person(db, shop, "bob@example.com", email="ANN@example.com", attributes={"k": "changed"})
-    assert [(p.ident, p.attributes) for p in stored(db, shop)] == [("ann@example.com", {}), ("bob@example.com", {"k": "v"})]
+    assert [(p.ident, p.attributes) for p in stored(db, shop)] == [
+        ("ann@example.com", {}),
+        ("bob@example.com", {"k": "v"}),
+    ]
     assert people.get_person(db, shop, "bob@example.com") == bob
 
 
@@ -363,7 +378,9 @@ def test_update_refuses_a_person_changed_elsewhere(db: Database, shop: str) -> N
     loaded = people.add_person(db, shop, email="ann@example.com", attributes={"a": "mine"}).person
     people.update_person(db, shop, "ann@example.com", attributes={"a": "theirs"})  # another session
     with pytest.raises(ChangedElsewhere, match="changed elsewhere since it was loaded: reload"):
-        people.update_person(db, shop, "ann@example.com", attributes={"a": "mine again"}, expected_version=loaded.version)
+        people.update_person(
+            db, shop, "ann@example.com", attributes={"a": "mine again"}, expected_version=loaded.version
+        )
     assert stored(db, shop)[0].attributes == {"a": "theirs"}
     fresh = people.get_person(db, shop, "ann@example.com")
     saved = people.update_person(db, shop, "ann@example.com", attributes={"a": "mine"}, expected_version=fresh.version)
@@ -386,16 +403,28 @@ def _message_for(db: Database, workspace: str, cio_id: str) -> None:
     with db.write() as session:
         ws = workspaces.find_workspace(session, workspace)
         person = session.scalar(select(Person).where(Person.cio_id == cio_id))
-        campaign = Campaign(workspace_id=ws.id, name=f"C {cio_id}", name_key=f"c {cio_id}", created_at=now, updated_at=now)
+        campaign = Campaign(
+            workspace_id=ws.id, name=f"C {cio_id}", name_key=f"c {cio_id}", created_at=now, updated_at=now
+        )
         session.add(campaign)
         session.flush()
-        action = Action(campaign_id=campaign.id, position=1, type="sms", name="s", settings={}, created_at=now, updated_at=now)
+        action = Action(
+            campaign_id=campaign.id, position=1, type="sms", name="s", settings={}, created_at=now, updated_at=now
+        )
         session.add(action)
         session.flush()
-        session.add(Message(
-            workspace_id=ws.id, campaign_id=campaign.id, action_id=action.id, person_id=person.id,
-            channel="sms", status="sent", scheduled_at=now, sent_at=now,
-        ))
+        session.add(
+            Message(
+                workspace_id=ws.id,
+                campaign_id=campaign.id,
+                action_id=action.id,
+                person_id=person.id,
+                channel="sms",
+                status="sent",
+                scheduled_at=now,
+                sent_at=now,
+            )
+        )
 
 
 def test_delete_removes_the_person_and_their_messages_and_counts_it(db: Database, shop: str, clock: FixedClock) -> None:
@@ -428,9 +457,11 @@ def test_kept_count_and_usage_ignore_upserts_and_refusals(db: Database, shop: st
 
 def test_names_with_spaces_quotes_and_unicode(db: Database) -> None:
     name = workspaces.create_workspace(db, 'Zoë\'s "Ünïcode" Shop', "id").workspace.name
-    person = people.add_person(db, 'ZOË\'S "ÜNÏCODE" SHOP', id="O'Brien \"Ünï\" 名前", attributes={"first name": "Zoë"}).person
-    assert person.id == "O'Brien \"Ünï\" 名前"
-    assert people.get_person(db, name, "O'Brien \"Ünï\" 名前").attributes == {"first name": "Zoë"}
+    person = people.add_person(
+        db, 'ZOË\'S "ÜNÏCODE" SHOP', id='O\'Brien "Ünï" 名前', attributes={"first name": "Zoë"}
+    ).person
+    assert person.id == 'O\'Brien "Ünï" 名前'
+    assert people.get_person(db, name, 'O\'Brien "Ünï" 名前').attributes == {"first name": "Zoë"}
 
 
 # Lists ------------------------------------------------------------------------------------------
@@ -457,7 +488,10 @@ def test_list_pages_in_identifier_order_without_gaps_or_repeats(db: Database, ap
 def test_list_search_is_a_prefix_of_the_normalized_email(db: Database, shop: str) -> None:
     for email in ["ann@example.com", "anna@example.com", "bob@example.com", "an_x@example.com", "élodie@example.com"]:
         people.add_person(db, shop, email=email)
-    assert [p.email for p in people.list_people(db, shop, search=" ANN").people] == ["ann@example.com", "anna@example.com"]
+    assert [p.email for p in people.list_people(db, shop, search=" ANN").people] == [
+        "ann@example.com",
+        "anna@example.com",
+    ]
     assert [p.email for p in people.list_people(db, shop, search="an_").people] == ["an_x@example.com"]
     assert [p.email for p in people.list_people(db, shop, search="a%").people] == []
     assert [p.email for p in people.list_people(db, shop, search="É").people] == ["élodie@example.com"]
@@ -494,7 +528,7 @@ def test_list_is_a_range_scan_of_the_identifier_index(db: Database, shop: str) -
         people.list_people(db, shop, search="an", after="a", limit=10)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
-    (statement, parameters), = statements
+    ((statement, parameters),) = statements
     with db.engine.connect() as conn:
         plan = " ".join(row[-1] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
     assert re.fullmatch(r"SEARCH people USING INDEX \S+ \(workspace_id=\? AND ident>\? AND ident<\?\)", plan), plan

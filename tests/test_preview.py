@@ -19,7 +19,10 @@ from tui.core.workspaces import update_workspace
 
 PUSH = ("push", {"title": "{{ campaign.name }} for {{ customer.name }}", "body": "{{ customer.plan | upcase }}"})
 SMS = ("sms", {"body": "Hi {{ customer.name }}, your code is {{ customer.code }}"})
-WEBHOOK = ("webhook", {"method": "PUT", "url": "https://crm.test/{{ customer.cio_id }}", "body": '{"plan": "{{ customer.plan }}"}'})
+WEBHOOK = (
+    "webhook",
+    {"method": "PUT", "url": "https://crm.test/{{ customer.cio_id }}", "body": '{"plan": "{{ customer.plan }}"}'},
+)
 STEPS = [EMAIL, ("delay", {"duration": "2h"}), SMS, PUSH, WEBHOOK]
 MESSAGE_STEPS = (1, 3, 4, 5)
 PEOPLE = {
@@ -49,7 +52,9 @@ def test_preview_is_what_send_stores_for_the_same_person_and_action(db: Database
     if mode != "normal":
         update_workspace(db, "Acme", send_mode=mode, test_address="qa@example.org" if mode == "test" else None)
     previews = {
-        (email, step): preview_message(db, "Acme", "Hello", email, step=step) for email in PEOPLE for step in MESSAGE_STEPS
+        (email, step): preview_message(db, "Acme", "Hello", email, step=step)
+        for email in PEOPLE
+        for step in MESSAGE_STEPS
     }
 
     sending.send_campaign(db, "Acme", "Hello")
@@ -88,13 +93,19 @@ def test_preview_works_in_any_state_and_writes_nothing(db: Database, acme: int) 
 def test_preview_by_action_id_or_by_cio_reference_in_an_id_workspace(db: Database) -> None:
     ws = make_workspace(db, "Apps", "id")
     cio_id = add_person(db, ws, "u-1", email="u1@example.com", attributes={"name": "Uma"})
-    ids = add_campaign(db, ws, "Hooks", [WEBHOOK, ("sms", {"body": "{{ customer.id }} / {{ customer.email }}"})], state="draft")
+    ids = add_campaign(
+        db, ws, "Hooks", [WEBHOOK, ("sms", {"body": "{{ customer.id }} / {{ customer.email }}"})], state="draft"
+    )
 
     hook = preview_message(db, "apps", "hooks", f"cio_{cio_id}", action_id=ids[0])
     assert (hook.status, hook.recipient, hook.subject) == ("sent", None, f"PUT https://crm.test/{cio_id}")
     assert hook.person.id == "u-1"
     sms = preview_message(db, "Apps", "Hooks", "u-1", step=2)
-    assert (sms.status, sms.reason, sms.body) == ("failed", "the person has no phone attribute, which an sms needs", "u-1 / u1@example.com")
+    assert (sms.status, sms.reason, sms.body) == (
+        "failed",
+        "the person has no phone attribute, which an sms needs",
+        "u-1 / u1@example.com",
+    )
     assert sms.rendered and sms.problem is None
 
 
@@ -128,7 +139,10 @@ def test_a_template_that_does_not_parse_gives_field_line_and_column(db: Database
     sending.send_campaign(db, "Acme", "C")
     with db.read() as session:
         assert session.scalars(select(Message.reason)).one() == preview.reason
-    assert preview.reason == f"the body template failed: template has a Liquid syntax error at line 2, column 3: {problem.detail}"
+    assert (
+        preview.reason
+        == f"the body template failed: template has a Liquid syntax error at line 2, column 3: {problem.detail}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -181,14 +195,28 @@ def test_saving_a_bad_template_is_refused_with_a_template_problem(
         ("Acme", "Hello", "not an email", {"step": 1}, NotFound, "no person 'not an email' in workspace 'Acme'"),
         ("Acme", "Hello", "ann@example.com", {"step": 6}, NotFound, "campaign 'Hello' has no step 6: it has 5 actions"),
         ("Acme", "Hello", "ann@example.com", {"step": 0}, NotFound, "has no step 0"),
-        ("Acme", "Hello", "ann@example.com", {"action_id": 999}, NotFound, "campaign 'Hello' has no action with id 999"),
+        (
+            "Acme",
+            "Hello",
+            "ann@example.com",
+            {"action_id": 999},
+            NotFound,
+            "campaign 'Hello' has no action with id 999",
+        ),
         ("Acme", "Hello", "ann@example.com", {"step": 2}, InvalidInput, "'delay 2', is a delay: it sends no message"),
         ("Acme", "Hello", "ann@example.com", {}, InvalidInput, "give either its step .position. or its id"),
         ("Acme", "Hello", "ann@example.com", {"step": 1, "action_id": 1}, InvalidInput, "give either its step"),
     ],
 )
 def test_bad_references_are_refused_clearly(
-    db: Database, acme: int, workspace: str, campaign: str, person: str, which: dict[str, int], error: type[Exception], message: str
+    db: Database,
+    acme: int,
+    workspace: str,
+    campaign: str,
+    person: str,
+    which: dict[str, int],
+    error: type[Exception],
+    message: str,
 ) -> None:
     with pytest.raises(error, match=message):
         preview_message(db, workspace, campaign, person, **which)

@@ -76,7 +76,14 @@ def test_M1_one_rendered_message_per_person_and_message_action(db: Database, clo
             ("sms", {"body": "Hi {{ customer.name }} from {{ campaign.name }}"}),
             ("delay", {"duration": "1h"}),
             ("push", {"title": "Hey {{ customer.name }}", "body": "id={{ customer.id }} cio={{ customer.cio_id }}"}),
-            ("webhook", {"method": "PUT", "url": "https://hooks.example.com/{{ customer.cio_id }}", "body": "{{ customer.name }}"}),
+            (
+                "webhook",
+                {
+                    "method": "PUT",
+                    "url": "https://hooks.example.com/{{ customer.cio_id }}",
+                    "body": "{{ customer.name }}",
+                },
+            ),
         ],
     )
     clock.set(datetime(2026, 3, 20, 9, 30, tzinfo=UTC))
@@ -86,16 +93,31 @@ def test_M1_one_rendered_message_per_person_and_message_action(db: Database, clo
     assert result == sending.SendResult(sent=8)
     rows = messages_of(db)
     assert len(rows) == 8
-    assert {(m.action_id, m.channel) for m in rows} == {(email, "email"), (sms, "sms"), (push, "push"), (hook, "webhook")}
+    assert {(m.action_id, m.channel) for m in rows} == {
+        (email, "email"),
+        (sms, "sms"),
+        (push, "push"),
+        (hook, "webhook"),
+    }
     assert all(m.status == "sent" and not m.test and m.reason is None for m in rows)
     assert all(m.sent_at == datetime(2026, 3, 20, 9, 30, tzinfo=UTC) for m in rows)
     ann_rows = {m.channel: m for m in rows if m.person_id == rows[0].person_id}
     assert (ann_rows["email"].recipient, ann_rows["email"].subject, ann_rows["email"].body) == (
-        "ann@example.com", "Hi Ann", "Welcome to Acme, ann@example.com",
+        "ann@example.com",
+        "Hi Ann",
+        "Welcome to Acme, ann@example.com",
     )
-    assert (ann_rows["sms"].recipient, ann_rows["sms"].subject, ann_rows["sms"].body) == ("+15550100", None, "Hi Ann from Welcome")
+    assert (ann_rows["sms"].recipient, ann_rows["sms"].subject, ann_rows["sms"].body) == (
+        "+15550100",
+        None,
+        "Hi Ann from Welcome",
+    )
     # In an email workspace a person's id is always null: customer.id renders empty.
-    assert (ann_rows["push"].recipient, ann_rows["push"].subject, ann_rows["push"].body) == (None, "Hey Ann", f"id= cio={ann}")
+    assert (ann_rows["push"].recipient, ann_rows["push"].subject, ann_rows["push"].body) == (
+        None,
+        "Hey Ann",
+        f"id= cio={ann}",
+    )
     assert (ann_rows["webhook"].subject, ann_rows["webhook"].body) == (f"PUT https://hooks.example.com/{ann}", "Ann")
     bob_sms = next(m for m in rows if m.channel == "sms" and m.person_id != rows[0].person_id)
     assert bob_sms.recipient == "15550111"
@@ -154,7 +176,7 @@ def test_M1_a_person_without_the_channels_address_gets_a_failed_message(db: Data
 
 def _people_ids(db: Database) -> dict[str, int]:
     with db.read() as session:
-        return {ident: id_ for ident, id_ in session.execute(select(Person.ident, Person.id))}
+        return dict(session.execute(select(Person.ident, Person.id)))
 
 
 def test_M1_send_mode_test_sends_emails_to_the_test_address_marked_test(db: Database) -> None:
@@ -264,7 +286,9 @@ def test_M1_works_in_batches_reporting_progress(db: Database) -> None:
     add_campaign(db, ws, "C", [EMAIL, ("delay", {"duration": "1d"}), ("push", {"title": "t", "body": "b"})])
     seen: list[tuple[int, int]] = []
 
-    result = sending.send_campaign(db, "Acme", "C", batch_size=2, progress=lambda done, total: seen.append((done, total)))
+    result = sending.send_campaign(
+        db, "Acme", "C", batch_size=2, progress=lambda done, total: seen.append((done, total))
+    )
 
     assert result == sending.SendResult(sent=10)
     assert seen == [(2, 5), (4, 5), (5, 5)]
@@ -281,7 +305,9 @@ def test_M1_a_campaign_stopped_while_sending_keeps_the_batches_done(db: Database
     def stop_after_first_batch(done: int, total: int) -> None:
         set_state(db, "C", "stopped")
 
-    with pytest.raises(Conflict, match="campaign 'C' became stopped while sending, after 2 people; start it and send again"):
+    with pytest.raises(
+        Conflict, match="campaign 'C' became stopped while sending, after 2 people; start it and send again"
+    ):
         sending.send_campaign(db, "Acme", "C", batch_size=2, progress=stop_after_first_batch)
     assert len(messages_of(db)) == 2
     assert messages_sent_counter(db, ws) == 2
@@ -305,15 +331,23 @@ def test_M1_send_mode_is_read_from_the_workspace_at_send_time(db: Database) -> N
     assert sending.send_campaign(db, "Acme", "C") == sending.SendResult(suppressed=1)
 
 
-
 def test_M1_end_to_end_through_the_public_core(db: Database, clock: FixedClock) -> None:
     create_workspace(db, "Shop", "id", send_mode="test", test_address="qa@shop.example")
     people.add_person(db, "Shop", id="u1", email="u1@example.com", attributes={"name": "Uma"})
     people.add_person(db, "Shop", id="u2", attributes={"phone": "+44"})
     campaigns.create_campaign(db, "Shop", "Onboarding")
-    actions.add_action(db, "Shop", "Onboarding", type="email", name="Hello", settings={"subject": "Hi {{ customer.name }}", "body": "{{ customer.id }}"})
+    actions.add_action(
+        db,
+        "Shop",
+        "Onboarding",
+        type="email",
+        name="Hello",
+        settings={"subject": "Hi {{ customer.name }}", "body": "{{ customer.id }}"},
+    )
     actions.add_action(db, "Shop", "Onboarding", type="delay", name="Wait", settings={"duration": "2d"})
-    actions.add_action(db, "Shop", "Onboarding", type="sms", name="Nudge", settings={"body": "Still there, {{ customer.id }}?"})
+    actions.add_action(
+        db, "Shop", "Onboarding", type="sms", name="Nudge", settings={"body": "Still there, {{ customer.id }}?"}
+    )
     with pytest.raises(InvalidInput, match="campaign 'Onboarding' is draft: only a running campaign can be sent"):
         sending.send_campaign(db, "Shop", "Onboarding")
     campaigns.change_state(db, "Shop", "Onboarding", "start")
@@ -322,7 +356,10 @@ def test_M1_end_to_end_through_the_public_core(db: Database, clock: FixedClock) 
     assert sending.send_campaign(db, "Shop", "Onboarding") == sending.SendResult(sent=1, test=1, failed=2)
     assert sending.send_campaign(db, "Shop", "Onboarding") == sending.SendResult(skipped=4)
 
-    rows = [(m.channel, m.status, m.test, m.recipient, m.subject, m.body, m.scheduled_at - m.sent_at) for m in messages_of(db)]
+    rows = [
+        (m.channel, m.status, m.test, m.recipient, m.subject, m.body, m.scheduled_at - m.sent_at)
+        for m in messages_of(db)
+    ]
     assert rows == [
         ("email", "sent", True, "qa@shop.example", "Hi Uma", "u1", timedelta(0)),
         ("sms", "failed", False, None, None, None, timedelta(days=2)),

@@ -20,8 +20,8 @@ from ssh_harness import (
     WAIT,
     AppClient,
     Keys,
-    ServerProcess,
     Screen,
+    ServerProcess,
     client_script,
     connect,
     make_keys,
@@ -32,8 +32,8 @@ from ssh_harness import (
     wait_until,
 )
 
-from tui.ssh.session import NO_COMMANDS, NO_TERMINAL, STOPPING
 from tui.ssh.server import FORWARDING_REFUSED
+from tui.ssh.session import NO_COMMANDS, NO_TERMINAL, STOPPING
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,9 @@ def test_first_frame_shows_the_app_at_the_client_size_and_who_is_connected(serve
         client = await AppClient.open(server.port, server.keys, "alice", size=(97, 31))
         try:
             await client.wait_for(Screen.shows_app, "the app at 97x31")
-            await client.wait_for(lambda screen: "ssh: alice@example" in screen.rows[0], "who is connected in the header")
+            await client.wait_for(
+                lambda screen: "ssh: alice@example" in screen.rows[0], "who is connected in the header"
+            )
         finally:
             client.close()
         server.wait_for_log(rf"127\.0\.0\.1:{client.local_port}\): app pid \d+, 97x31, TERM=xterm-256color")
@@ -106,7 +108,9 @@ def test_two_sessions_are_independent(server: ServerProcess) -> None:
         bob = await AppClient.open(server.port, server.keys, "bob", size=(100, 30))
         try:
             for client, name in ((alice, "alice"), (bob, "bob")):
-                await client.wait_for(lambda screen, n=name: screen.shows_app() and f"ssh: {n}@example" in screen.rows[0], name)
+                await client.wait_for(
+                    lambda screen, n=name: screen.shows_app() and f"ssh: {n}@example" in screen.rows[0], name
+                )
             alice_pid, bob_pid = server.app_pid(alice.local_port), server.app_pid(bob.local_port)
             assert alice_pid != bob_pid
             os.kill(alice_pid, signal.SIGSTOP)
@@ -132,7 +136,6 @@ def test_two_sessions_are_independent(server: ServerProcess) -> None:
 async def _connect_and_close(port: int, keys: Keys, name: str) -> None:
     async with connect(port, keys, name):
         pass
-
 
 
 def test_a_key_not_in_authorized_keys_is_refused(server: ServerProcess) -> None:
@@ -164,9 +167,8 @@ def test_a_session_without_a_terminal_or_with_a_command_is_refused_in_one_line(s
 
 def test_sftp_is_refused(server: ServerProcess) -> None:
     async def scenario() -> None:
-        async with connect(server.port, server.keys) as conn:
-            async with conn.start_sftp_client():
-                pass
+        async with connect(server.port, server.keys) as conn, conn.start_sftp_client():
+            pass
 
     with pytest.raises((asyncssh.Error, ConnectionError, EOFError)):
         asyncio.run(scenario())
@@ -209,7 +211,9 @@ def test_the_host_key_is_kept_with_mode_0600(server: ServerProcess) -> None:
 
 
 def _client_in_its_own_process(server: ServerProcess) -> tuple[subprocess.Popen[str], int]:
-    client = subprocess.Popen(client_script(server.port, server.keys.private("alice")), stdout=subprocess.PIPE, text=True)
+    client = subprocess.Popen(
+        client_script(server.port, server.keys.private("alice")), stdout=subprocess.PIPE, text=True
+    )
     assert client.stdout is not None
     line = client.stdout.readline()  # blocks until the app drew something (or the client died)
     assert line.startswith("ready"), f"the client failed: {line!r}"
@@ -291,7 +295,7 @@ def test_stopping_the_server_ends_every_session_cleanly(setup: tuple[str, Keys, 
 
 
 def test_a_busy_port_is_a_clear_error(setup: tuple[str, Keys, Path]) -> None:
-    db, keys, home = setup
+    db, keys, _home = setup
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

@@ -31,7 +31,9 @@ def _key(keys_folder: Path, name: str) -> asyncssh.SSHKey:
 def test_the_identity_is_the_key_comment_and_the_file_is_read_every_time(tmp_path: Path) -> None:
     keys = make_keys(tmp_path)
     alice = _key(tmp_path, "alice")
-    assert authorize(keys.authorized, alice, "127.0.0.1", "127.0.0.1") == Identity("alice@example", alice.get_fingerprint())
+    assert authorize(keys.authorized, alice, "127.0.0.1", "127.0.0.1") == Identity(
+        "alice@example", alice.get_fingerprint()
+    )
     assert authorize(keys.authorized, _key(tmp_path, "mallory"), "127.0.0.1", "127.0.0.1") is None
     keys.authorize("bob")
     assert authorize(keys.authorized, alice, "127.0.0.1", "127.0.0.1") is None

@@ -84,7 +84,9 @@ def usage(db: Database, ws: int) -> dict[str, int]:
     """The workspace's billing facts summed over all days."""
     with db.read() as session:
         row = session.execute(
-            select(func.sum(UsageDay.people_created), func.sum(UsageDay.people_deleted)).where(UsageDay.workspace_id == ws)
+            select(func.sum(UsageDay.people_created), func.sum(UsageDay.people_deleted)).where(
+                UsageDay.workspace_id == ws
+            )
         ).one()
     return {"created": row[0] or 0, "deleted": row[1] or 0}
 
@@ -107,7 +109,9 @@ def second(db_target: str, clock: FixedClock, backend: str) -> Iterator[Database
     would make them fail."""
     other = open_database(db_target, Runtime(clock=clock, tokens=SeededTokens(99)))
     if backend == "sqlite":
-        event.listen(other.engine, "connect", lambda conn, _record: conn.execute(f"PRAGMA busy_timeout={SHORT_BUSY_TIMEOUT_MS}"))
+        event.listen(
+            other.engine, "connect", lambda conn, _record: conn.execute(f"PRAGMA busy_timeout={SHORT_BUSY_TIMEOUT_MS}")
+        )
         other.engine.dispose()  # connections made from now on have the short timeout
     yield other
     other.dispose()
@@ -133,14 +137,25 @@ def test_deleting_more_people_than_a_batch_removes_everything_and_bills_each_per
     assert usage(db, big) == {"created": BIG, "deleted": BIG}
     with pytest.raises(NotFound):
         get_workspace(db, "Big")
-    assert holdings(db, other) == other_before == {
-        "people_count": 30, "people": 30, "messages": 30, "campaigns": 1, "actions": 1, "app_keys": 1,
-    }
+    assert (
+        holdings(db, other)
+        == other_before
+        == {
+            "people_count": 30,
+            "people": 30,
+            "messages": 30,
+            "campaigns": 1,
+            "actions": 1,
+            "app_keys": 1,
+        }
+    )
     assert usage(db, other) == {"created": 30, "deleted": 0}
     assert ledger_deleted_at(db, other) is None
 
 
-def test_people_deleted_are_billed_on_the_day_their_batch_committed(db: Database, clock: FixedClock, tmp_path: Path) -> None:
+def test_people_deleted_are_billed_on_the_day_their_batch_committed(
+    db: Database, clock: FixedClock, tmp_path: Path
+) -> None:
     big = fill(db, "Big", BIG, tmp_path)
 
     def next_day(done: int, total: int) -> None:
@@ -225,7 +240,12 @@ def test_an_interrupted_deletion_keeps_counts_equal_to_rows_and_deleting_again_f
         delete_workspace(db, "Big", confirmed=True, progress=interrupt)
 
     assert holdings(db, big) == {
-        "people_count": 70, "people": 70, "messages": 70, "campaigns": 1, "actions": 1, "app_keys": 1,
+        "people_count": 70,
+        "people": 70,
+        "messages": 70,
+        "campaigns": 1,
+        "actions": 1,
+        "app_keys": 1,
     }
     assert usage(db, big) == {"created": BIG, "deleted": 50}
     assert ledger_deleted_at(db, big) is None
@@ -272,7 +292,9 @@ def test_a_cancelled_deletion_stops_between_batches_and_says_how_far_it_got(db: 
     steps: list[int] = []
 
     with pytest.raises(DeletionStopped, match=r"stopped after 100 of 120 people.*delete it again to finish"):
-        delete_workspace(db, "Big", confirmed=True, progress=lambda done, _: steps.append(done), cancelled=lambda: len(steps) == 2)
+        delete_workspace(
+            db, "Big", confirmed=True, progress=lambda done, _: steps.append(done), cancelled=lambda: len(steps) == 2
+        )
 
     assert holdings(db, big)["people_count"] == holdings(db, big)["people"] == 20
     assert usage(db, big) == {"created": BIG, "deleted": 100}
@@ -310,7 +332,11 @@ def test_each_batch_is_an_index_range_not_a_scan(db: Database, tmp_path: Path) -
         assert all(step.startswith(("SEARCH", "LIST SUBQUERY")) for step in plan), (statement, plan)
     batch = next(plan for statement, plan in plans.items() if statement.startswith("DELETE FROM people"))
     assert batch[0] == "SEARCH people USING COVERING INDEX ix_people_workspace_id (workspace_id=? AND id>? AND id<?)"
-    messages = next(plan for statement, plan in plans.items() if statement.startswith("DELETE FROM messages WHERE messages.person_id"))
+    messages = next(
+        plan
+        for statement, plan in plans.items()
+        if statement.startswith("DELETE FROM messages WHERE messages.person_id")
+    )
     assert messages[0] == "SEARCH messages USING COVERING INDEX ix_messages_person (person_id=?)"
 
 
@@ -326,7 +352,9 @@ def progress_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workspaces_cmd, "PROGRESS_EVERY_SECONDS", 0.0)
 
 
-def test_cli_delete_shows_progress_on_stderr_and_prints_its_summary(cli, db: Database, tmp_path: Path, progress_at_once: None) -> None:  # type: ignore[no-untyped-def]
+def test_cli_delete_shows_progress_on_stderr_and_prints_its_summary(
+    cli, db: Database, tmp_path: Path, progress_at_once: None
+) -> None:  # type: ignore[no-untyped-def]
     big = fill(db, "Big", BIG, tmp_path)
 
     result = cli("workspaces", "delete", "Big", "--yes")
@@ -346,7 +374,9 @@ def test_cli_delete_shows_progress_on_stderr_and_prints_its_summary(cli, db: Dat
     assert "deleting: 50 of 60 people" in as_json.stderr
 
 
-def test_cli_delete_progress_is_throttled_but_shows_the_end(cli, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_delete_progress_is_throttled_but_shows_the_end(
+    cli, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     from tui.cli import workspaces_cmd
 
     monkeypatch.setattr(workspaces_cmd, "PROGRESS_AFTER_SECONDS", 0.0)
@@ -357,7 +387,10 @@ def test_cli_delete_progress_is_throttled_but_shows_the_end(cli, db: Database, t
 
 
 def test_cli_delete_interrupted_says_what_is_left_and_running_it_again_finishes(
-    cli, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    cli,
+    db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     from tui.cli import workspaces_cmd
 
@@ -521,7 +554,10 @@ async def test_app_shows_a_failed_deletion_and_stays_open(db: Database, monkeypa
         dialog = await start_deleting(pilot, "Big")
         await settle(pilot)
         assert app.screen is dialog
-        assert str(dialog.query_one(".dialog > .error", Static).content) == "the database refused the change: disk I/O error"
+        assert (
+            str(dialog.query_one(".dialog > .error", Static).content)
+            == "the database refused the change: disk I/O error"
+        )
         assert not dialog.query_one("#deleting").display
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -50,7 +50,7 @@ async def open_wizard(pilot: Pilot, workspace: str = "Acme US", campaign: str = 
 
 async def pick(pilot: Pilot, typed: str) -> None:
     """Filter the current step's list by `typed` and pick the first row."""
-    await type_into(pilot, "#%s PickList Input" % wizard_of(pilot).query_one("ContentSwitcher").current, typed)
+    await type_into(pilot, "#{} PickList Input".format(wizard_of(pilot).query_one("ContentSwitcher").current), typed)
     await pilot.press("enter")
     await settle(pilot)
 

@@ -71,7 +71,7 @@ def _first_problem(data: dict[str, Any]) -> str | None:
         return "'primary' is required (a colour such as \"#3CC4B7\")"
     for key in COLOR_FIELDS:
         if key in data and not _is_color(data[key]):
-            return f"{key!r} is not a colour: {data[key]!r} (use a colour such as \"#3CC4B7\")"
+            return f'{key!r} is not a colour: {data[key]!r} (use a colour such as "#3CC4B7")'
     if not isinstance(data.get("dark", True), bool):
         return "'dark' must be true or false"
     for key in NUMBER_FIELDS:
@@ -82,7 +82,7 @@ def _first_problem(data: dict[str, Any]) -> str | None:
     if not isinstance(variables, dict) or not all(
         isinstance(key, str) and isinstance(value, str) for key, value in variables.items()
     ):
-        return "[variables] must map names to strings, such as footer-key-foreground = \"#E9A844\""
+        return '[variables] must map names to strings, such as footer-key-foreground = "#E9A844"'
     return None
 
 

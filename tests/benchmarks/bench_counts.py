@@ -42,21 +42,21 @@ from datasets import Dataset, add_backend_option, backends_of, dataset_targets, 
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from app_factory import settle  # noqa: E402
-from textual import events  # noqa: E402
-from textual.app import App  # noqa: E402
-from textual.css.query import NoMatches  # noqa: E402
-from textual.pilot import Pilot  # noqa: E402
-from textual.widgets import DataTable, Static  # noqa: E402
+from app_factory import settle
+from textual import events
+from textual.app import App
+from textual.css.query import NoMatches
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
 
-from tui.app import SwitchboardApp  # noqa: E402
-from tui.core.billing import billing  # noqa: E402
-from tui.core.db import Database, open_database  # noqa: E402
-from tui.core.workspaces import list_workspaces  # noqa: E402
-from tui.screens.billing import BillingScreen  # noqa: E402
-from tui.screens.main import MainScreen  # noqa: E402
-from tui.widgets.billing_totals import BillingTotals  # noqa: E402
-from tui.widgets.workspace_list import WorkspaceList  # noqa: E402
+from tui.app import SwitchboardApp
+from tui.core.billing import billing
+from tui.core.db import Database, open_database
+from tui.core.workspaces import list_workspaces
+from tui.screens.billing import BillingScreen
+from tui.screens.main import MainScreen
+from tui.widgets.billing_totals import BillingTotals
+from tui.widgets.workspace_list import WorkspaceList
 
 TARGET = 1.5
 SIZE = (120, 40)
@@ -252,7 +252,9 @@ def core_run(side: Side, calls: int) -> tuple[float, float]:
 # The run --------------------------------------------------------------------------------------
 
 
-def measure(backend: str, small: Side, large: Side, repeat: int, calls: int, profile: bool) -> list[tuple[str, float, float]]:
+def measure(
+    backend: str, small: Side, large: Side, repeat: int, calls: int, profile: bool
+) -> list[tuple[str, float, float]]:
     print(f"{backend}: {large.label} versus {small.label}", flush=True)
     sides = (small, large)
     for side in sides:  # warm-up round, not timed
@@ -325,7 +327,9 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     backends = backends_of(args.backend)
     results: list[tuple[str, float, float]] = []
     with server_for(backends) as server:
-        targets = {dataset.key: dataset_targets(dataset, backends, server, rebuild=args.rebuild) for dataset in datasets}
+        targets = {
+            dataset.key: dataset_targets(dataset, backends, server, rebuild=args.rebuild) for dataset in datasets
+        }
         for backend in backends:
             sides = open_sides({key: by_backend[backend] for key, by_backend in targets.items()}, datasets)
             try:

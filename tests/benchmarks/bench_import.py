@@ -38,7 +38,6 @@ from common import (
     timed,
     write_people_csv,
 )
-
 from datasets import add_backend_option, backends_of, postgres_admin, postgres_server
 from sqlalchemy.engine import URL
 
@@ -130,7 +129,9 @@ def postgres_import(server: URL, source: Path, expected: int) -> float:
         db.dispose()
 
 
-def run_postgres(server: URL, source: Path, rows: list[tuple[object, ...]], repeat: int) -> list[tuple[str, float, float]]:
+def run_postgres(
+    server: URL, source: Path, rows: list[tuple[object, ...]], repeat: int
+) -> list[tuple[str, float, float]]:
     print("\nbulk import (postgresql)", flush=True)
     many: list[float] = []
     copied: list[float] = []
@@ -139,7 +140,10 @@ def run_postgres(server: URL, source: Path, rows: list[tuple[object, ...]], repe
         many.append(postgres_raw(server, rows, "executemany"))
         imported.append(postgres_import(server, source, len(rows)))
         copied.append(postgres_raw(server, rows, "copy"))
-        print(f"  run {run}: executemany {many[-1]:.2f} s, import {imported[-1]:.2f} s, COPY {copied[-1]:.2f} s", flush=True)
+        print(
+            f"  run {run}: executemany {many[-1]:.2f} s, import {imported[-1]:.2f} s, COPY {copied[-1]:.2f} s",
+            flush=True,
+        )
     results = []
     for label, baseline, target in (("psycopg executemany", many, TARGET), ("COPY", copied, None)):
         comparison = Comparison(f"postgresql bulk import vs {label}", baseline, imported)
@@ -154,7 +158,9 @@ def run_postgres(server: URL, source: Path, rows: list[tuple[object, ...]], repe
 # SQLite ---------------------------------------------------------------------------------------
 
 
-def run_sqlite(work: Path, source: Path, rows: list[tuple[object, ...]], repeat: int, profile: bool) -> list[tuple[str, float, float]]:
+def run_sqlite(
+    work: Path, source: Path, rows: list[tuple[object, ...]], repeat: int, profile: bool
+) -> list[tuple[str, float, float]]:
     print("\nbulk import (sqlite)", flush=True)
     by_ident = sorted(rows, key=lambda row: row[IDENT])
     raw: list[float] = []
@@ -199,7 +205,10 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
         source = work / "people.csv"
         write_people_csv(source, args.rows)
         rows = normalized_people_rows(1, args.rows, datetime.now(UTC))
-        print(f"bulk import: {args.rows:,} CSV rows ({len(rows):,} valid), {source.stat().st_size / 1e6:.1f} MB", flush=True)
+        print(
+            f"bulk import: {args.rows:,} CSV rows ({len(rows):,} valid), {source.stat().st_size / 1e6:.1f} MB",
+            flush=True,
+        )
         backends = backends_of(args.backend)
         if "sqlite" in backends:
             results += run_sqlite(work, source, rows, args.repeat, args.profile)

@@ -83,7 +83,7 @@ async def measure_once(target: str) -> dict[str, float]:
                 continue
             before = table.position
             press(app, "pagedown")
-            await _until(lambda: table.position != before, "PageDown to move")
+            await _until(lambda before=before: table.position != before, "PageDown to move")
         await _until(lambda: table.pending is None, "the last page")
         if table.window.offset + len(table.window.rows) < PAGES * PAGE_SIZE:
             raise SystemExit(f"only {table.window.offset + len(table.window.rows)} people were read")
@@ -113,9 +113,7 @@ def press(app: object, key: str) -> None:
 
 def run_child(target: str) -> dict[str, float]:
     """measure_once in a new process."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", target], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, __file__, "--child", target], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"a measuring run failed:\n{done.stdout}\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -131,8 +129,7 @@ def compare(backend: str, small: str, big: str, repeat: int, sizes: tuple[int, i
         print(
             f"  run {run}: "
             + ", ".join(
-                f"{name} {runs['small'][-1][name]:.3f}/{runs['big'][-1][name]:.3f}"
-                for name in runs["small"][-1]
+                f"{name} {runs['small'][-1][name]:.3f}/{runs['big'][-1][name]:.3f}" for name in runs["small"][-1]
             ),
             flush=True,
         )
@@ -173,7 +170,10 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
         small = dataset_targets(small_set, backends, server, rebuild=args.rebuild)
         big = dataset_targets(big_set, backends, server, rebuild=args.rebuild)
         for backend in backends:
-            print(f"\nsize independence ({backend}): {args.people:,} vs {args.small:,} people, {args.repeat} runs each", flush=True)
+            print(
+                f"\nsize independence ({backend}): {args.people:,} vs {args.small:,} people, {args.repeat} runs each",
+                flush=True,
+            )
             results += compare(backend, small[backend], big[backend], args.repeat, (args.small, args.people))
     return results
 

@@ -26,7 +26,7 @@ from common import ROOT, Comparison, print_comparison, print_machine
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from ssh_harness import (  # noqa: E402
+from ssh_harness import (
     QUIT,
     TOGGLE_SIDEBAR,
     AppClient,
@@ -39,9 +39,9 @@ from ssh_harness import (  # noqa: E402
     seeded_database,
 )
 
-from tui.core.db import resolve_target  # noqa: E402
-from tui.ssh.pty_process import PtyProcess, Size  # noqa: E402
-from tui.ssh.server import app_env  # noqa: E402
+from tui.core.db import resolve_target
+from tui.ssh.pty_process import PtyProcess, Size
+from tui.ssh.server import app_env
 
 SIZE = Size(80, 24)
 FIRST_FRAME_TARGET = 1.3
@@ -90,7 +90,9 @@ class Typist:
     async def open(cls, port: int, keys: Keys, name: str) -> Typist:
         """A session whose app is up (its whole first frame shown)."""
         conn = await connect(port, keys, name)
-        process = await conn.create_process(term_type="xterm-256color", term_size=(SIZE.columns, SIZE.rows), encoding=None)
+        process = await conn.create_process(
+            term_type="xterm-256color", term_size=(SIZE.columns, SIZE.rows), encoding=None
+        )
         typist = cls(conn, process)
         assert typist.screen is not None
         await typist.screen.wait_for(Screen.shows_app, "the app")
@@ -172,7 +174,9 @@ async def measure(port: int, db: str, keys: Keys, rounds: int, sessions: int) ->
         f"  {sessions} sessions       median {statistics.median(concurrent) * 1000:7.1f} ms"
         f"   worst {max(concurrent) * 1000:7.1f} ms   ({len(concurrent)} keystrokes)"
     )
-    print(f"  ratio median {statistics.median(concurrent) / base:.2f}x, worst {max(concurrent) / base:.2f}x (vs one session's median)")
+    print(
+        f"  ratio median {statistics.median(concurrent) / base:.2f}x, worst {max(concurrent) / base:.2f}x (vs one session's median)"
+    )
 
 
 def main() -> None:

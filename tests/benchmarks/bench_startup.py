@@ -31,11 +31,11 @@ from datasets import add_backend_option, backends_of, dataset_targets, people_da
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from ssh_harness import Screen  # noqa: E402
+from ssh_harness import Screen
 
-from tui.core.db import resolve_target  # noqa: E402
-from tui.ssh.pty_process import PtyProcess, Size  # noqa: E402
-from tui.ssh.server import app_env  # noqa: E402
+from tui.core.db import resolve_target
+from tui.ssh.pty_process import PtyProcess, Size
+from tui.ssh.server import app_env
 
 TARGET = 1.5
 SIZE = Size(120, 40)
@@ -62,6 +62,8 @@ class Stage:
 
     markers: tuple[str, ...]
     check: Callable[[Screen], bool]
+
+
 # For information: the main screen's layout from Textual's own widgets (Header, sidebar with an
 # OptionList, TabbedContent, Footer) with nothing of Switchboard behind it: the floor that any
 # app drawing this screen starts from.
@@ -98,7 +100,9 @@ Layout().run()
 
 
 def main_screen() -> Stage:
-    return Stage(("Quit", "Workspaces", "People"), lambda s: s.shows_app() and "Workspaces" in s.text and "People" in s.text)
+    return Stage(
+        ("Quit", "Workspaces", "People"), lambda s: s.shows_app() and "Workspaces" in s.text and "People" in s.text
+    )
 
 
 def workspace_listed(people: int) -> Stage:
@@ -147,7 +151,9 @@ async def first_frame(command: tuple[str, ...], env: dict[str, str], *stages: St
     except TimeoutError:
         screen = Screen(SIZE.columns, SIZE.rows)
         screen.feed(bytes(watcher.received))
-        raise SystemExit(f"start-up stage {len(watcher.reached) + 1} not reached in 120 s; the screen:\n{screen.text}") from None
+        raise SystemExit(
+            f"start-up stage {len(watcher.reached) + 1} not reached in 120 s; the screen:\n{screen.text}"
+        ) from None
     app.write(QUIT)
     await app.finish()
     return watcher.reached
@@ -177,7 +183,9 @@ async def compare(backend: str, target: str, people: int, repeat: int) -> tuple[
     comparison = Comparison(f"{backend} start-up to the main screen", baseline, [run[0] for run in stages])
     print_comparison(comparison, baseline_label=label, measured_label="switchboard main screen", target=TARGET)
     for index, what in ((1, "workspace listed"), (2, "people shown")):
-        later = Comparison(f"{backend} start-up to the {what} (for information)", baseline, [run[index] for run in stages])
+        later = Comparison(
+            f"{backend} start-up to the {what} (for information)", baseline, [run[index] for run in stages]
+        )
         print_comparison(later, baseline_label=label, measured_label=f"switchboard {what}", target=None)
     bare = Comparison("the main screen's layout in Textual widgets alone (for information)", baseline, floor)
     print_comparison(bare, baseline_label=label, measured_label="layout alone", target=None)
@@ -197,7 +205,10 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
     with server_for(backends) as server:
         targets = dataset_targets(people_dataset(args.people), backends, server, rebuild=args.rebuild)
         for backend in backends:
-            print(f"\nstart-up ({backend}): {args.people:,} people, {SIZE.columns}x{SIZE.rows}, {args.repeat} runs each", flush=True)
+            print(
+                f"\nstart-up ({backend}): {args.people:,} people, {SIZE.columns}x{SIZE.rows}, {args.repeat} runs each",
+                flush=True,
+            )
             results.append(asyncio.run(compare(backend, targets[backend], args.people, args.repeat)))
     return results
 

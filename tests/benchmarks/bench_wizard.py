@@ -46,7 +46,6 @@ from typing import Any
 
 from common import Comparison, print_comparison, print_machine
 from datasets import Dataset, WorkspaceSpec, copy_sqlite, sqlite_dataset
-
 from sqlalchemy import delete, insert, select
 from textual import events
 from textual.containers import Grid
@@ -88,50 +87,94 @@ STATES = ("running", "draft", "stopped", "archived")
 # (name, settings) per action type; several of each, with Liquid in the message text.
 VARIANTS: dict[str, tuple[tuple[str, dict[str, str]], ...]] = {
     "email": (
-        ("Welcome email", {
-            "subject": "Welcome aboard, {{ customer.first_name | default: 'friend' }}!",
-            "body": "Hi {{ customer.first_name | default: 'there' }},\n\nThanks for joining {{ workspace.name }}. "
-                    "Your {{ customer.plan | default: 'free' }} plan is ready.\n\n{% if customer.plan == 'pro' %}"
-                    "Your account manager will call this week.{% else %}Upgrade any time from Settings.{% endif %}",
-            "from": "hello@example.com",
-        }),
-        ("Reminder", {
-            "subject": "You left {{ customer.cart_items | size }} items in your cart",
-            "body": "{% for item in customer.cart_items limit: 3 %}- {{ item | escape }}\n{% endfor %}"
-                    "They are saved for 7 days.",
-        }),
-        ("Account ready", {
-            "subject": "Your account {{ customer.id }} is ready",
-            "body": "Sign in with {{ customer.email | default: 'your address' }} any time.",
-            "from": "Accounts <accounts@example.com>",
-        }),
-        ("Monthly digest", {
-            "subject": "{{ 'now' | date: '%B' }} at {{ workspace.name }}",
-            "body": "Hello {{ customer.first_name | capitalize }},\n\nHere is what changed this month in {{ campaign.name }}.\n"
-                    "{% unless customer.unsubscribed %}See you next month.{% endunless %}",
-        }),
-        ("Last chance", {
-            "subject": "Last chance: {{ customer.discount | default: 10 }}% off ends tonight",
-            "body": "{% assign name = customer.first_name | default: 'there' %}Hi {{ name }}, your code is "
-                    "{{ customer.code | upcase }}.",
-            "from": "offers@example.com",
-        }),
+        (
+            "Welcome email",
+            {
+                "subject": "Welcome aboard, {{ customer.first_name | default: 'friend' }}!",
+                "body": "Hi {{ customer.first_name | default: 'there' }},\n\nThanks for joining {{ workspace.name }}. "
+                "Your {{ customer.plan | default: 'free' }} plan is ready.\n\n{% if customer.plan == 'pro' %}"
+                "Your account manager will call this week.{% else %}Upgrade any time from Settings.{% endif %}",
+                "from": "hello@example.com",
+            },
+        ),
+        (
+            "Reminder",
+            {
+                "subject": "You left {{ customer.cart_items | size }} items in your cart",
+                "body": "{% for item in customer.cart_items limit: 3 %}- {{ item | escape }}\n{% endfor %}"
+                "They are saved for 7 days.",
+            },
+        ),
+        (
+            "Account ready",
+            {
+                "subject": "Your account {{ customer.id }} is ready",
+                "body": "Sign in with {{ customer.email | default: 'your address' }} any time.",
+                "from": "Accounts <accounts@example.com>",
+            },
+        ),
+        (
+            "Monthly digest",
+            {
+                "subject": "{{ 'now' | date: '%B' }} at {{ workspace.name }}",
+                "body": "Hello {{ customer.first_name | capitalize }},\n\nHere is what changed this month in {{ campaign.name }}.\n"
+                "{% unless customer.unsubscribed %}See you next month.{% endunless %}",
+            },
+        ),
+        (
+            "Last chance",
+            {
+                "subject": "Last chance: {{ customer.discount | default: 10 }}% off ends tonight",
+                "body": "{% assign name = customer.first_name | default: 'there' %}Hi {{ name }}, your code is "
+                "{{ customer.code | upcase }}.",
+                "from": "offers@example.com",
+            },
+        ),
     ),
     "sms": (
         ("Check-in text", {"body": "Hi {{ customer.first_name }}, need a hand? Reply HELP."}),
         ("Code text", {"body": "Your code is {{ customer.code }}. It expires in 10 minutes."}),
-        ("Delivery text", {"body": "{% if customer.city %}Your parcel is in {{ customer.city }}.{% else %}Your parcel is on its way.{% endif %}"}),
+        (
+            "Delivery text",
+            {
+                "body": "{% if customer.city %}Your parcel is in {{ customer.city }}.{% else %}Your parcel is on its way.{% endif %}"
+            },
+        ),
     ),
     "push": (
-        ("We miss you", {"title": "We miss you, {{ customer.first_name | default: 'friend' }}", "body": "New features are waiting."}),
+        (
+            "We miss you",
+            {
+                "title": "We miss you, {{ customer.first_name | default: 'friend' }}",
+                "body": "New features are waiting.",
+            },
+        ),
         ("Tip of the day", {"title": "Tip of the day", "body": "Swipe left to archive, right to snooze."}),
-        ("Price alert", {"title": "Price drop on {{ customer.wishlist | first }}", "body": "Now {{ customer.price | minus: 5 }} EUR."}),
+        (
+            "Price alert",
+            {
+                "title": "Price drop on {{ customer.wishlist | first }}",
+                "body": "Now {{ customer.price | minus: 5 }} EUR.",
+            },
+        ),
     ),
     "webhook": (
-        ("Notify CRM", {"method": "POST", "url": "https://crm.example.com/hooks/onboarded", "body": '{"id": "{{ customer.id }}"}'}),
-        ("Tag in CDP", {"method": "PUT", "url": "https://cdp.example.com/v2/people/{{ customer.email | url_encode }}/tags",
-                        "body": '{"tag": "{{ campaign.name }}", "plan": "{{ customer.plan }}"}'}),
-        ("Ping analytics", {"method": "GET", "url": "https://stats.example.com/ping?c={{ campaign.name | url_encode }}"}),
+        (
+            "Notify CRM",
+            {"method": "POST", "url": "https://crm.example.com/hooks/onboarded", "body": '{"id": "{{ customer.id }}"}'},
+        ),
+        (
+            "Tag in CDP",
+            {
+                "method": "PUT",
+                "url": "https://cdp.example.com/v2/people/{{ customer.email | url_encode }}/tags",
+                "body": '{"tag": "{{ campaign.name }}", "plan": "{{ customer.plan }}"}',
+            },
+        ),
+        (
+            "Ping analytics",
+            {"method": "GET", "url": "https://stats.example.com/ping?c={{ campaign.name | url_encode }}"},
+        ),
     ),
     "delay": (
         ("Wait an hour", {"duration": "1h"}),
@@ -467,7 +510,9 @@ def main(argv: list[str] | None = None) -> list[tuple[str, float, float]]:
         results.append((comparison.name, comparison.ratio, TARGET))
     print("CPU time of this process meanwhile (all threads; less disturbed by other work), for information:")
     for step in STEPS:
-        print_comparison(Comparison(f"step {step} CPU", small_side.cpu[step], big_side.cpu[step]), **labels, target=None)
+        print_comparison(
+            Comparison(f"step {step} CPU", small_side.cpu[step], big_side.cpu[step]), **labels, target=None
+        )
     print(
         "  medians in ms (2 / 100 workspaces): "
         + ", ".join(

@@ -119,9 +119,7 @@ def reference_email(raw: str) -> str | None:
         return None
 
 
-def normalized_people_rows(
-    workspace_id: int, count: int, moment: datetime, seed: int = 1
-) -> list[tuple[object, ...]]:
+def normalized_people_rows(workspace_id: int, count: int, moment: datetime, seed: int = 1) -> list[tuple[object, ...]]:
     """The rows an import of `people(count, seed)` stores, in INSERT_PEOPLE's column order:
     validated and normalized beforehand, JSON and timestamps already serialized."""
     stamp = moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")

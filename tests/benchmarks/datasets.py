@@ -279,7 +279,9 @@ BACKEND_CHOICES = ("sqlite", "postgresql", "both")
 
 def add_backend_option(parser: argparse.ArgumentParser, default: str = "sqlite") -> None:
     """`--backend sqlite|postgresql|both`, read back with `backends_of`."""
-    parser.add_argument("--backend", choices=BACKEND_CHOICES, default=default, help=f"the database(s) to run on (default {default})")
+    parser.add_argument(
+        "--backend", choices=BACKEND_CHOICES, default=default, help=f"the database(s) to run on (default {default})"
+    )
 
 
 def backends_of(choice: str) -> tuple[str, ...]:
@@ -292,7 +294,9 @@ def server_for(backends: Sequence[str]) -> AbstractContextManager[URL | None]:
     return postgres_server() if "postgresql" in backends else nullcontext()
 
 
-def dataset_targets(dataset: Dataset, backends: Sequence[str], server: URL | None, *, rebuild: bool = False) -> dict[str, str]:
+def dataset_targets(
+    dataset: Dataset, backends: Sequence[str], server: URL | None, *, rebuild: bool = False
+) -> dict[str, str]:
     """A `--db` target per backend for `dataset` (a file path for sqlite, a URL for postgresql)."""
     targets: dict[str, str] = {}
     for backend in backends:

@@ -69,8 +69,6 @@ class CliState:
         return self._db
 
 
-
-
 def db_of(ctx: click.Context) -> Database:
     return ctx.find_object(CliState).db  # type: ignore[union-attr]
 
@@ -91,7 +89,9 @@ def fresh_demo_database() -> Database:
     return db
 
 
-@click.group(cls=SwitchboardGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=SwitchboardGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.option(
     "--db",
     "target",

@@ -29,7 +29,9 @@ _SETTING_HELP = {
 
 campaign_option = click.option("-c", "--campaign", required=True, metavar="CAMPAIGN", help="The campaign, by name.")
 action_argument = click.argument("action_id", metavar="ACTION", type=int)
-position_option = click.option("--position", type=int, help="Where it goes: 1 to one past the last step (default: the end).")
+position_option = click.option(
+    "--position", type=int, help="Where it goes: 1 to one past the last step (default: the end)."
+)
 
 
 def settings_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -84,7 +86,9 @@ def add_cmd(
     """Add an action to a campaign's workflow; the ones from its position on move down."""
     from tui.cli import db_of
 
-    action = core.add_action(db_of(ctx), workspace, campaign, type=action_type, name=name, settings=settings, position=position)
+    action = core.add_action(
+        db_of(ctx), workspace, campaign, type=action_type, name=name, settings=settings, position=position
+    )
     _print_action(as_json, action, "Added action")
 
 
@@ -92,7 +96,9 @@ def add_cmd(
 @workspace_option
 @campaign_option
 @action_argument
-@click.option("--type", "action_type", type=click.Choice(ACTION_TYPES), help="Refused unless it is the action's own type.")
+@click.option(
+    "--type", "action_type", type=click.Choice(ACTION_TYPES), help="Refused unless it is the action's own type."
+)
 @click.option("--name", help="A new name.")
 @settings_options
 @click.option("--position", type=int, help="Move it to this step (1 to the last).")
@@ -137,7 +143,13 @@ def edit_cmd(
 @json_option
 @click.pass_context
 def move_cmd(
-    ctx: click.Context, workspace: str, campaign: str, action_id: int, to: int, expected_version: int | None, as_json: bool
+    ctx: click.Context,
+    workspace: str,
+    campaign: str,
+    action_id: int,
+    to: int,
+    expected_version: int | None,
+    as_json: bool,
 ) -> None:
     """Move an action to another step; the ones in between close up."""
     from tui.cli import db_of
@@ -168,7 +180,9 @@ def remove_cmd(
 @campaign_option
 @click.option("--from-workspace", required=True, metavar="WS", help="The workspace to copy from (may be this one).")
 @click.option("--from-campaign", required=True, metavar="CAMPAIGN", help="The campaign to copy from.")
-@click.option("--action", "action_ids", type=int, multiple=True, metavar="ID", help="An action to copy (repeat for more).")
+@click.option(
+    "--action", "action_ids", type=int, multiple=True, metavar="ID", help="An action to copy (repeat for more)."
+)
 @click.option("--all", "all_actions", is_flag=True, help="Copy every action of the campaign.")
 @position_option
 @json_option
@@ -188,7 +202,9 @@ def import_cmd(
     from tui.cli import db_of
 
     if action_ids and all_actions:
-        raise InvalidInput("--action and --all do not go together: give --action ID for each action to import, or --all")
+        raise InvalidInput(
+            "--action and --all do not go together: give --action ID for each action to import, or --all"
+        )
     if not (action_ids or all_actions):
         raise InvalidInput("no action chosen: give --action ID (repeatable) for each action to import, or --all")
     result = import_actions(

@@ -17,7 +17,8 @@ def billing_json(report: BillingReport) -> dict[str, Any]:
         "people": report.people,
         "messages": report.messages,
         "workspaces": [
-            {"name": w.name, "people": w.people, "messages": w.messages, "deleted": w.deleted} for w in report.workspaces
+            {"name": w.name, "people": w.people, "messages": w.messages, "deleted": w.deleted}
+            for w in report.workspaces
         ],
         "all_time": {"people": report.all_time.people, "messages": report.all_time.messages},
     }

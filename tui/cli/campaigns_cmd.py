@@ -71,7 +71,10 @@ def campaign_lines(campaign: CampaignInfo, headline: str | None = None) -> list[
         f"{count} action{'' if count == 1 else 's'}"
     ]
     if not campaign.actions:
-        return [*lines, "No actions yet. Add one: switchboard actions add -w WS -c CAMPAIGN --type TYPE --name NAME ..."]
+        return [
+            *lines,
+            "No actions yet. Add one: switchboard actions add -w WS -c CAMPAIGN --type TYPE --name NAME ...",
+        ]
     lines += table(
         ["STEP", "ID", "TYPE", "NAME", "SUMMARY"],
         [(a.position, a.id, a.type, a.name, _short(a.summary)) for a in campaign.actions],
@@ -102,12 +105,23 @@ def list_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
     emit(
         as_json,
         [
-            {"id": c.id, "name": c.name, "state": c.state, "actions": c.actions, "version": c.version, "updated_at": iso(c.updated_at)}
+            {
+                "id": c.id,
+                "name": c.name,
+                "state": c.state,
+                "actions": c.actions,
+                "version": c.version,
+                "updated_at": iso(c.updated_at),
+            }
             for c in rows
         ],
-        lambda: table(["NAME", "STATE", "ACTIONS"], [(c.name, c.state, c.actions) for c in rows])
-        if rows
-        else [f"No campaigns in workspace {visible(workspace.strip())} yet. Create one: switchboard campaigns create -w WS NAME"],
+        lambda: (
+            table(["NAME", "STATE", "ACTIONS"], [(c.name, c.state, c.actions) for c in rows])
+            if rows
+            else [
+                f"No campaigns in workspace {visible(workspace.strip())} yet. Create one: switchboard campaigns create -w WS NAME"
+            ]
+        ),
     )
 
 
@@ -121,7 +135,9 @@ def create_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> 
     from tui.cli import db_of
 
     campaign = core.create_campaign(db_of(ctx), workspace, name)
-    _print_campaign(as_json, campaign, f"Created draft campaign {visible(campaign.name)} in workspace {visible(campaign.workspace)}")
+    _print_campaign(
+        as_json, campaign, f"Created draft campaign {visible(campaign.name)} in workspace {visible(campaign.workspace)}"
+    )
 
 
 @campaigns.command("show")
@@ -163,7 +179,9 @@ def duplicate_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) 
     from tui.cli import db_of
 
     campaign = core.duplicate_campaign(db_of(ctx), workspace, name)
-    _print_campaign(as_json, campaign, f"Created draft campaign {visible(campaign.name)}, a copy of {visible(name.strip())}")
+    _print_campaign(
+        as_json, campaign, f"Created draft campaign {visible(campaign.name)}, a copy of {visible(name.strip())}"
+    )
 
 
 _STATE_HELP = {

@@ -23,6 +23,7 @@ def demo(ctx: click.Context, as_json: bool) -> None:
         lambda: [
             f"Seeded {db.description}: {summary.workspaces} workspaces, {summary.people} people, "
             f"{summary.campaigns} campaigns, {summary.messages} messages.",
-            "Open it: switchboard" + ("" if ctx.find_root().params.get("target") is None else f" --db {ctx.find_root().params['target']}"),
+            "Open it: switchboard"
+            + ("" if ctx.find_root().params.get("target") is None else f" --db {ctx.find_root().params['target']}"),
         ],
     )

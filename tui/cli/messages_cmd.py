@@ -24,7 +24,9 @@ def messages() -> None:
 @workspace_option
 @click.option("--campaign", help="Only this campaign's messages.")
 @click.option("--person", metavar="REF", help="Only this person's messages: cio_<hex>, or their id or email.")
-@click.option("--limit", type=int, default=core.DEFAULT_LIMIT, show_default=True, help=f"At most this many (1..{core.MAX_LIMIT}).")
+@click.option(
+    "--limit", type=int, default=core.DEFAULT_LIMIT, show_default=True, help=f"At most this many (1..{core.MAX_LIMIT})."
+)
 @json_option
 @click.pass_context
 def list_cmd(
@@ -37,13 +39,15 @@ def list_cmd(
     emit(
         as_json,
         rows,
-        lambda: table(
-            ["ID", "SENT", "CAMPAIGN", "PERSON", "CHANNEL", "TO", "SUBJECT", "STATUS"],
-            [
-                (m.id, iso(m.sent_at), m.campaign, f"cio_{m.person}", m.channel, m.recipient, m.subject, _status(m))
-                for m in rows
-            ],
-        )
-        if rows
-        else ["No messages yet. Send a running campaign: switchboard campaigns send -w WORKSPACE NAME"],
+        lambda: (
+            table(
+                ["ID", "SENT", "CAMPAIGN", "PERSON", "CHANNEL", "TO", "SUBJECT", "STATUS"],
+                [
+                    (m.id, iso(m.sent_at), m.campaign, f"cio_{m.person}", m.channel, m.recipient, m.subject, _status(m))
+                    for m in rows
+                ],
+            )
+            if rows
+            else ["No messages yet. Send a running campaign: switchboard campaigns send -w WORKSPACE NAME"]
+        ),
     )

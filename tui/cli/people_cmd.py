@@ -67,7 +67,9 @@ def _changes(pairs: tuple[str, ...], attrs_json: str | None) -> dict[str, Any]:
     return changes
 
 
-attr_option = click.option("--attr", "pairs", multiple=True, metavar="K=V", help="Set an attribute to a string (repeatable).")
+attr_option = click.option(
+    "--attr", "pairs", multiple=True, metavar="K=V", help="Set an attribute to a string (repeatable)."
+)
 attrs_json_option = click.option(
     "--attrs-json", metavar="JSON|@FILE", help="Set attributes from a JSON object, or from a file holding one (@FILE)."
 )
@@ -150,7 +152,9 @@ def import_cmd(ctx: click.Context, workspace: str, file: str, progress_file: str
         )
         ctx.exit(INTERRUPTED_EXIT)
     if report.rejected:
-        raise InvalidInput(f"{report.rejected} row(s) of {file!r} were rejected (listed above); the valid rows were imported")
+        raise InvalidInput(
+            f"{report.rejected} row(s) of {file!r} were rejected (listed above); the valid rows were imported"
+        )
 
 
 def _report_json(report: ImportReport) -> dict[str, Any]:
@@ -182,7 +186,7 @@ class _ProgressFile:
         self._handle: IO[str] | None = None
         if path is not None:
             try:
-                self._handle = open(path, "w", encoding="utf-8")
+                self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 (kept open across batches)
             except OSError as exc:
                 raise InvalidInput(f"cannot write the progress file {path!r}: {exc.strerror or exc}") from None
 
@@ -190,7 +194,9 @@ class _ProgressFile:
         self._write(step.lines, step.created, step.updated, step.rejected)
 
     def end(self, report: ImportReport) -> None:
-        self._write(report.last_line, report.created, report.updated, report.rejected, done=True, interrupted=report.interrupted)
+        self._write(
+            report.last_line, report.created, report.updated, report.rejected, done=True, interrupted=report.interrupted
+        )
 
     def close(self) -> None:
         if self._handle is not None:
@@ -246,7 +252,11 @@ def list_cmd(
 
     def lines() -> list[str]:
         if not page.people:
-            return ["No people match." if search or after else "No people yet: add one with `people add` or `people import`."]
+            return [
+                "No people match."
+                if search or after
+                else "No people yet: add one with `people add` or `people import`."
+            ]
         by_id = any(person.id is not None for person in page.people)
         headers = ["ID", "EMAIL", "CIO_ID", "UPDATED"] if by_id else ["EMAIL", "CIO_ID", "UPDATED"]
         rows = [
@@ -278,7 +288,7 @@ def show_cmd(ctx: click.Context, workspace: str, ref: str, as_json: bool) -> Non
 @workspace_option
 @ref_argument
 @click.option("--id", "person_id", metavar="ID", help="A new id (id workspaces); the cio_id stays.")
-@click.option("--email", metavar="EMAIL", help="A new email; in an id workspace \"\" removes it.")
+@click.option("--email", metavar="EMAIL", help='A new email; in an id workspace "" removes it.')
 @attr_option
 @attrs_json_option
 @click.option("--unset", multiple=True, metavar="K", help="Remove an attribute (repeatable).")

@@ -16,7 +16,11 @@ def serve() -> None:
 @serve.command("ssh")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=2222, show_default=True, help="Port to listen on (0: any free one, logged)."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=2222,
+    show_default=True,
+    help="Port to listen on (0: any free one, logged).",
 )
 @click.option(
     "--host-key",
@@ -30,10 +34,18 @@ def serve() -> None:
     help="OpenSSH authorized_keys file of the keys that may log in, read on every login; a key's comment"
     " names its person (default: authorized_keys in the user config dir).",
 )
-@click.option("--max-sessions", type=click.IntRange(min=1), default=20, show_default=True, help="Sessions at once, overall.")
-@click.option("--max-sessions-per-key", type=click.IntRange(min=1), default=4, show_default=True, help="Sessions at once per key.")
 @click.option(
-    "--login-timeout", type=click.FloatRange(min=1), default=30, show_default=True, help="Seconds a client has to log in."
+    "--max-sessions", type=click.IntRange(min=1), default=20, show_default=True, help="Sessions at once, overall."
+)
+@click.option(
+    "--max-sessions-per-key", type=click.IntRange(min=1), default=4, show_default=True, help="Sessions at once per key."
+)
+@click.option(
+    "--login-timeout",
+    type=click.FloatRange(min=1),
+    default=30,
+    show_default=True,
+    help="Seconds a client has to log in.",
 )
 @click.option(
     "--keepalive",
@@ -42,7 +54,9 @@ def serve() -> None:
     show_default=True,
     help="Seconds between keepalive probes; a client that misses 3 in a row is disconnected.",
 )
-@click.option("--db", "target", metavar="TARGET", help="Database file path or SQLAlchemy URL (default: switchboard --db).")
+@click.option(
+    "--db", "target", metavar="TARGET", help="Database file path or SQLAlchemy URL (default: switchboard --db)."
+)
 @click.pass_context
 def ssh(
     ctx: click.Context,

@@ -65,25 +65,41 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
     emit(
         as_json,
         [workspace_json(ws) for ws in rows],
-        lambda: table(
-            ["NAME", "IDENTIFY BY", "COLOUR", "SEND MODE", "PEOPLE", "CAMPAIGNS", "SENT"],
-            [(ws.name, ws.identify_by, ws.color, ws.send_mode, ws.people, ws.campaigns, ws.messages_sent) for ws in rows],
-        )
-        if rows
-        else ["No workspaces yet. Create one: switchboard workspaces create NAME --identify-by id|email"],
+        lambda: (
+            table(
+                ["NAME", "IDENTIFY BY", "COLOUR", "SEND MODE", "PEOPLE", "CAMPAIGNS", "SENT"],
+                [
+                    (ws.name, ws.identify_by, ws.color, ws.send_mode, ws.people, ws.campaigns, ws.messages_sent)
+                    for ws in rows
+                ],
+            )
+            if rows
+            else ["No workspaces yet. Create one: switchboard workspaces create NAME --identify-by id|email"]
+        ),
     )
 
 
 @workspaces.command("create")
 @click.argument("name")
-@click.option("--identify-by", type=click.Choice(core.IDENTIFY_KINDS), required=True, help="How people are identified; fixed forever.")
+@click.option(
+    "--identify-by",
+    type=click.Choice(core.IDENTIFY_KINDS),
+    required=True,
+    help="How people are identified; fixed forever.",
+)
 @color_option
 @send_mode_option
 @test_address_option
 @json_option
 @click.pass_context
 def create_cmd(
-    ctx: click.Context, name: str, identify_by: str, color: str | None, send_mode: str | None, test_address: str | None, as_json: bool
+    ctx: click.Context,
+    name: str,
+    identify_by: str,
+    color: str | None,
+    send_mode: str | None,
+    test_address: str | None,
+    as_json: bool,
 ) -> None:
     """Create a workspace. Its tracking API key is shown this once."""
     from tui.cli import db_of
@@ -234,18 +250,29 @@ class _DeleteMeter:
 @json_option
 @click.pass_context
 def credentials_cmd(
-    ctx: click.Context, name: str, rotate_tracking_key: bool, add_app_key: str | None, revoke_app_key: str | None, as_json: bool
+    ctx: click.Context,
+    name: str,
+    rotate_tracking_key: bool,
+    add_app_key: str | None,
+    revoke_app_key: str | None,
+    as_json: bool,
 ) -> None:
     """Show a workspace's credentials; rotate, add or revoke keys."""
     from tui.cli import db_of
 
     creds = credentials_core.credentials(
-        db_of(ctx), name, rotate_tracking_key=rotate_tracking_key, add_app_key=add_app_key, revoke_app_key=revoke_app_key
+        db_of(ctx),
+        name,
+        rotate_tracking_key=rotate_tracking_key,
+        add_app_key=add_app_key,
+        revoke_app_key=revoke_app_key,
     )
     data: dict[str, Any] = {
         "site_id": creds.site_id,
         "tracking_api_key_last4": creds.tracking_api_key_last4,
-        "app_api_keys": [{"label": k.label, "last4": k.last4, "created_at": iso(k.created_at)} for k in creds.app_api_keys],
+        "app_api_keys": [
+            {"label": k.label, "last4": k.last4, "created_at": iso(k.created_at)} for k in creds.app_api_keys
+        ],
     }
     if creds.tracking_api_key:
         data["tracking_api_key"] = creds.tracking_api_key

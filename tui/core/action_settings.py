@@ -97,7 +97,9 @@ def check_settings(action_type: str, settings: Mapping[str, object]) -> dict[str
     foreign = [key for key in settings if key not in spec.options]
     if foreign:
         verb = "does" if len(foreign) == 1 else "do"
-        raise InvalidInput(f"{_and(foreign)} {verb} not apply to {action_type} actions, which take {takes(action_type)}")
+        raise InvalidInput(
+            f"{_and(foreign)} {verb} not apply to {action_type} actions, which take {takes(action_type)}"
+        )
     checked: dict[str, str] = {}
     for key in spec.options:
         value = settings.get(key)

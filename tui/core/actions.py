@@ -30,7 +30,10 @@ def _renumber(session: Session, campaign_id: int, rows: ColumnElement[bool], new
     session.flush()
     in_campaign = Action.campaign_id == campaign_id
     session.execute(
-        update(Action).where(in_campaign, rows).values(position=-new_position).execution_options(synchronize_session=False)
+        update(Action)
+        .where(in_campaign, rows)
+        .values(position=-new_position)
+        .execution_options(synchronize_session=False)
     )
     session.execute(
         update(Action)

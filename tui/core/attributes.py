@@ -105,7 +105,7 @@ def parse_json_object(text: str, *, source: str = "--attrs-json") -> dict[str, A
     except ValueError as exc:
         raise InvalidInput(f"{source} is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
-        raise InvalidInput(f"{source} must be a JSON object such as {{\"plan\": \"pro\"}}, not {type(value).__name__}")
+        raise InvalidInput(f'{source} must be a JSON object such as {{"plan": "pro"}}, not {type(value).__name__}')
     return check_attributes(value)
 
 

@@ -103,9 +103,9 @@ def billing(db: Database, period: str | Period | None = None) -> BillingReport:
         .group_by(UsageDay.workspace_id)
         .subquery()
     )
-    query = select(
-        WorkspaceLedger.id, WorkspaceLedger.name, WorkspaceLedger.deleted_at, facts
-    ).outerjoin(facts, facts.c.workspace_id == WorkspaceLedger.id)
+    query = select(WorkspaceLedger.id, WorkspaceLedger.name, WorkspaceLedger.deleted_at, facts).outerjoin(
+        facts, facts.c.workspace_id == WorkspaceLedger.id
+    )
     rows: list[WorkspaceUsage] = []
     all_people = all_messages = 0
     with db.read() as session:

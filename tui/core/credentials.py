@@ -129,9 +129,9 @@ def resolve_app_key(db: Database, app_key: str) -> str:
     """The name of the workspace an App API key belongs to, or NotFound."""
     with db.read() as session:
         ws = session.scalar(
-            select(Workspace).join(AppKey, AppKey.workspace_id == Workspace.id).where(
-                AppKey.key_hash == hash_secret(app_key)
-            )
+            select(Workspace)
+            .join(AppKey, AppKey.workspace_id == Workspace.id)
+            .where(AppKey.key_hash == hash_secret(app_key))
         )
         if ws is None:
             raise NotFound("that App API key does not match any workspace")

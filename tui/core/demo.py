@@ -18,8 +18,38 @@ from tui.core.errors import Conflict
 from tui.core.models import Workspace
 from tui.core.runtime import FixedClock, Runtime
 
-FIRST_NAMES = ("Ada", "Bo", "Chen", "Dara", "Eli", "Fatima", "Gus", "Hana", "Ivo", "Jun", "Kofi", "Lena", "Mateo", "Noor", "Olu", "Priya")
-LAST_NAMES = ("Andersen", "Baptiste", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Haddad", "Ivanova", "Jensen", "Kowalski", "Lindqvist")
+FIRST_NAMES = (
+    "Ada",
+    "Bo",
+    "Chen",
+    "Dara",
+    "Eli",
+    "Fatima",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Jun",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Noor",
+    "Olu",
+    "Priya",
+)
+LAST_NAMES = (
+    "Andersen",
+    "Baptiste",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+)
 CITIES = ("Lisbon", "Berlin", "Dublin", "Toronto", "Austin", "Nairobi", "Osaka", "Madrid")
 PLANS = ("free", "pro", "team")
 
@@ -40,26 +70,42 @@ class _Step:
 
 
 WELCOME = (
-    _Step("email", "Welcome email", {
-        "subject": "Welcome to Acme, {{ customer.first_name | default: 'friend' }}!",
-        "body": "Hi {{ customer.first_name | default: 'there' }},\n\nThanks for joining {{ workspace.name }}.",
-    }),
+    _Step(
+        "email",
+        "Welcome email",
+        {
+            "subject": "Welcome to Acme, {{ customer.first_name | default: 'friend' }}!",
+            "body": "Hi {{ customer.first_name | default: 'there' }},\n\nThanks for joining {{ workspace.name }}.",
+        },
+    ),
     _Step("delay", "Wait a day", {"duration": "1d"}),
-    _Step("email", "Getting started", {
-        "subject": "Three things to try on the {{ customer.plan | default: 'free' }} plan",
-        "body": "Start with your dashboard, then invite your team.",
-    }),
+    _Step(
+        "email",
+        "Getting started",
+        {
+            "subject": "Three things to try on the {{ customer.plan | default: 'free' }} plan",
+            "body": "Start with your dashboard, then invite your team.",
+        },
+    ),
     _Step("delay", "Wait three days", {"duration": "3d"}),
     _Step("sms", "Check-in text", {"body": "Hi {{ customer.first_name }}, need a hand? Reply HELP."}),
 )
 ONBOARDING = (
-    _Step("email", "Account ready", {"subject": "Your account {{ customer.id }} is ready", "body": "Sign in any time."}),
+    _Step(
+        "email", "Account ready", {"subject": "Your account {{ customer.id }} is ready", "body": "Sign in any time."}
+    ),
     _Step("delay", "Two hours", {"duration": "2h"}),
-    _Step("webhook", "Notify CRM", {"method": "POST", "url": "https://crm.example.com/hooks/onboarded", "body": '{"id": "{{ customer.id }}"}'}),
+    _Step(
+        "webhook",
+        "Notify CRM",
+        {"method": "POST", "url": "https://crm.example.com/hooks/onboarded", "body": '{"id": "{{ customer.id }}"}'},
+    ),
     _Step("push", "First tip", {"title": "Tip of the day", "body": "Swipe left to archive."}),
 )
 REENGAGE = (
-    _Step("push", "We miss you", {"title": "We miss you, {{ customer.first_name }}", "body": "New features are waiting."}),
+    _Step(
+        "push", "We miss you", {"title": "We miss you, {{ customer.first_name }}", "body": "New features are waiting."}
+    ),
     _Step("delay", "A week", {"duration": "7d"}),
     _Step("email", "What's new", {"subject": "What's new this month", "body": "Here is what changed."}),
 )
@@ -92,7 +138,9 @@ def seed_demo(db: Database, *, people_per_workspace: int = 60, seed: int = 2026)
     """Fill an empty account with the demo. Refuses a database that already has workspaces."""
     with db.read() as session:
         if session.scalar(select(Workspace.id).limit(1)) is not None:
-            raise Conflict("this database already has workspaces; seed the demo into a new one: switchboard --db demo.db demo")
+            raise Conflict(
+                "this database already has workspaces; seed the demo into a new one: switchboard --db demo.db demo"
+            )
     rng = random.Random(seed)
     end = db.runtime.now()
     clock = FixedClock(end - timedelta(days=45))
@@ -100,7 +148,9 @@ def seed_demo(db: Database, *, people_per_workspace: int = 60, seed: int = 2026)
 
     workspaces.create_workspace(demo, "Acme EU", "email", color="teal")
     workspaces.create_workspace(demo, "Acme US", "id", color="blue")
-    workspaces.create_workspace(demo, "Mobile App", "id", color="purple", send_mode="test", test_address="qa@acme.example")
+    workspaces.create_workspace(
+        demo, "Mobile App", "id", color="purple", send_mode="test", test_address="qa@acme.example"
+    )
     workspaces.create_workspace(demo, "Newsletter", "email", color="orange", send_mode="never")
 
     total = 0
@@ -111,7 +161,12 @@ def seed_demo(db: Database, *, people_per_workspace: int = 60, seed: int = 2026)
         people.add_person(demo, "Acme US", id=f"user_{1000 + n}", email=f"{handle}@example.com", attributes=attributes)
         people.add_person(demo, "Mobile App", id=f"device-{rng.randrange(16**8):08x}", attributes=attributes)
         if n % 2 == 0:
-            people.add_person(demo, "Newsletter", email=f"{handle}@mail.example.org", attributes={"first_name": attributes["first_name"]})
+            people.add_person(
+                demo,
+                "Newsletter",
+                email=f"{handle}@mail.example.org",
+                attributes={"first_name": attributes["first_name"]},
+            )
         total += 3 + (n % 2 == 0)
 
     clock.set(end - timedelta(days=20))

@@ -85,7 +85,9 @@ def validate_person_id(raw: object) -> str:
     if has_control_chars(raw):
         raise InvalidInput(f"id {raw!r} is not valid: it contains control characters")
     if raw.startswith(CIO_PREFIX):
-        raise InvalidInput(f"id {raw!r} is not valid: ids may not start with {CIO_PREFIX!r} (that prefix is for cio_id references)")
+        raise InvalidInput(
+            f"id {raw!r} is not valid: ids may not start with {CIO_PREFIX!r} (that prefix is for cio_id references)"
+        )
     return raw
 
 

@@ -87,8 +87,7 @@ def _chosen(source: list[Action], action_ids: Sequence[int] | None, where: str) 
     if missing:
         listed = ", ".join(str(i) for i in missing)
         raise InvalidInput(
-            f"{where} has no action with id {listed}: choose among its actions "
-            f"{', '.join(str(a.id) for a in source)}"
+            f"{where} has no action with id {listed}: choose among its actions {', '.join(str(a.id) for a in source)}"
         )
     wanted = set(action_ids)
     return [a for a in source if a.id in wanted]

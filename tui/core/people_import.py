@@ -156,9 +156,7 @@ def import_people(
     source_path = Path(path)
     kind = FORMATS.get(source_path.suffix.lower())
     if kind is None:
-        raise InvalidInput(
-            f"cannot tell the format of {str(source_path)!r}: name the file .csv, .jsonl or .ndjson"
-        )
+        raise InvalidInput(f"cannot tell the format of {str(source_path)!r}: name the file .csv, .jsonl or .ndjson")
     with db.read() as session:
         ws = find_workspace(session, workspace)
         target = _Target(ws.id, ws.name, ws.identify_by, _PeopleInsert.compile(db.engine.dialect))
@@ -379,7 +377,9 @@ def _csv_text_records(text: IO[str], identify_by: str) -> Iterator[_Record]:
     try:
         header = next(reader)
     except StopIteration:
-        raise InvalidInput("the file is empty: a CSV import needs a header row naming an 'email' or 'id' column") from None
+        raise InvalidInput(
+            "the file is empty: a CSV import needs a header row naming an 'email' or 'id' column"
+        ) from None
     except csv.Error as exc:
         raise InvalidInput(f"the header (line 1) cannot be read as CSV: {exc}") from None
     columns = _csv_columns(header, identify_by)
@@ -432,7 +432,7 @@ def _csv_row(line: int, end: int, cells: list[str], columns: list[str], identify
     joined = "".join(cells)
     if not joined.isascii() and _UNDECODABLE.search(joined):
         return _Rejected(line, end, NOT_UTF8)
-    attributes: dict[str, Any] = {name: value for name, value in zip(columns, cells) if value}
+    attributes: dict[str, Any] = {name: value for name, value in zip(columns, cells, strict=False) if value}
     person_id = attributes.pop("id", None)
     email = attributes.pop("email", None)
     return _row(line, end, identify_by, person_id, email, attributes, names_checked=True)
@@ -465,7 +465,9 @@ def _jsonl_row(number: int, text: str, identify_by: str) -> _Record:
     person_id = data.pop("id", None)
     email = data.pop("email", None)
     # An empty id or email is "not given", like an empty CSV cell.
-    return _row(number, number, identify_by, None if person_id == "" else person_id, None if email == "" else email, data)
+    return _row(
+        number, number, identify_by, None if person_id == "" else person_id, None if email == "" else email, data
+    )
 
 
 _Reader = Callable[[IO[bytes], str], Generator[_Record, None, None]]
@@ -521,10 +523,10 @@ class _PeopleInsert:
         stamp = self.moment(now)
         rows: list[Any] = [
             (workspace_id, cio_id, ident, m.email, m.attributes_json(), stamp, stamp, 1)
-            for cio_id, (ident, m) in zip(new_cio_ids(tokens, len(new)), new)
+            for cio_id, (ident, m) in zip(new_cio_ids(tokens, len(new)), new, strict=True)
         ]
         if not self.positional:
-            rows = [dict(zip(_INSERTED, row)) for row in rows]
+            rows = [dict(zip(_INSERTED, row, strict=True)) for row in rows]
         session.connection().exec_driver_sql(self.sql, rows)
 
 

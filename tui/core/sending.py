@@ -154,7 +154,9 @@ def render_step(step_type: str, settings: Mapping[str, Any], context: Mapping[st
         except (templates.TemplateRenderError, InvalidInput) as exc:
             raise MessageFailed(f"the {key} template failed: {exc}") from None
         if not _storable(rendered):
-            raise MessageFailed(f"the {key} renders to text with a NUL character or a lone surrogate, which cannot be stored")
+            raise MessageFailed(
+                f"the {key} renders to text with a NUL character or a lone surrogate, which cannot be stored"
+            )
         return rendered
 
     if step_type == "email":
@@ -221,7 +223,11 @@ def _message(plan: _Plan, step: Step, person: Row[Any], context: Mapping[str, An
         return row | {"status": "failed", "reason": str(exc)}
     status, test, recipient = delivery(plan.send_mode, plan.test_address, step.type, recipient)
     return row | {
-        "status": status, "test": test, "recipient": recipient, "subject": rendered.subject, "body": rendered.body
+        "status": status,
+        "test": test,
+        "recipient": recipient,
+        "subject": rendered.subject,
+        "body": rendered.body,
     }
 
 

@@ -22,7 +22,17 @@ MAX_NAME = 64
 IDENTIFY_KINDS = ("id", "email")
 SEND_MODES = ("normal", "test", "never")
 NAMED_COLORS = (
-    "blue", "green", "orange", "purple", "red", "teal", "yellow", "pink", "cyan", "magenta", "gray",
+    "blue",
+    "green",
+    "orange",
+    "purple",
+    "red",
+    "teal",
+    "yellow",
+    "pink",
+    "cyan",
+    "magenta",
+    "gray",
 )
 HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -322,10 +332,7 @@ def _delete_people_batch(
     """Delete the next `size` people after id `after`: (how many went, the batch's last id),
     or (0, None) when there is no one after `after`. Counters and billing move with the rows."""
     ids = session.scalars(
-        select(Person.id)
-        .where(Person.workspace_id == workspace_id, Person.id > after)
-        .order_by(Person.id)
-        .limit(size)
+        select(Person.id).where(Person.workspace_id == workspace_id, Person.id > after).order_by(Person.id).limit(size)
     ).all()
     if not ids:
         return 0, None

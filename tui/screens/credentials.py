@@ -98,5 +98,9 @@ class CredentialsScreen(WorkspaceDialog[None]):
             rows.append(Content.styled("None yet: press a to add one.", "$text-muted"))
         for key in creds.app_api_keys:
             created = f"  created {key.created_at:%Y-%m-%d}"
-            rows.append(Content.assemble(literal(key.label), "  ", masked(key.last4), Content.styled(created, "$text-muted"), "\n"))
+            rows.append(
+                Content.assemble(
+                    literal(key.label), "  ", masked(key.last4), Content.styled(created, "$text-muted"), "\n"
+                )
+            )
         return Content.assemble(*rows).rstrip()

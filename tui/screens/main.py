@@ -41,7 +41,15 @@ def tab_title(key: str, title: str) -> Content:
     return Content.assemble(Content.styled(key, "$footer-key-foreground"), " ", title)
 
 
-NEEDS_WORKSPACE = {"rename_workspace", "recolour_workspace", "send_mode", "credentials", "delete_workspace", "import_actions", "new_campaign"}
+NEEDS_WORKSPACE = {
+    "rename_workspace",
+    "recolour_workspace",
+    "send_mode",
+    "credentials",
+    "delete_workspace",
+    "import_actions",
+    "new_campaign",
+}
 
 
 class MainScreen(CoreWork, Screen[None]):

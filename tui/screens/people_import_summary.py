@@ -23,6 +23,7 @@ REJECTED_SHOWN = 1000
 
 def figures(created: int, updated: int, rejected: int) -> Content:
     """'2 created · 0 updated · 1 rejected', the numbers that are not 0 in colour."""
+
     def figure(n: int, what: str, style: str) -> Content:
         return Content.assemble(Content.styled(f"{n:,}", f"bold {style}" if n else "bold"), f" {what}")
 

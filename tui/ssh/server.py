@@ -69,7 +69,9 @@ def app_env(db_url: str) -> dict[str, str]:
 class Gate(asyncssh.SSHServer):
     """One client connection: public-key login only, no forwarding, sessions that run the app."""
 
-    def __init__(self, authorized_keys: Path, sessions: Sessions, connections: set[asyncssh.SSHServerConnection]) -> None:
+    def __init__(
+        self, authorized_keys: Path, sessions: Sessions, connections: set[asyncssh.SSHServerConnection]
+    ) -> None:
         self._authorized_keys = authorized_keys
         self._sessions = sessions
         self._connections = connections
@@ -118,7 +120,10 @@ class Gate(asyncssh.SSHServer):
         assert self.identity is not None
         log.info(
             "connected: %s (key %s, user %r) from %s",
-            self.identity.name, self.identity.fingerprint, self._username, self._peer,
+            self.identity.name,
+            self.identity.fingerprint,
+            self._username,
+            self._peer,
         )
 
     def session_requested(self) -> AppSession:

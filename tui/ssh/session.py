@@ -41,14 +41,14 @@ APP_FAILED = "the app ended unexpectedly (exit status {status})"
 log = logging.getLogger("switchboard.ssh")
 
 
-def child_env(base: Mapping[str, str], term_type: str, client_env: Mapping[str, str], identity: Identity) -> dict[str, str]:
+def child_env(
+    base: Mapping[str, str], term_type: str, client_env: Mapping[str, str], identity: Identity
+) -> dict[str, str]:
     """The app's whole environment: the server's chosen variables, TERM from the pty request,
     the whitelisted client variables (if they are plain words) and who is connected."""
     env = dict(base)
     env.update(
-        (name, value)
-        for name, value in client_env.items()
-        if name in CLIENT_VARIABLES and _SAFE_VALUE.fullmatch(value)
+        (name, value) for name, value in client_env.items() if name in CLIENT_VARIABLES and _SAFE_VALUE.fullmatch(value)
     )
     env["TERM"] = term_type if term_type and _SAFE_VALUE.fullmatch(term_type) else DEFAULT_TERM
     env[SSH_USER_ENV] = identity.name
@@ -97,7 +97,9 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
         self._chan = chan
 
-    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Mapping[int, int]) -> bool:
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Mapping[int, int]
+    ) -> bool:
         self._term_type = term_type
         self.terminal_size_changed(*term_size)
         return True
@@ -173,7 +175,12 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             return
         log.info(
             "session of %s (%s): app pid %d, %dx%d, TERM=%s",
-            self._identity.name, self._peer, self._app.pid, self._size.columns, self._size.rows, env["TERM"],
+            self._identity.name,
+            self._peer,
+            self._app.pid,
+            self._size.columns,
+            self._size.rows,
+            env["TERM"],
         )
         if self._closed or self._stopping:
             self._hangup()
@@ -185,7 +192,10 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         self._finish()
         log.info(
             "session of %s (%s) ended after %.1f s: app exit status %d",
-            self._identity.name, self._peer, time.monotonic() - started, returncode,
+            self._identity.name,
+            self._peer,
+            time.monotonic() - started,
+            returncode,
         )
         status = _exit_status(returncode)
         if self._stopping:

@@ -65,9 +65,7 @@ def people_columns(identify_by: str, sample: list[PersonInfo]) -> list[PeopleCol
     if identify_by == "id":
         emails = [cell_text(person.email) for person in sample]
         columns.append(PeopleColumn("email", "email", _width("email", emails, 12, 32), lambda person: person.email))
-    columns.append(
-        PeopleColumn("created", "created", 16, lambda person: person.created_at.strftime(CREATED_FORMAT))
-    )
+    columns.append(PeopleColumn("created", "created", 16, lambda person: person.created_at.strftime(CREATED_FORMAT)))
     for name in common_attributes(sample):
         values = [cell_text(person.attributes.get(name)) for person in sample]
         columns.append(PeopleColumn(f"attr:{name}", name, _width(cell_text(name), values, 6, 20), _attribute(name)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical

@@ -25,7 +25,6 @@ from tui.screens.preview_message import PreviewDialog
 from tui.widgets.literal import literal
 from tui.widgets.workflow_view import WorkflowView
 
-
 # A plain mixin at run time (a Widget base would reset the pane's can_focus); a Widget to type checkers.
 if TYPE_CHECKING:
     _Host = Widget

@@ -116,7 +116,7 @@ class WorkflowView(Vertical):
         labels = [since_entry(offset) for offset in entry_offsets(campaign.actions)]
         width = max(map(len, labels)) + 1
         with VerticalScroll(id="flow", can_focus=False):
-            for index, (action, label) in enumerate(zip(campaign.actions, labels)):
+            for index, (action, label) in enumerate(zip(campaign.actions, labels, strict=True)):
                 if index:
                     with Horizontal(classes="row"):
                         yield Static(classes="since").set_styles(f"width: {width};")

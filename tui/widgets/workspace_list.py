@@ -61,7 +61,7 @@ class WorkspaceList(OptionList):
         ids = [str(ws.id) for ws in self.workspaces]
         self.set_options(
             Option(workspace_row(ws, current=option_id == current_id), id=option_id)
-            for ws, option_id in zip(self.workspaces, ids)
+            for ws, option_id in zip(self.workspaces, ids, strict=True)
         )
         keep = next((option_id for option_id in (highlighted, current_id) if option_id in ids), None)
         if keep is not None:

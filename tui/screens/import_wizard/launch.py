@@ -36,4 +36,3 @@ def open_import_wizard(app: App, db: Database, workspace: str, campaign: str | N
         app.push_screen(TargetCampaignDialog(db, workspace), picked)
     else:
         picked(campaign)
-

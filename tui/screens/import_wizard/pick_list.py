@@ -30,7 +30,7 @@ class Row:
     key: str  # what `Picked` reports
     name: str  # untrusted; typing filters on it
     details: Content  # shown after the name
-    mark: Content = Content()  # shown before the name, such as a colour swatch
+    mark: Content = Content()  # noqa: RUF009 (immutable)  # shown before the name, such as a colour swatch
 
 
 def prompts(rows: Sequence[Row]) -> list[Content]:
@@ -93,7 +93,7 @@ class PickList(Vertical):
         keep = options.highlighted_option.id if options.highlighted_option else None
         typed = self.query_one(Input).value.strip()
         shown = [row for row in self._rows if typed.casefold() in row.name.casefold()]
-        options.set_options(Option(prompt, id=row.key) for row, prompt in zip(shown, prompts(shown)))
+        options.set_options(Option(prompt, id=row.key) for row, prompt in zip(shown, prompts(shown), strict=True))
         keys = [row.key for row in shown]
         options.highlighted = keys.index(keep) if keep in keys else (0 if keys else None)
         options.display = bool(shown)

@@ -19,7 +19,6 @@ from tui.core.imports import ImportResult, import_actions
 from tui.screens.import_wizard.step import Choice, WizardStep
 from tui.widgets.literal import count, literal
 
-
 MUTED = "$foreground-muted"
 
 
