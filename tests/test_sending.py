@@ -176,7 +176,7 @@ def test_M1_a_person_without_the_channels_address_gets_a_failed_message(db: Data
 
 def _people_ids(db: Database) -> dict[str, int]:
     with db.read() as session:
-        return dict(session.execute(select(Person.ident, Person.id)).tuples().all())
+        return dict(session.execute(select(Person.ident, Person.id)).all())
 
 
 def test_M1_send_mode_test_sends_emails_to_the_test_address_marked_test(db: Database) -> None:

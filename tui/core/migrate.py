@@ -6,17 +6,39 @@ opening an up-to-date database does not load Alembic (start-up time matters to t
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError
 
 from tui.core.errors import DatabaseError
 
 SCHEMA_HEAD = "0001"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+FIRST_OPEN_PATIENCE_S = 30.0
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision, waiting out a first open in another process.
+
+    SQLite does not call its busy handler while another connection turns a new file into WAL
+    mode or recovers its WAL index: it answers "database is locked" at once. Those moments are
+    short, so the first read is retried for a while before the error reaches the user.
+    """
+    deadline = time.monotonic() + FIRST_OPEN_PATIENCE_S
+    pause = 0.01
+    while True:
+        try:
+            return _read_revision(engine)
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
+def _read_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
