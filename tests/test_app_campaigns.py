@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import pytest
 from app_factory import make_app, pilot_test, seed, type_into
 from app_factory import settle as settle_workers
 from campaign_helpers import WELCOME, WS, seed_campaigns, seed_people
@@ -14,6 +15,7 @@ from textual.widgets import Static, TextArea
 from textual.worker import WorkerFailed
 
 from tui.app import SwitchboardApp
+from tui.core import templates
 from tui.core.actions import edit_action
 from tui.core.campaigns import change_state, create_campaign, delete_campaign, get_campaign, list_campaigns
 from tui.core.db import Database
@@ -340,6 +342,28 @@ async def test_preview_shows_the_text_and_why_the_message_would_fail(db: Databas
         assert texts == ["Did you see our welcome email, Bob?"]
         failure = dialog.query_one("#rendered .failure", Static)
         assert "would fail: the person has no phone attribute, which an sms needs" in shown(failure)
+
+
+@pilot_test
+async def test_C4_preview_of_a_template_that_runs_too_long_says_it_stopped(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's render is bounded in time: the dialog shows why it stopped, and closing it
+    and quitting wait for no render (the test ends instead of hanging on the worker thread)."""
+    monkeypatch.setattr(templates, "RENDER_SECONDS", 0.05)
+    seed_campaigns(db)
+    seed_people(db)
+    slow = '{% for a in (1..90000) %}{% assign t = "abc" | append: a | upcase %}{% endfor %}done'
+    edit_action(db, WS, WELCOME, get_campaign(db, WS, WELCOME).actions[0].id, settings={"subject": "Hi", "body": slow})
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "v")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, PreviewDialog)
+        failure = dialog.query_one("#rendered .failure", Static)
+        assert "template stopped: rendering took more than 0.05 seconds" in shown(failure)
+        await press(pilot, "escape")
+        assert not isinstance(pilot.app.screen, PreviewDialog)
 
 
 @pilot_test

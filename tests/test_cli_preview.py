@@ -98,3 +98,30 @@ def test_preview_refusals(cli: CliRun, hello: str) -> None:
         cli, *PREVIEW, "--step", "1", "--action", "1", "--person", "ann@example.com", code=2
     )
     assert "--person" in refused(cli, *PREVIEW, "--step", "1", code=2)
+
+
+def test_C4_preview_of_a_runaway_template_ends_with_the_reason(cli: CliRun, hello: str) -> None:
+    """Nested loops of 100,000 x 100,000 never finished; now they stop at the iteration bound."""
+    loops = "{% for a in (1..100000) %}{% for b in (1..100000) %}x{% endfor %}{% endfor %}"
+    run_json(
+        cli,
+        "actions",
+        "add",
+        "-w",
+        WS,
+        "-c",
+        CAMPAIGN,
+        "--type",
+        "email",
+        "--name",
+        "Loop",
+        "--subject",
+        "Hi",
+        "--body",
+        loops,
+    )
+    data = run_json(cli, *PREVIEW, "--step", "4", "--person", "ann@example.com")
+    assert (data["status"], data["reason"]) == (
+        "failed",
+        "the body template failed: template stopped: more than 100,000 loop iterations",
+    )

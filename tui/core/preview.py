@@ -89,35 +89,36 @@ def preview_message(
             )
         someone = find_person(session, ws, person)
         context = template_context(ws.identify_by, someone, campaign=found.name, workspace=ws.name)
-        settings = dict(action.settings)
-        address_failure = render_failure = None
-        recipient = subject = body = None
-        try:
-            recipient = address_of(action.type, someone)
-        except MessageFailed as exc:
-            address_failure = exc
-        try:
-            rendered = render_step(action.type, settings, context)
-            subject, body = rendered.subject, rendered.body
-        except MessageFailed as exc:
-            render_failure = exc
-        failure = address_failure or render_failure  # a send checks the address first
-        if failure is None:
-            status, test, recipient = delivery(ws.send_mode, ws.test_address, action.type, recipient)
-        else:
-            status, test, recipient = "failed", False, None
-        return MessagePreview(
-            workspace=ws.name,
-            campaign=found.name,
-            action=ActionInfo.of(action),
-            person=PersonInfo.of(someone, ws.identify_by),
-            channel=action.type,
-            status=status,
-            test=test,
-            recipient=recipient,
-            rendered=render_failure is None,
-            subject=subject,
-            body=body,
-            reason=None if failure is None else str(failure),
-            problem=render_failure.problem if render_failure is not None else None,
-        )
+        info = PersonInfo.of(someone, ws.identify_by)
+    # Rendering happens after the read transaction ends: a slow template holds nothing (C4).
+    address_failure = render_failure = None
+    recipient = subject = body = None
+    try:
+        recipient = address_of(action.type, someone)
+    except MessageFailed as exc:
+        address_failure = exc
+    try:
+        rendered = render_step(action.type, dict(action.settings), context)
+        subject, body = rendered.subject, rendered.body
+    except MessageFailed as exc:
+        render_failure = exc
+    failure = address_failure or render_failure  # a send checks the address first
+    if failure is None:
+        status, test, recipient = delivery(ws.send_mode, ws.test_address, action.type, recipient)
+    else:
+        status, test, recipient = "failed", False, None
+    return MessagePreview(
+        workspace=ws.name,
+        campaign=found.name,
+        action=ActionInfo.of(action),
+        person=info,
+        channel=action.type,
+        status=status,
+        test=test,
+        recipient=recipient,
+        rendered=render_failure is None,
+        subject=subject,
+        body=body,
+        reason=None if failure is None else str(failure),
+        problem=render_failure.problem if render_failure is not None else None,
+    )

@@ -15,9 +15,11 @@ to http(s)://) whatever the send mode, so `test` and `never` show what `normal` 
 others are `sent` (`normal`; also `test`, where emails go to the test address marked as test)
 or `suppressed` (`never`).
 
-People are read in batches by keyset (ORDER BY id, WHERE id > last); each batch is one
-transaction that writes its messages together with the kept counter and billing facts, so an
-interrupted send leaves whole batches, and sending again skips what already has a message.
+People are read in batches by keyset (ORDER BY id, WHERE id > last) and their messages rendered
+outside any write transaction (C4: a slow template never holds the database's write lock); each
+batch is then one short transaction that writes its messages together with the kept counter and
+billing facts, so an interrupted send leaves whole batches, and sending again skips what already
+has a message.
 """
 
 from __future__ import annotations
@@ -283,36 +285,72 @@ class _Batch:
     counts: Counter[str]
 
 
-def _send_batch(session: Session, plan: _Plan, after_id: int, batch_size: int, now: datetime, done: int) -> _Batch:
-    """Send to the next `batch_size` people after `after_id`, in the caller's transaction."""
+def _people_after(
+    db: Database, plan: _Plan, after_id: int, batch_size: int
+) -> tuple[list[Row[Any]], set[tuple[int, int]]]:
+    """The next `batch_size` people after `after_id`, and which of their messages exist already."""
+    with db.read() as session:
+        people = session.execute(
+            select(Person.id, Person.cio_id, Person.ident, Person.email, Person.attributes)
+            .where(Person.workspace_id == plan.workspace_id, Person.id > after_id)
+            .order_by(Person.id)
+            .limit(batch_size)
+        ).all()
+        return people, (_existing(session, plan, people) if people else set())
+
+
+def _existing(session: Session, plan: _Plan, people: list[Row[Any]]) -> set[tuple[int, int]]:
+    """The (action, person) pairs of `people` that have a message. The people are a range of
+    ids, and actions belong to one workspace: one indexed query."""
+    pairs = select(Message.action_id, Message.person_id).where(
+        Message.action_id.in_([step.action_id for step in plan.steps]),
+        Message.person_id.between(people[0].id, people[-1].id),
+    )
+    return {(action_id, person_id) for action_id, person_id in session.execute(pairs)}
+
+
+def _store_batch(
+    session: Session, plan: _Plan, people: list[Row[Any]], rows: list[dict[str, Any]], now: datetime, done: int
+) -> list[dict[str, Any]]:
+    """Store the rendered messages of one batch in the caller's transaction; the ones stored.
+
+    Rendering happened before this transaction (C4: no render holds the write lock), so what
+    changed meanwhile is checked again here: the campaign's state, messages another send stored,
+    people deleted."""
     # The row lock (PostgreSQL) makes two sends of one campaign, or a stop, take turns.
     state = session.scalar(select(Campaign.state).where(Campaign.id == plan.campaign_id).with_for_update())
     if state is None:
         raise NotFound(f"campaign {plan.campaign_name!r} was deleted while sending, after {done} people")
     _ensure_running(plan.campaign_name, state, done=done)
-    people = session.execute(
-        select(Person.id, Person.cio_id, Person.ident, Person.email, Person.attributes)
-        .where(Person.workspace_id == plan.workspace_id, Person.id > after_id)
-        .order_by(Person.id)
-        .limit(batch_size)
-    ).all()
-    if not people:
-        return _Batch(0, after_id, Counter())
-    # The people are a range of ids, and actions belong to one workspace: one indexed query.
-    pairs = select(Message.action_id, Message.person_id).where(
-        Message.action_id.in_([step.action_id for step in plan.steps]),
-        Message.person_id.between(people[0].id, people[-1].id),
+    existing = _existing(session, plan, people)
+    alive = set(
+        session.scalars(
+            select(Person.id).where(
+                Person.workspace_id == plan.workspace_id, Person.id.between(people[0].id, people[-1].id)
+            )
+        )
     )
-    existing = {(action_id, person_id) for action_id, person_id in session.execute(pairs)}
-    rows = [row for person in people for row in _messages_for(plan, person, existing, now)]
-    counts = Counter(_outcome(row) for row in rows)
-    counts["skipped"] = len(people) * len(plan.steps) - len(rows)
+    rows = [row for row in rows if row["person_id"] in alive and (row["action_id"], row["person_id"]) not in existing]
     if rows:
         # A Core insert: one executemany (the ORM's bulk insert fetched ids row by row, ~8x slower).
         session.execute(insert(Message.__table__), rows)
-    billed = counts["sent"] + counts["test"]
+    billed = sum(1 for row in rows if row["status"] == "sent")
     bump_counters(session, plan.workspace_id, messages_sent=billed)
     record_usage(session, plan.workspace_id, now.date(), messages_sent=billed)
+    return rows
+
+
+def _send_batch(db: Database, plan: _Plan, after_id: int, batch_size: int, done: int) -> _Batch:
+    """Send to the next `batch_size` people after `after_id`: read, render, then one short write."""
+    people, existing = _people_after(db, plan, after_id, batch_size)
+    if not people:
+        return _Batch(0, after_id, Counter())
+    now = db.runtime.now()
+    rendered = [row for person in people for row in _messages_for(plan, person, existing, now)]
+    with db.write() as session:
+        stored = _store_batch(session, plan, people, rendered, now, done)
+    counts = Counter(_outcome(row) for row in stored)
+    counts["skipped"] = len(people) * len(plan.steps) - len(stored)
     return _Batch(len(people), people[-1].id, counts)
 
 
@@ -332,8 +370,7 @@ def send_campaign(
     counts: Counter[str] = Counter()
     last_id = done = 0
     while plan.steps:
-        with db.write() as session:
-            batch = _send_batch(session, plan, last_id, batch_size, db.runtime.now(), done)
+        batch = _send_batch(db, plan, last_id, batch_size, done)
         if not batch.people:
             break
         counts.update(batch.counts)

@@ -1,4 +1,9 @@
-"""Message text is Liquid (C3): parsing with line and column on errors, rendering, analysis."""
+"""Message text is Liquid (C3): parsing with line and column on errors, rendering, analysis.
+
+Every render is bounded (C4): loop iterations, output size, the size of the template's own
+variables, nesting of `render`/`include` contexts, and wall-clock time. A template that passes a
+bound stops with `TemplateRenderError("template stopped: ...")`, which fails that one message.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,12 @@ if TYPE_CHECKING:
     from liquid.exceptions import LiquidError
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
+LOOP_ITERATIONS = 100_000
+OUTPUT_BYTES = 1_000_000
+LOCALS_BYTES = 2_000_000
+CONTEXT_DEPTH = 10
+RENDER_SECONDS = 2.0
+
 
 class TemplateRenderError(Exception):
     """A template failed for one person's data (a filter error, say)."""
@@ -23,9 +34,38 @@ class TemplateRenderError(Exception):
 def _env() -> Environment:
     """Liquid's environment, made on first use: importing Liquid is a tenth of the app's
     start-up, and the app needs it only once a template is shown or checked."""
-    from liquid import Environment
+    from tui.core.liquid_bounds import bounded_environment
 
-    return Environment()  # the default Undefined renders as an empty string
+    return bounded_environment(
+        loop_iterations=LOOP_ITERATIONS,
+        output_bytes=OUTPUT_BYTES,
+        locals_bytes=LOCALS_BYTES,
+        context_depth=CONTEXT_DEPTH,
+    )
+
+
+def _stopped_reason(error: Exception) -> str | None:
+    """The sentence for a render that passed one of the bounds, or None for another error."""
+    from liquid.exceptions import (
+        ContextDepthError,
+        LocalNamespaceLimitError,
+        LoopIterationLimitError,
+        OutputStreamLimitError,
+    )
+
+    from tui.core.liquid_bounds import RenderTimeout
+
+    if isinstance(error, LoopIterationLimitError):
+        return f"template stopped: more than {LOOP_ITERATIONS:,} loop iterations"
+    if isinstance(error, OutputStreamLimitError):
+        return f"template stopped: its output is over {OUTPUT_BYTES:,} bytes"
+    if isinstance(error, LocalNamespaceLimitError):
+        return f"template stopped: its variables hold more than {LOCALS_BYTES:,} bytes"
+    if isinstance(error, ContextDepthError):
+        return f"template stopped: render and include nest more than {CONTEXT_DEPTH} deep"
+    if isinstance(error, RenderTimeout):
+        return f"template stopped: rendering took more than {RENDER_SECONDS:g} seconds"
+    return None
 
 
 def _liquid_error() -> type[LiquidError]:
@@ -83,12 +123,18 @@ def render(source: str, context: Mapping[str, Any]) -> str:
 
     TemplateProblem when `source` does not parse (named "template"), TemplateRenderError when
     it fails for this context's data."""
+    from tui.core.liquid_bounds import time_limit
+
+    template = parse(source)
     try:
-        return parse(source).render(**context)
+        with time_limit(RENDER_SECONDS):
+            return template.render(**context)
     except InvalidInput:
         raise
     except _liquid_error() as exc:
-        raise TemplateRenderError(exc.message) from None
+        raise TemplateRenderError(_stopped_reason(exc) or exc.message) from None
+    except RecursionError:
+        raise TemplateRenderError("template stopped: its data is nested too deeply") from None
     except Exception as exc:  # a filter may raise anything on odd data
         raise TemplateRenderError(str(exc)) from None
 
