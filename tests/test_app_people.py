@@ -137,6 +137,25 @@ async def test_an_id_workspace_checks_the_id_the_email_and_json_attributes(seede
         assert (person.email, person.attributes) == ("ann@example.com", {"seats": 3, "vip": True})
 
 
+@pilot_test
+async def test_pasting_hostile_json_into_attributes_is_an_inline_error_not_a_crash(seeded: Database) -> None:
+    """A deeply nested value crashed the app while it validated as you typed; a lone surrogate
+    would have been stored and made the person unreadable."""
+    app = make_app(seeded)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "enter", "p", "a")
+        await type_into(pilot, "#identifier", "user-1")
+        app.screen.query_one(TextArea).text = '{"deep": ' + "[" * 100_000
+        await pilot.pause()
+        assert note(app, "attributes") == "attributes nests arrays and objects more than 20 levels deep"
+        app.screen.query_one(TextArea).text = '{"name": "\\ud800"}'
+        await pilot.pause()
+        assert "attributes is not valid Unicode text" in note(app, "attributes")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, AddPersonDialog) and everyone(seeded, "Acme US") == []
+
+
 @pytest.mark.parametrize(
     ("command", "dialog"), [("New person", AddPersonDialog), ("Import people", ImportPeopleDialog)]
 )

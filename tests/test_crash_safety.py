@@ -243,3 +243,40 @@ def test_a_progress_file_that_cannot_be_written_is_refused_before_any_row(db_fil
     assert result.returncode == 1
     assert result.stderr.decode().startswith("error: cannot write the progress file")
     assert ledger(db_file).rows == 0
+
+
+@pytest.mark.parametrize("victim", ["database", "input", "other"])
+def test_a_progress_file_that_would_overwrite_data_is_refused_and_nothing_changes(
+    db_file: Path, tmp_path: Path, victim: str
+) -> None:
+    """It used to be truncated first: pointed at the database it emptied the database."""
+    csv = tmp_path / "few.csv"
+    csv.write_text(f"email,n\n{email(0)},0\n", encoding="utf-8")
+    other = tmp_path / "notes.txt"
+    other.write_text("my notes\n", encoding="utf-8")
+    target = {"database": db_file, "input": csv, "other": other}[victim]
+    before = target.read_bytes()
+    result = subprocess.run(
+        import_command(db_file, csv, target), capture_output=True, cwd=ROOT, timeout=DEADLINE_SECONDS
+    )
+    assert result.returncode == 1
+    reason = {"database": "it is the database", "input": "it is the file being imported"}.get(
+        victim, "it exists and is not a progress file of an import"
+    )
+    assert result.stderr.decode().startswith(f"error: refusing --progress-file {str(target)!r}: {reason}")
+    assert target.read_bytes() == before
+    assert ledger(db_file).rows == 0
+
+
+def test_a_progress_file_of_an_earlier_import_is_replaced_whole(db_file: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "few.csv"
+    csv.write_text(f"email,n\n{email(0)},0\n", encoding="utf-8")
+    progress = tmp_path / "progress.jsonl"
+    for _ in range(2):
+        result = subprocess.run(
+            import_command(db_file, csv, progress), capture_output=True, cwd=ROOT, timeout=DEADLINE_SECONDS
+        )
+        assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in progress.read_text().splitlines()]
+    assert [r.get("done") for r in records] == [None, True]  # the second run's batch and end only
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".progress")) == []

@@ -161,14 +161,42 @@ def test_P8_rows_that_are_not_utf8_are_rejected(db: Database, shop: str, tmp_pat
     assert rows(db, shop) == {"ann@example.com": ("ann@example.com", {"name": "Zoë"})}
 
 
-def test_P8_an_unreadable_csv_stops_at_the_line_and_keeps_earlier_rows(db: Database, shop: str, tmp_path: Path) -> None:
+def test_P8_an_oversized_cell_rejects_its_own_line_and_the_rest_goes_on(
+    db: Database, shop: str, tmp_path: Path
+) -> None:
+    """A cell over csv's default 131,072 characters used to stop the import there."""
     path = write(
         tmp_path, "p.csv", f"email,big\nann@example.com,x\nbob@example.com,{'y' * 200_000}\ncarl@example.com,z\n"
     )
     report = import_people(db, shop, path)
     assert lines_of(report) == [3]
-    assert "cannot be read as CSV from this line on" in report.errors[0].reason
-    assert list(rows(db, shop)) == ["ann@example.com"]
+    assert "attributes would take 200,010 bytes of JSON" in report.errors[0].reason
+    assert sorted(rows(db, shop)) == ["ann@example.com", "carl@example.com"]
+
+
+def test_P8_a_quote_never_closed_is_a_rejected_line_and_the_lines_after_it_are_read(
+    db: Database, apps: str, tmp_path: Path
+) -> None:
+    """It used to swallow the rest of the file into one cell and report "1 created"."""
+    path = write(tmp_path, "p.csv", 'id,plan\nc1,"pro\nc2,free\nc3,x\n')
+    report = import_people(db, apps, path)
+    assert [(e.line, e.reason) for e in report.errors] == [
+        (2, "a quoted cell opened on this line is never closed: the file ends inside it")
+    ]
+    assert rows(db, apps) == {"c2": (None, {"plan": "free"}), "c3": (None, {"plan": "x"})}
+
+
+def test_P8_a_record_past_the_size_bound_is_rejected_on_its_first_line(
+    db: Database, apps: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(people_import, "MAX_RECORD_CHARS", 100)
+    long_line = "c4," + "z" * 300
+    path = write(tmp_path, "p.csv", f'id,plan\nc1,"open\n{"x" * 60}\n{"y" * 60}\nc2,ok\n{long_line}\nc5,end\n')
+    report = import_people(db, apps, path)
+    assert [e.line for e in report.errors][:1] == [2]
+    assert "over 100 characters" in report.errors[0].reason
+    assert 6 in lines_of(report)  # the line too long to keep
+    assert {"c2", "c5"} <= set(rows(db, apps))
 
 
 # JSON Lines -----------------------------------------------------------------------------------
@@ -510,3 +538,49 @@ def test_P8_a_reading_process_that_dies_stops_the_import_after_the_committed_bat
         "were imported, and importing the file again is safe",
         str(stopped.value),
     )
+
+
+# Hostile JSON Lines ---------------------------------------------------------------------------
+
+
+def test_P8_a_lone_surrogate_rejects_only_its_line(db: Database, apps: str, tmp_path: Path) -> None:
+    """A lone surrogate in an id lost its whole batch; in attributes it was stored unreadable."""
+    path = write(
+        tmp_path,
+        "p.jsonl",
+        '{"id": "u1"}\n{"id": "\\ud800"}\n{"id": "u3", "name": "a\\udfffb"}\n{"id": "u4", "\\ud800": 1}\n'
+        '{"id": "u5", "face": "\\ud83d\\ude00"}\n',
+    )
+    report = import_people(db, apps, path)
+    assert lines_of(report) == [2, 3, 4]
+    assert all("is not valid Unicode text" in e.reason for e in report.errors)
+    assert rows(db, apps) == {"u1": (None, {}), "u5": (None, {"face": "\U0001f600"})}
+
+
+def test_P8_deep_nesting_rejects_only_its_line(db: Database, apps: str, tmp_path: Path) -> None:
+    path = write(tmp_path, "p.jsonl", '{"id": "u1"}\n{"id": "u2", "deep": ' + "[" * 100_000 + "\n" + '{"id": "u3"}\n')
+    report = import_people(db, apps, path)
+    assert [(e.line, e.reason) for e in report.errors] == [
+        (2, "the line nests arrays and objects more than 20 levels deep")
+    ]
+    assert sorted(rows(db, apps)) == ["u1", "u3"]
+
+
+def test_P8_a_line_past_the_size_bound_is_rejected_and_the_rest_goes_on(
+    db: Database, apps: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(people_import, "MAX_LINE_BYTES", 50)
+    path = write(tmp_path, "p.jsonl", '{"id": "u1"}\n{"id": "u2", "x": "' + "y" * 500 + '"}\n{"id": "u3"}\n')
+    report = import_people(db, apps, path)
+    assert [(e.line, e.reason) for e in report.errors] == [(2, "the line is over 50 bytes")]
+    assert sorted(rows(db, apps)) == ["u1", "u3"]
+
+
+@pytest.mark.parametrize("name", ["zero.csv", "zero.jsonl"])
+def test_P8_a_file_that_is_not_a_regular_file_is_refused(db: Database, apps: str, tmp_path: Path, name: str) -> None:
+    """A symlink to /dev/zero grew to gigabytes."""
+    link = tmp_path / name
+    link.symlink_to("/dev/zero")
+    with pytest.raises(InvalidInput, match="it is not a regular file"):
+        import_people(db, apps, link)
+    assert rows(db, apps) == {}

@@ -6,11 +6,13 @@ import json
 import shlex
 import sys
 import time
-from typing import IO, Any
+from pathlib import Path
+from typing import Any
 
 import click
 
 from tui.cli.output import emit, expected_version_option, iso, json_option, table, workspace_option
+from tui.cli.progress_file import ProgressFile
 from tui.core import attributes
 from tui.core import people as core
 from tui.core.errors import InvalidInput
@@ -130,18 +132,16 @@ def import_cmd(ctx: click.Context, workspace: str, file: str, progress_file: str
     """
     from tui.cli import db_of
 
+    db = db_of(ctx)
     meter = _ProgressMeter()
-    record = _ProgressFile(progress_file)
+    record = ProgressFile(progress_file, database=db.file_path, source=Path(file))
 
     def progress(step: ImportProgress) -> None:
         record.batch(step)
         meter(step)
 
-    try:
-        report = import_people(db_of(ctx), workspace, file, progress=progress)
-        record.end(report)
-    finally:
-        record.close()
+    report = import_people(db, workspace, file, progress=progress)
+    record.end(report)
     meter.finish()
     emit(as_json, _report_json(report), lambda: _report_lines(file, report))
     if report.interrupted:
@@ -174,39 +174,6 @@ def _report_lines(file: str, report: ImportReport) -> list[str]:
     ]
     lines += [f"  line {error.line}: {visible(error.reason)}" for error in report.errors]
     return lines
-
-
-class _ProgressFile:
-    """`--progress-file`: a JSON line per committed batch, each written out at once so that the
-    file outlives a killed process, and a last one with `done` when the import ends. Without
-    `done` (the process died) the last line names the last batch known committed; one more may
-    have committed just before the kill. With `done` it states exactly what was committed."""
-
-    def __init__(self, path: str | None) -> None:
-        self._handle: IO[str] | None = None
-        if path is not None:
-            try:
-                self._handle = open(path, "w", encoding="utf-8")  # noqa: SIM115 (kept open across batches)
-            except OSError as exc:
-                raise InvalidInput(f"cannot write the progress file {path!r}: {exc.strerror or exc}") from None
-
-    def batch(self, step: ImportProgress) -> None:
-        self._write(step.lines, step.created, step.updated, step.rejected)
-
-    def end(self, report: ImportReport) -> None:
-        self._write(
-            report.last_line, report.created, report.updated, report.rejected, done=True, interrupted=report.interrupted
-        )
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-
-    def _write(self, last_line: int, created: int, updated: int, rejected: int, **end: bool) -> None:
-        if self._handle is not None:
-            record = {"last_line": last_line, "created": created, "updated": updated, "rejected": rejected}
-            self._handle.write(json.dumps(record | end) + "\n")
-            self._handle.flush()
 
 
 class _ProgressMeter:

@@ -12,10 +12,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tui.core import json_input
 from tui.core.errors import InvalidInput
+from tui.core.input_files import read_text
+from tui.core.text import check_scalar_text
 
 RESERVED = ("id", "email", "cio_id", "created_at")
 MAX_BYTES = 102_400
+MAX_FILE_BYTES = 1_048_576  # `--attrs-json @FILE`: room for pretty-printed JSON of MAX_BYTES
 # Compact JSON spends at most 6 bytes on one character (`\u001f`): a string-only object whose
 # characters times 6 stays under the limit needs no exact measurement (the import's fast path).
 _WORST_BYTES_PER_CHAR = 6
@@ -27,6 +31,7 @@ def check_name(name: object) -> str:
         raise InvalidInput(f"attribute name {name!r} is not valid: it must be text")
     if not name:
         raise InvalidInput("attribute name is empty: give every attribute a name")
+    check_scalar_text(name, "attribute name")
     if name in RESERVED:
         raise InvalidInput(
             f"attribute name {name!r} is reserved ({', '.join(RESERVED)} are the person's own fields): use another name"
@@ -93,17 +98,9 @@ def parse_pairs(pairs: Iterable[str]) -> dict[str, str]:
     return parsed
 
 
-def reject_constant(name: str) -> Any:
-    """json `parse_constant` hook: NaN and Infinity are not JSON and PostgreSQL refuses them."""
-    raise ValueError(f"{name} is not a JSON value")
-
-
 def parse_json_object(text: str, *, source: str = "--attrs-json") -> dict[str, Any]:
     """A JSON object of attributes (keeping JSON types), checked for names and size."""
-    try:
-        value = json.loads(text, parse_constant=reject_constant)
-    except ValueError as exc:
-        raise InvalidInput(f"{source} is not valid JSON: {exc}") from None
+    value = json_input.loads(text, what=source)
     if not isinstance(value, dict):
         raise InvalidInput(f'{source} must be a JSON object such as {{"plan": "pro"}}, not {type(value).__name__}')
     return check_attributes(value)
@@ -114,9 +111,6 @@ def load_json_option(value: str) -> dict[str, Any]:
     if not value.startswith("@"):
         return parse_json_object(value)
     path = Path(value[1:]).expanduser()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InvalidInput(f"cannot read attributes from {str(path)!r}: {reason}") from None
-    return parse_json_object(text, source=f"file {str(path)!r}")
+    return parse_json_object(
+        read_text(path, limit=MAX_FILE_BYTES, what="attributes from "), source=f"file {str(path)!r}"
+    )

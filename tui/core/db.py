@@ -114,6 +114,14 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @property
+    def file_path(self) -> Path | None:
+        """The SQLite database's file (None for PostgreSQL and in-memory databases)."""
+        from sqlalchemy.engine import make_url
+
+        database = make_url(self.url).database
+        return Path(database) if self.is_sqlite and database and database != ":memory:" else None
+
+    @property
     def description(self) -> str:
         return describe_url(self.url)
 

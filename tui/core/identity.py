@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from tui.core.errors import InvalidInput
 from tui.core.runtime import TokenSource
+from tui.core.text import check_scalar_text
 
 CIO_PREFIX = "cio_"
 CIO_ID_BYTES = 8  # 16 lowercase hex characters
@@ -78,6 +79,7 @@ def validate_person_id(raw: object) -> str:
         raise InvalidInput(f"id {raw!r} is not valid: it must be text")
     if raw == "":
         raise InvalidInput("id is not valid: it is empty")
+    check_scalar_text(raw, "id")
     if len(raw) > MAX_ID_LENGTH:
         raise InvalidInput(f"id is not valid: it has {len(raw)} characters, at most {MAX_ID_LENGTH} are allowed")
     if raw != raw.strip():
@@ -125,7 +127,7 @@ def clean_name(raw: str, *, what: str, max_length: int) -> tuple[str, str]:
     """W1/C1: a trimmed name of 1..max_length characters and its casefolded key."""
     if not isinstance(raw, str):
         raise InvalidInput(f"{what} name must be text")
-    name = raw.strip()
+    name = check_scalar_text(raw, f"{what} name").strip()
     if not name:
         raise InvalidInput(f"{what} name is empty: give it 1 to {max_length} characters")
     if len(name) > max_length:

@@ -44,9 +44,11 @@ from sqlalchemy import Dialect, Integer, bindparam, cast, func, select, update
 from sqlalchemy.orm import Session
 
 from tui.core import attributes as attrs
+from tui.core import json_input
 from tui.core.db import Database
 from tui.core.errors import Conflict, DatabaseError, InvalidInput, NotFound, SwitchboardError
 from tui.core.identity import new_cio_ids
+from tui.core.input_files import open_regular
 from tui.core.models import Person, Workspace
 from tui.core.people import identifier
 from tui.core.runtime import TokenSource
@@ -60,6 +62,10 @@ MAX_BATCH_SIZE = 20_000  # keeps the IN list under every backend's limit of boun
 # starting it (a new interpreter that imports this module) costs about what reading a few
 # megabytes here would.
 PARALLEL_MIN_BYTES = 4_000_000
+# A CSV record (one row, its quoted cells across lines included) and a JSON line are at most
+# this big: far more than one person's attributes (P6) take, so only broken files reach it.
+MAX_RECORD_CHARS = 1_048_576
+MAX_LINE_BYTES = 1_048_576
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 NOT_UTF8 = "the row is not valid UTF-8 text: save the file as UTF-8"
 # Bytes that are not UTF-8, kept by the "surrogateescape" error handler as lone surrogates.
@@ -163,7 +169,7 @@ def import_people(
     tally = _Tally()
     try:
         with (
-            _open(source_path) as source,
+            open_regular(source_path) as source,
             closing(_batches(source, source_path, kind, target.identify_by, batch_size)) as batches,
         ):
             total = os.fstat(source.fileno()).st_size
@@ -210,16 +216,6 @@ class _Tally:
 
     def report(self, *, interrupted: bool = False) -> ImportReport:
         return ImportReport(self.created, self.updated, tuple(self.errors), self.last_line, interrupted)
-
-
-@contextmanager
-def _open(path: Path) -> Iterator[IO[bytes]]:
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
-    with handle:
-        yield handle
 
 
 @contextmanager
@@ -325,7 +321,7 @@ def _read_for_importer(path: str, kind: str, identify_by: str, size: str) -> Non
         channel.flush()
 
     try:
-        with _open(Path(path)) as source:
+        with open_regular(Path(path)) as source:
             for batch in _read_batches(source, kind, identify_by, int(size)):
                 send(batch)
         send(None)
@@ -372,28 +368,97 @@ def _csv_records(source: IO[bytes], identify_by: str) -> Generator[_Record, None
         text.detach()  # the caller still reads the byte position and closes the file
 
 
+class _RecordTooLong(Exception):
+    """The record being read passed MAX_RECORD_CHARS."""
+
+
+class _CsvLines:
+    """The physical lines that csv.reader reads, bounded, keeping the lines of the record being
+    read: a record that never ends (a quote never closed) or grows past the bound is refused on
+    its first line, and reading goes on from its second line, so the rest of the file is read."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+        self._replay: list[str] = []  # lines to read again, last first
+        self.pending: list[str] = []  # the lines of the record being read
+        self._pending_chars = 0
+        self.number = 0  # physical lines handed out
+        self.ended = False  # the record being read reached the end of the file
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        if self._replay:
+            line = self._replay.pop()
+        else:
+            line = self._text.readline(MAX_RECORD_CHARS + 1)
+            if not line:
+                self.ended = True
+                raise StopIteration
+            if len(line) > MAX_RECORD_CHARS and not line.endswith(("\n", "\r")):
+                while (rest := self._text.readline(MAX_RECORD_CHARS)) and not rest.endswith("\n"):
+                    pass  # the rest of a line too long to keep
+                self.number += 1
+                self.pending.append("")
+                raise _RecordTooLong
+        self.number += 1
+        self.pending.append(line)
+        self._pending_chars += len(line)
+        if self._pending_chars > MAX_RECORD_CHARS:
+            raise _RecordTooLong
+        return line
+
+    def record_read(self) -> None:
+        self.pending.clear()
+        self._pending_chars = 0
+
+    def again_from_second_line(self) -> None:
+        """Read the lines of the record being read again, from its second line."""
+        self.number -= len(self.pending) - 1
+        self._replay.extend(reversed(self.pending[1:]))
+        self.ended = False
+        self.record_read()
+
+
 def _csv_text_records(text: IO[str], identify_by: str) -> Iterator[_Record]:
-    reader = csv.reader(text)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_CHARS))
+    lines = _CsvLines(text)
+    reader = csv.reader(lines)
     try:
         header = next(reader)
     except StopIteration:
         raise InvalidInput(
             "the file is empty: a CSV import needs a header row naming an 'email' or 'id' column"
         ) from None
-    except csv.Error as exc:
-        raise InvalidInput(f"the header (line 1) cannot be read as CSV: {exc}") from None
+    except (csv.Error, _RecordTooLong) as exc:
+        reason = f"it is over {MAX_RECORD_CHARS:,} characters" if isinstance(exc, _RecordTooLong) else exc
+        raise InvalidInput(f"the header (line 1) cannot be read as CSV: {reason}") from None
+    lines.record_read()
     columns = _csv_columns(header, identify_by)
-    end = reader.line_num
     while True:
-        line = end + 1
+        line = lines.number + 1
+        problem = None
         try:
             cells = next(reader)
         except StopIteration:
             return
+        except _RecordTooLong:
+            problem = (
+                f"the record starting on this line is over {MAX_RECORD_CHARS:,} characters (is a quote never closed?)"
+            )
         except csv.Error as exc:
-            yield _Rejected(line, reader.line_num, f"the file cannot be read as CSV from this line on: {exc}")
-            return
-        end = reader.line_num
+            problem = f"the line cannot be read as CSV: {exc}"
+        else:
+            if lines.ended:
+                problem = "a quoted cell opened on this line is never closed: the file ends inside it"
+        if problem is not None:
+            yield _Rejected(line, line, problem)
+            lines.again_from_second_line()
+            reader = csv.reader(lines)
+            continue
+        end = lines.number
+        lines.record_read()
         if any(cells):  # blank lines and rows of empty cells are skipped
             yield _csv_row(line, end, cells, columns, identify_by)
 
@@ -443,7 +508,14 @@ def _csv_row(line: int, end: int, cells: list[str], columns: list[str], identify
 
 def _jsonl_records(source: IO[bytes], identify_by: str) -> Generator[_Record, None, None]:
     """One flat JSON object a line: `id`/`email` are the person's keys, the others attributes."""
-    for number, raw in enumerate(source, 1):
+    number = 0
+    while raw := source.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while (rest := source.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                pass  # the rest of a line too long to keep
+            yield _Rejected(number, number, f"the line is over {MAX_LINE_BYTES:,} bytes")
+            continue
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -457,9 +529,9 @@ def _jsonl_records(source: IO[bytes], identify_by: str) -> Generator[_Record, No
 
 def _jsonl_row(number: int, text: str, identify_by: str) -> _Record:
     try:
-        data = json.loads(text, parse_constant=attrs.reject_constant)
-    except ValueError as exc:
-        return _Rejected(number, number, f"the line is not valid JSON: {exc}")
+        data = json_input.loads(text, what="the line")
+    except InvalidInput as exc:
+        return _Rejected(number, number, str(exc))
     if not isinstance(data, dict):
         return _Rejected(number, number, 'the line must be a JSON object such as {"email": "ann@example.com"}')
     person_id = data.pop("id", None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from tui.core.errors import InvalidInput
+
 # C0 and C1 controls, DEL, and the bidi overrides/isolates that reorder what a terminal shows.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -33,3 +35,20 @@ def visible(text: str, *, keep_lines: bool = False) -> str:
     """
     pattern = _UNSAFE_KEEP_LINES if keep_lines else _UNSAFE
     return pattern.sub(_picture, text)
+
+
+def check_scalar_text(value: str, what: str) -> str:
+    """`value`, if it is Unicode text that UTF-8 can hold; InvalidInput naming `what` if not.
+
+    A lone surrogate (a JSON escape such as "\\ud800", or a byte that is not UTF-8 decoded with
+    "surrogateescape") cannot be stored by either backend, nor written back out as UTF-8.
+    """
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidInput(
+                f"{what} is not valid Unicode text: character {exc.start + 1} is a lone surrogate "
+                f"({value[exc.start]!r}), which no text encoding can hold"
+            ) from None
+    return value
