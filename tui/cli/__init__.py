@@ -30,6 +30,23 @@ class Refused(click.ClickException):
         click.echo(f"error: {visible(self.format_message(), keep_lines=True)}", err=True)
 
 
+class BadArgument(Refused):
+    """A command line that cannot be taken as it is: `error: ...`, exit status 2."""
+
+    exit_code = 2
+
+
+def check_arguments(args: list[str]) -> None:
+    """Every argument is text: a byte that is not UTF-8 (Python keeps it as a lone surrogate)
+    is refused here, once, before any command sees it."""
+    for position, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise BadArgument(f"argument {position} ('{shown}') is not valid UTF-8") from None
+
+
 class SwitchboardGroup(click.Group):
     """Turns every domain or database error raised by a command into `Refused`; imports a
     subcommand's module only when that command is asked for."""
@@ -41,6 +58,10 @@ class SwitchboardGroup(click.Group):
         if cmd_name in SUBCOMMANDS and cmd_name not in self.commands:
             self.add_command(SUBCOMMANDS[cmd_name](), cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        check_arguments(args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         try:

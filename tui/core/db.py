@@ -42,6 +42,10 @@ def resolve_target(target: str | None) -> str:
 
     A target containing `://` is a URL; anything else is a file path.
     """
+    if target is not None and not target.strip():
+        raise DatabaseError(
+            "the database target is empty: give a file path or a URL, or leave --db out for the default"
+        )
     chosen = target or os.environ.get(DB_ENV) or str(default_db_path())
     if "://" in chosen:
         return chosen
@@ -153,6 +157,15 @@ class Database:
         self.engine.dispose()
 
 
+def _in_memory(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and (
+        parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+    )
+
+
 def open_database(target: str | None = None, runtime: Runtime | None = None) -> Database:
     """Open (creating or upgrading as needed) the database named by `target`."""
     from tui.core.migrate import upgrade_on_open
@@ -164,6 +177,10 @@ def open_database(target: str | None = None, runtime: Runtime | None = None) -> 
         raise DatabaseError(
             "cannot open the database: the URL is not valid; it looks like postgresql+psycopg://user:password@host/database"
         ) from exc
+    if _in_memory(url):
+        raise DatabaseError(
+            "an in-memory SQLite database keeps nothing once the command ends: give a file path instead"
+        )
     try:
         engine = make_engine(url)
     except ModuleNotFoundError as exc:
