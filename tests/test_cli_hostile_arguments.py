@@ -90,3 +90,20 @@ def test_invisible_characters_in_ids_are_shown_visibly(cli: CliRun) -> None:
     run_json(cli, "people", "add", "-w", "Apps", "--id", "u\u200b1")
     listed = cli("people", "list", "-w", "Apps").stdout
     assert "u\\u200b1" in listed and "\u200b" not in listed
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "said"),
+    [("attributes", "{not json", "where JSON belongs"), ("created_at", "last tuesday", "where a timestamp belongs")],
+)
+def test_a_row_edited_by_hand_is_a_clear_error_not_a_crash(tmp_path: Path, column: str, value: str, said: str) -> None:
+    db = str(tmp_path / "s.db")
+    assert switchboard("--db", db, "workspaces", "create", "Apps", "--identify-by", "id").returncode == 0
+    assert switchboard("--db", db, "people", "add", "-w", "Apps", "--id", "u1").returncode == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"UPDATE people SET {column} = ?", (value,))
+    for command in (("people", "show", "-w", "Apps", "u1"), ("people", "list", "-w", "Apps", "--json")):
+        result = switchboard("--db", db, *command)
+        assert result.returncode == 1
+        error = result.stderr.decode()
+        assert error.startswith(f"error: the database holds {value!r} {said}: was it edited by hand?"), error

@@ -11,11 +11,13 @@ serializes what must not interleave with row locks (`FOR UPDATE`) and constraint
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
@@ -63,13 +65,24 @@ def describe_url(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _stored_json(text: str) -> Any:
+    """A JSON column's value. SQLite stores it as text, which a hand edit can break: that is a
+    clear DatabaseError, not a traceback (PostgreSQL's jsonb cannot hold invalid JSON)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise DatabaseError(
+            f"the database holds {text[:40]!r} where JSON belongs: was it edited by hand? Correct or delete that row"
+        ) from None
+
+
 def _sqlite_engine(url: str) -> Engine:
     from sqlalchemy.engine import make_url
 
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_deserializer=_stored_json)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

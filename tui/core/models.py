@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from tui.core.errors import DatabaseError
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -54,6 +56,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        """A stored text that is no timestamp (a row edited by hand) is a clear DatabaseError."""
+        process = super().result_processor(dialect, coltype)
+        if process is None:
+            return None
+
+        def checked(value: Any) -> Any:
+            try:
+                return process(value)
+            except ValueError:
+                raise DatabaseError(
+                    f"the database holds {str(value)[:40]!r} where a timestamp belongs: "
+                    "was it edited by hand? Correct or delete that row"
+                ) from None
+
+        return checked
 
 
 def key_string(length: int) -> String:
