@@ -296,12 +296,12 @@ def delete_workspace(
             after, swept = 0, True
             continue
         if last is None:  # no one left: finish, unless many were added meanwhile
-            deleted = _delete_the_rest(db, workspace_id, size)
-            if deleted is None:
+            rest = _delete_the_rest(db, workspace_id, size)
+            if rest is None:
                 after = 0  # more than a batch committed behind the keyset (PostgreSQL): go round again
                 continue
-            done += deleted
-            if progress is not None and deleted:
+            done += rest
+            if progress is not None and rest:
                 progress(done, max(summary.people, done))
             return summary
         done, after = done + deleted, last
