@@ -25,7 +25,7 @@ class Refused(click.ClickException):
 
     exit_code = 1
 
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+    def show(self, file=None) -> None:
         click.echo(f"error: {visible(self.format_message(), keep_lines=True)}", err=True)
 
 
@@ -62,7 +62,7 @@ class SwitchboardGroup(click.Group):
         check_arguments(args)
         return super().parse_args(ctx, args)
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except SwitchboardError as exc:

@@ -60,7 +60,7 @@ def _refuse_foreign(engine: Engine) -> None:
         )
 
 
-def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+def alembic_config(engine: Engine):
     from alembic.config import Config
 
     config = Config()

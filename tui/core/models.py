@@ -83,7 +83,7 @@ def key_string(length: int) -> String:
     code-point order on both backends; lists ordered by a key come out in the same order on both
     (a PostgreSQL database's default collation is often a language's, such as en_US).
     """
-    return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 # A big integer primary key that is still SQLite's rowid (INTEGER PRIMARY KEY).

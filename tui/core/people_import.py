@@ -305,7 +305,7 @@ def _receive(reader: subprocess.Popen[bytes], path: Path) -> _Batch | Switchboar
     """The reading process's next message: a batch, what stopped it, or None at the end."""
     assert reader.stdout is not None
     try:
-        return pickle.load(reader.stdout)  # type: ignore[no-any-return]
+        return pickle.load(reader.stdout)
     except (EOFError, pickle.UnpicklingError):  # it died, maybe part-way through a batch
         return ImportStopped(f"the process reading {str(path)!r} ended unexpectedly (exit status {reader.wait()})")
 

@@ -85,7 +85,7 @@ class Gate(asyncssh.SSHServer):
         self._refused = 0
         self.identity: Identity | None = None
 
-    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:  # type: ignore[override]
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         self._connections.add(conn)
         host, port = conn.get_extra_info("peername")[:2]

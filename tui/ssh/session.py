@@ -94,7 +94,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
 
     # Requests -------------------------------------------------------------------------------
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self._chan = chan
 
     def pty_requested(
