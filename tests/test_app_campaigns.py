@@ -203,13 +203,21 @@ async def test_start_then_send_now(db: Database) -> None:
         await press(pilot, "s")
         assert get_campaign(db, WS, WELCOME).state == "running"
         await press(pilot, "g")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ConfirmDialog)  # issue 10, bug 5: it sent without asking
+        question = str(dialog.question)
+        assert f"Send campaign {WELCOME} of workspace {WS} now, to the 2 people" in question
+        assert "(send mode normal)" in question
+        await press(pilot, "n")
+        assert list_messages(db, WS, campaign=WELCOME) == []
+        await press(pilot, "g", "y")
         messages = list_messages(db, WS, campaign=WELCOME)
         assert len(messages) == 2 * 3  # two people, three message actions
         assert {m.status for m in messages} == {"sent", "failed"}  # Bob has no phone for the sms
         panel = pilot.app.query_one(SendPanel)
         assert "5 sent" in shown(panel.query_one("#send-status", Static))
         assert "1 failed" in shown(panel.query_one("#send-status", Static))
-        await press(pilot, "g")
+        await press(pilot, "g", "y")
         assert "6 skipped" in shown(panel.query_one("#send-status", Static))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app_factory import make_app, pilot_test, seed, settle, type_into
-from textual.widgets import RadioSet, Static
+from textual.widgets import RadioButton, RadioSet, Static
 
 from tui.core.db import Database
 from tui.core.workspaces import list_workspaces
@@ -62,6 +62,9 @@ async def test_a_kind_must_be_chosen_and_nothing_is_created_without_one(db: Data
         error = app.screen.query_one("WorkspaceForm .error", Static)
         assert error.display and "by id or by email" in str(error.content)
         assert isinstance(app.screen, WelcomeScreen)
+        app.screen.query_one("#by-email", RadioButton).value = True  # issue 10: the error stayed
+        await pilot.pause()
+        assert not error.display
     assert list_workspaces(db) == []
 
 

@@ -332,6 +332,52 @@ async def test_x_cancels_a_running_import_after_its_batch(
         assert "Cancelled: the lines up to 1,001 are imported" in texts(app)
 
 
+@pilot_test
+async def test_ctrl_q_during_an_import_asks_and_says_what_happens_to_it(
+    seeded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10, bug 7: ctrl+q quit at once during an import, with no warning."""
+    gate, ended = threading.Event(), threading.Event()
+
+    def held_import(db: Database, workspace: str, path: Path, *, progress: ProgressCallback) -> ImportReport:
+        def held(done: ImportProgress) -> None:
+            progress(done)  # raises KeyboardInterrupt once the app has closed
+            gate.wait(10)
+
+        try:
+            return import_people(db, workspace, path, progress=held, batch_size=500)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(people_import_bar, "import_people", held_import)
+    path = write_csv(tmp_path / "big.csv", ["email"], [[f"p{i:05d}@example.com"] for i in range(5_000)])
+    async with people_tab(seeded) as (app, pilot):
+        await press(pilot, "i")
+        await type_into(pilot, "#path", str(path))
+        await pilot.press("enter")
+        bar = pane(pilot).import_bar
+        for _ in range(200):  # no settling here: the import worker is held
+            if bar.running and "line 501" in str(bar.query_one("#import-label", Static).content):
+                break
+            await pilot.pause(0.05)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "An import of people is running. Quitting stops it after the batch being written" in str(
+            app.screen.question
+        )
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and bar.running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        threading.Timer(1.0, gate.set).start()  # the batch after the app has closed
+    assert ended.wait(15)
+    assert not app.is_running
+    assert get_workspace(seeded, "Acme EU").people < 5_000  # stopped between batches, kept what it wrote
+
+
 def consecutive(pilot: Pilot, first: int) -> list[str]:
     """The people from number `first` on, as many as the table has rows."""
     return [f"person{i:04d}@example.com" for i in range(first, first + table(pilot).row_count)]
@@ -386,3 +432,17 @@ def test_pane_keys_do_not_clash_with_the_main_screen_or_app() -> None:
     taken = keys(MainScreen.BINDINGS) | keys(SwitchboardApp.BINDINGS) | keys(WorkspaceList.BINDINGS)
     assert not keys(PeoplePane.BINDINGS) & taken
     assert all(binding.description for binding in PeoplePane.BINDINGS)
+
+
+@pilot_test
+async def test_clearing_a_filter_that_matched_no_one_gives_the_list_its_keys_back(sample: Database) -> None:
+    """Issue 10, bug 3: after `/ zzz Enter Escape` the pane kept no focus: a, Enter and arrows
+    did nothing until `p`."""
+    async with people_tab(sample) as (app, pilot):
+        await press(pilot, "slash", *"zzz", "enter")
+        await until(pilot, lambda: column_text(pilot) == [])
+        await press(pilot, "escape")
+        await until(pilot, lambda: "ada@example.com" in column_text(pilot))
+        assert app.focused is app.query_one("#people-table")
+        await press(pilot, "down", "enter")
+        assert isinstance(app.screen, PersonScreen)

@@ -128,6 +128,10 @@ async def test_send_mode_test_needs_a_valid_address(db: Database) -> None:
         await pilot.press("m")
         app.screen.query_one(RadioSet).query_one("#test").value = True
         await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one(".dialog > .error", Static).content)
+        assert error == "send mode 'test' needs a test address: the one address its emails go to"  # no CLI flags
         await type_into(pilot, "#test-address", "qa@")
         await pilot.press("enter")
         await settle(pilot)
@@ -291,3 +295,45 @@ async def test_ctrl_q_quits_even_from_a_dialog(db: Database) -> None:
         await pilot.pause()
         assert not app.is_running
     assert len(list_workspaces(db)) == 3
+
+
+@pilot_test
+async def test_the_sidebar_highlight_is_always_the_current_workspace(db: Database) -> None:
+    """Issue 10, bug 1: after a switch from the palette the sidebar still highlighted the old
+    row, and `d` asked to delete the current one while another row was highlighted."""
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Switch workspace: Newsletter")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        sidebar = app.query_one("#workspace-list", OptionList)
+        assert main_of(app).current.name == "Newsletter"
+        assert sidebar.highlighted_option.id == str(main_of(app).current.id)
+        await pilot.press("w", "up")  # moving the highlight makes that workspace current
+        await settle(pilot)
+        assert sidebar.highlighted_option.id == str(main_of(app).current.id)
+        current = main_of(app).current.name
+        assert current != "Newsletter"
+        await pilot.press("d")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DeleteWorkspaceDialog) and dialog.workspace.name == current
+
+
+@pilot_test
+async def test_a_refresh_keeps_the_highlight_and_the_current_workspace(db: Database) -> None:
+    """Issue 10, bug 2: the 3 s refresh replaced the list under a quick switch."""
+    seed(db)
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("w", "down")
+        main_of(app).action_reload()  # a refresh lands between the keys
+        await pilot.press("enter")
+        await settle(pilot)
+        sidebar = app.query_one("#workspace-list", OptionList)
+        assert main_of(app).current.name == "Acme US"
+        assert sidebar.highlighted_option.id == str(main_of(app).current.id)

@@ -367,3 +367,19 @@ def test_M1_end_to_end_through_the_public_core(db: Database, clock: FixedClock) 
         ("sms", "sent", False, "+44", None, "Still there, u2?", timedelta(days=2)),
     ]
     assert get_workspace(db, "Shop").messages_sent == 2
+
+
+def test_M1_a_send_told_to_stop_stops_between_batches_and_keeps_them(db: Database) -> None:
+    """What lets quitting the app stop a send: the batches committed stay, sending again does the rest."""
+    ws = make_workspace(db)
+    for n in range(5):
+        add_person(db, ws, f"p{n}@example.com")
+    add_campaign(db, ws, "Welcome", [EMAIL])
+    batches: list[int] = []
+    result = sending.send_campaign(
+        db, "Acme", "Welcome", batch_size=2, progress=lambda done, _total: batches.append(done),
+        cancelled=lambda: len(batches) >= 1,
+    )  # fmt: skip
+    assert (result.sent, result.stopped) == (2, True)
+    again = sending.send_campaign(db, "Acme", "Welcome")
+    assert (again.sent, again.skipped, again.stopped) == (3, 2, False)

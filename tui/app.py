@@ -18,11 +18,13 @@ from tui.config import DEFAULT_THEME, Settings, SettingsError, load_settings, sa
 from tui.core.db import Database
 from tui.core.text import visible
 from tui.crash_log import crash_message, write_crash_log
+from tui.screens.confirm import ConfirmDialog
 from tui.screens.help import HelpScreen, keys_of
 from tui.screens.main import MainScreen
 from tui.screens.palette import WorkspaceCommands
 from tui.ssh import SSH_USER_ENV
 from tui.themes import load_themes
+from tui.work_in_flight import work_in_flight
 
 
 class SwitchboardApp(App[None]):
@@ -51,6 +53,7 @@ class SwitchboardApp(App[None]):
         self.refresh_seconds = refresh_seconds
         self.cursor_blink = cursor_blink
         self._persist_theme = False
+        self._asking_to_quit = False
         self._problems = self._apply_settings()
 
     def _apply_settings(self) -> list[str]:
@@ -112,6 +115,22 @@ class SwitchboardApp(App[None]):
         super()._handle_exception(error)
         self._exit_renderables.clear()
         self._exit_renderables.append(Text(crash_message(error, write_crash_log(error)), style="bold red"))
+
+    async def action_quit(self) -> None:
+        """Quit; while long work runs (an import, a send, a workspace deletion), ask first and
+        say what happens to it. ctrl+q again while asking quits."""
+        busy = [] if self._asking_to_quit else work_in_flight(self.screen_stack)
+        if not busy:
+            self.exit()
+            return
+        self._asking_to_quit = True
+        question = Content("\n\n".join([*busy, "Quit anyway?"]))
+        self.push_screen(ConfirmDialog("Quit", question, "Quit"), self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        self._asking_to_quit = False
+        if yes:
+            self.exit()
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""

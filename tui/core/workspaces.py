@@ -107,7 +107,7 @@ def validate_send_mode(mode: str, test_address: str | None, *, address_given: bo
         )
     if mode == "test":
         if not test_address:
-            raise InvalidInput("send mode 'test' needs a test address (--test-address)")
+            raise InvalidInput("send mode 'test' needs a test address: the one address its emails go to")
         return mode, normalize_email(test_address)
     return mode, None
 

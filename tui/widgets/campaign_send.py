@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 
 from textual import work
@@ -10,6 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import ProgressBar, Static
+from textual.worker import get_current_worker
 
 from tui.core.db import Database
 from tui.core.sending import SendResult, send_campaign
@@ -64,6 +66,11 @@ class SendPanel(CoreWork, Vertical):
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
+        self._stop = threading.Event()
+
+    def on_unmount(self) -> None:
+        """The app is closing: a send stops after the batch being written."""
+        self._stop.set()
 
     def compose(self) -> ComposeResult:
         yield Static(id="send-status")
@@ -89,7 +96,10 @@ class SendPanel(CoreWork, Vertical):
     def send(self, workspace: str, campaign: str) -> SendResult:
         bar = self.query_one(ProgressBar)
         report = partial(self.app.call_from_thread, lambda done, total: bar.update(total=total, progress=done))
-        return send_campaign(self.db, workspace, campaign, progress=report)
+        worker = get_current_worker()
+        return send_campaign(
+            self.db, workspace, campaign, progress=report, cancelled=lambda: self._stop.is_set() or worker.is_cancelled
+        )
 
     def core_done(self, name: str, result: SendResult) -> None:
         self._stop_bar()

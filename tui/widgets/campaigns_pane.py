@@ -217,8 +217,31 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
             self._write(move, call)
 
     def action_send_now(self) -> None:
-        if self.workspace is not None and (target := self.target) is not None:
-            self.query_one(SendPanel).start(self.workspace.name, target.name)
+        """Ask first, naming where, what, to how many and how (issue 10: it sent at once)."""
+        ws, target = self.workspace, self.target
+        if ws is None or target is None:
+            return
+        mode = {
+            "normal": "Messages go out to each person (send mode normal).",
+            "test": "Emails go to the test address instead of people (send mode test).",
+            "never": "Nothing goes out: messages are recorded as suppressed (send mode never).",
+        }.get(ws.send_mode, f"Send mode {ws.send_mode}.")
+        question = Content.assemble(
+            "Send campaign ",
+            literal(target.name, "bold"),
+            " of workspace ",
+            literal(ws.name, "bold"),
+            f" now, to the {ws.people:,} {'person' if ws.people == 1 else 'people'} who have not had its messages? ",
+            mode,
+            " Steps after a delay are scheduled for later.",
+        )
+        self.app.push_screen(
+            ConfirmDialog("Send now", question, "Send"), partial(self._send_confirmed, ws.name, target.name)
+        )
+
+    def _send_confirmed(self, workspace: str, campaign: str, yes: bool | None) -> None:
+        if yes:
+            self.query_one(SendPanel).start(workspace, campaign)
 
     def on_send_panel_finished(self) -> None:
         self.reload()

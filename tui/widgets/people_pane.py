@@ -119,7 +119,11 @@ class PeoplePane(WorkspacePane):
         """The table, or the empty state saying what to do."""
         ws, table = self.workspace, self.table
         empty = self.query_one("#people-empty", Static)
-        nobody = ws is None or (table.loaded_for == ws.id and not table.window.rows and not table.search)
+        # Empty only once a read has said so: while the rows of a cleared filter are on their way
+        # the (stale, empty) table stays, and keeps the focus.
+        nobody = ws is None or (
+            table.pending is None and table.loaded_for == ws.id and not table.window.rows and not table.search
+        )
         empty.update(NO_WORKSPACE if ws is None else EMPTY)
         if table.display == nobody:  # the keys that apply change with what shows
             had_focus = table.has_focus

@@ -64,6 +64,11 @@ class WorkspaceForm(CoreWork, Vertical):
         error.update(literal(message))
         error.display = True
 
+    @on(RadioSet.Changed)
+    def _chosen(self) -> None:
+        """The kind is chosen: the error asking for it goes (issue 10: it stayed)."""
+        self.query_one(".error", Static).display = False
+
     @on(Input.Submitted, "#workspace-name")
     @on(Button.Pressed, "#create")
     def submit(self) -> None:

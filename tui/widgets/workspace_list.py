@@ -27,7 +27,7 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
 
 
 class WorkspaceList(OptionList):
-    """Every workspace; Enter (or a click) makes the highlighted one current."""
+    """Every workspace; the highlighted one is the current one (moving the highlight switches)."""
 
     BINDINGS = [
         Binding("enter", "select", "Switch", tooltip="Make the highlighted workspace current", show=False),
@@ -55,17 +55,48 @@ class WorkspaceList(OptionList):
         self._rebuild()
 
     def _rebuild(self) -> None:
-        """Redraw the rows, keeping the highlight on the same workspace (else on the current one)."""
-        highlighted = self.highlighted_option.id if self.highlighted_option else None
+        """Redraw the rows with the highlight on the current workspace: the highlighted row, the
+        current workspace and the one the sidebar's keys act on are always the same."""
         current_id = str(self.current.id) if self.current else None
         ids = [str(ws.id) for ws in self.workspaces]
         self.set_options(
             Option(workspace_row(ws, current=option_id == current_id), id=option_id)
             for ws, option_id in zip(self.workspaces, ids, strict=True)
         )
-        keep = next((option_id for option_id in (highlighted, current_id) if option_id in ids), None)
-        if keep is not None:
-            self.highlighted = ids.index(keep)
+        if current_id in ids:
+            self.highlighted = ids.index(current_id)
+
+    # Moving the highlight makes that workspace current (as lazygit's side lists do). Only the
+    # user's moves do: a rebuild moves the highlight too, and must not switch.
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._choose_highlighted()
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._choose_highlighted()
+
+    def action_first(self) -> None:
+        super().action_first()
+        self._choose_highlighted()
+
+    def action_last(self) -> None:
+        super().action_last()
+        self._choose_highlighted()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self._choose_highlighted()
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self._choose_highlighted()
+
+    def _choose_highlighted(self) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id is not None and (self.current is None or option.id != str(self.current.id)):
+            self.post_message(self.Chosen(int(option.id)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
