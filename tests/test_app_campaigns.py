@@ -11,7 +11,7 @@ from app_factory import make_app, pilot_test, seed, type_into
 from app_factory import settle as settle_workers
 from campaign_helpers import WELCOME, WS, seed_campaigns, seed_people
 from textual.pilot import Pilot
-from textual.widgets import Static, TextArea
+from textual.widgets import Input, Static, TextArea
 from textual.worker import WorkerFailed
 
 from tui.app import SwitchboardApp
@@ -372,6 +372,29 @@ async def test_C4_preview_of_a_template_that_runs_too_long_says_it_stopped(
         assert "template stopped: rendering took more than 0.05 seconds" in shown(failure)
         await press(pilot, "escape")
         assert not isinstance(pilot.app.screen, PreviewDialog)
+
+
+@pilot_test
+async def test_enter_in_a_one_line_field_moves_on_and_ctrl_s_saves(db: Database) -> None:
+    """Issue 10, bug 6: Enter in Name saved the whole action, then complained that the subject
+    (whose placeholder looked filled in) was blank."""
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        before = actions_of(db)
+        await press(pilot, "a", "enter")  # an email action
+        dialog = pilot.app.screen
+        assert isinstance(dialog, ActionFormDialog)
+        subject = dialog.query_one("#setting-subject", Input)
+        assert subject.placeholder.startswith("e.g. ")
+        await type_into(pilot, "#action-name", "Follow-up")
+        await press(pilot, "enter")
+        assert pilot.app.focused is subject and actions_of(db) == before  # nothing saved yet
+        await type_into(pilot, "#setting-subject", "Still there")
+        dialog.query_one("#setting-body", TextArea).text = "Hello again"
+        await press(pilot, "ctrl+s")
+        after = actions_of(db)
+        assert len(after) == len(before) + 1 and ("email", "Follow-up") in after
 
 
 @pilot_test

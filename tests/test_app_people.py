@@ -446,3 +446,21 @@ async def test_clearing_a_filter_that_matched_no_one_gives_the_list_its_keys_bac
         assert app.focused is app.query_one("#people-table")
         await press(pilot, "down", "enter")
         assert isinstance(app.screen, PersonScreen)
+
+
+@pilot_test
+async def test_columns_follow_the_data_after_an_import_and_ctrl_r(seeded: Database, tmp_path: Path) -> None:
+    """Issue 10, bug 4: an import's new attributes did not get columns, old ones stayed, and
+    long identifiers were cut, until switching workspace (ctrl+r did not help)."""
+    add_many(seeded, "Acme EU", 30, tmp_path)
+    async with people_tab(seeded) as (_app, pilot):
+        listing = table(pilot)
+        assert {"attr:plan", "attr:city"} <= {str(key.value) for key in listing.columns}
+        rows = [[f"a.much.longer.identifier.{i:04d}@bigco.example.com", "Ann", "VIP"] for i in range(60)]
+        import_people(seeded, "Acme EU", write_csv(tmp_path / "more.csv", ["email", "first_name", "tier"], rows))
+        await press(pilot, "ctrl+r")
+        await until(pilot, lambda: "attr:first_name" in {str(key.value) for key in listing.columns})
+        keys = {str(key.value) for key in listing.columns}
+        assert {"attr:first_name", "attr:tier"} <= keys
+        ident = listing.columns[next(key for key in listing.columns if str(key.value) == "ident")]
+        assert ident.width >= len("a.much.longer.identifier.0000@bigco.example.com")

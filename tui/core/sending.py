@@ -59,7 +59,6 @@ class SendResult:
     suppressed: int = 0
     failed: int = 0
     skipped: int = 0  # person/action pairs that already had a message
-    stopped: bool = False  # `cancelled` said stop: the batches done are kept, sending again does the rest
 
 
 @dataclass(frozen=True)
@@ -370,15 +369,13 @@ def send_campaign(
     """M1: deliver every message action of a running campaign to every person of its workspace.
 
     `progress(done, total)` is called after each committed batch; when `cancelled()` says so
-    between batches, the send stops there (`stopped`), keeping what it committed.
+    between batches, the send stops there, keeping what it committed (sending again does the rest).
     """
     plan = _load_plan(db, workspace, campaign)
     counts: Counter[str] = Counter()
     last_id = done = 0
-    stopped = False
     while plan.steps:
         if cancelled is not None and cancelled():
-            stopped = True
             break
         batch = _send_batch(db, plan, last_id, batch_size, done)
         if not batch.people:
@@ -387,6 +384,4 @@ def send_campaign(
         last_id, done = batch.last_id, done + batch.people
         if progress is not None:
             progress(done, max(plan.people, done))
-    return SendResult(
-        **{key: counts[key] for key in ("sent", "test", "suppressed", "failed", "skipped")}, stopped=stopped
-    )
+    return SendResult(**{key: counts[key] for key in ("sent", "test", "suppressed", "failed", "skipped")})

@@ -32,12 +32,13 @@ LABELS = {
     "url": "URL",
     "duration": "Wait for",
 }
+# Examples, marked as such: an empty field must not look filled in (issue 10).
 PLACEHOLDERS = {
-    "subject": "Welcome, {{ customer.first_name }}",
-    "from": "team@example.com",
-    "title": "Your order shipped",
-    "url": "https://example.com/hooks/{{ customer.cio_id }}",
-    "duration": "30m, 2h or 3d",
+    "subject": "e.g. Welcome, {{ customer.first_name }}",
+    "from": "e.g. team@example.com",
+    "title": "e.g. Your order shipped",
+    "url": "e.g. https://example.com/hooks/{{ customer.cio_id }}",
+    "duration": "e.g. 30m, 2h or 3d",
 }
 LIQUID_HINT = "Liquid templates: {{ customer.first_name }}, {{ campaign.name }}"
 
@@ -85,7 +86,7 @@ class ActionFormDialog(Dialog[ActionInfo | Stale | None]):
         & > .field-error.-shown { display: block; }
     }
     """
-    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="Save the action (Enter does too, outside the body)")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="Save the action")]
 
     def __init__(
         self,
@@ -133,6 +134,11 @@ class ActionFormDialog(Dialog[ActionInfo | Stale | None]):
             yield Button("Save", variant="primary", compact=True, id="save")
 
     @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        """Enter in a one-line field goes to the next field; ctrl+s saves the whole action."""
+        event.stop()
+        self.focus_next()
+
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         self._clear_errors()

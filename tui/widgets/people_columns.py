@@ -59,7 +59,7 @@ def people_columns(identify_by: str, sample: list[PersonInfo]) -> list[PeopleCol
     sized to the sample (so that later pages do not make columns jump)."""
     idents = [cell_text(ident_of(person)) for person in sample]
     columns = [
-        PeopleColumn("ident", identify_by, _width(identify_by, idents, 12, 36), ident_of),
+        PeopleColumn("ident", identify_by, _width(identify_by, idents, 12, 48), ident_of),
         PeopleColumn("cio_id", "cio_id", 16, lambda person: person.cio_id),
     ]
     if identify_by == "id":

@@ -64,7 +64,6 @@ class PeopleTable(CoreWork, DataTable):
         self.error: str | None = None
         self.loaded_for: int | None = None  # the workspace whose rows are shown
         self._serial = 0
-        self._sampled_for: tuple[int, bool] | None = None  # (workspace, whether the sample had people)
         self._columns: list[PeopleColumn] = []
         self._replacing = False  # rows are being replaced: the view is not where it will be
 
@@ -177,13 +176,15 @@ class PeopleTable(CoreWork, DataTable):
             self.show(window.rows, cursor_row=row, scroll_y=self.scroll_y)
 
     def _sample_columns(self) -> bool:
-        """Choose the columns from the loaded rows: once per workspace, and again once it has people."""
+        """Choose the columns from the loaded rows (on a first read and on every refresh, so that
+        they follow the data: an import's new attributes, longer identifiers); True if they changed."""
         ws = self.workspace
-        sample = (ws.id, bool(self.window.rows)) if ws else None
-        if ws is None or self._sampled_for in (sample, (ws.id, True)):
+        if ws is None:
             return False
-        self._sampled_for = sample
-        self._columns = people_columns(ws.identify_by, self.window.rows)
+        columns = people_columns(ws.identify_by, self.window.rows)
+        if [(c.key, c.label, c.width) for c in columns] == [(c.key, c.label, c.width) for c in self._columns]:
+            return False
+        self._columns = columns
         self.clear(columns=True)
         for column in self._columns:
             self.add_column(cell(column.label), width=column.width, key=column.key)
