@@ -12,6 +12,7 @@ from tui.core.db import Database
 from tui.core.errors import InvalidInput
 from tui.core.models import Campaign, Message, Person
 from tui.core.people import find_person
+from tui.core.states import MessageStatus
 from tui.core.workspaces import find_workspace
 
 DEFAULT_LIMIT = 50
@@ -25,7 +26,7 @@ class MessageInfo:
     campaign: str  # the campaign's name
     action_id: int
     channel: str
-    status: str  # sent, suppressed or failed
+    status: MessageStatus
     test: bool
     reason: str | None
     recipient: str | None

@@ -17,6 +17,7 @@ from tui.core.errors import InvalidInput, NotFound, TemplateProblem
 from tui.core.models import Action, Campaign
 from tui.core.people import PersonInfo, find_person
 from tui.core.sending import MESSAGE_TYPES, MessageFailed, address_of, delivery, render_step, template_context
+from tui.core.states import MessageStatus
 from tui.core.workspaces import find_workspace
 
 
@@ -37,7 +38,7 @@ class MessagePreview:
     action: ActionInfo
     person: PersonInfo
     channel: str
-    status: str
+    status: MessageStatus
     test: bool
     recipient: str | None
     rendered: bool
@@ -48,7 +49,7 @@ class MessagePreview:
 
     @property
     def fails(self) -> bool:
-        return self.status == "failed"
+        return self.status == MessageStatus.FAILED
 
 
 def _action(campaign: Campaign, actions: list[Action], step: int | None, action_id: int | None) -> Action:
@@ -106,7 +107,7 @@ def preview_message(
     if failure is None:
         status, test, recipient = delivery(ws.send_mode, ws.test_address, action.type, recipient)
     else:
-        status, test, recipient = "failed", False, None
+        status, test, recipient = MessageStatus.FAILED, False, None
     return MessagePreview(
         workspace=ws.name,
         campaign=found.name,

@@ -39,6 +39,7 @@ from tui.core.campaigns import actions_of, find_campaign
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, TemplateProblem
 from tui.core.models import Action, Campaign, Message, Person
+from tui.core.states import CampaignState, MessageStatus
 from tui.core.usage import bump_counters, record_usage
 from tui.core.workspaces import find_workspace
 
@@ -193,13 +194,13 @@ def address_of(step_type: str, person: Any) -> str | None:
 
 def delivery(
     send_mode: str, test_address: str | None, channel: str, recipient: str | None
-) -> tuple[str, bool, str | None]:
+) -> tuple[MessageStatus, bool, str | None]:
     """How a message that can go goes in the workspace's send mode: (status, test, recipient)."""
     if send_mode == "never":
-        return "suppressed", False, recipient
+        return MessageStatus.SUPPRESSED, False, recipient
     if send_mode == "test" and channel == "email":
-        return "sent", True, test_address
-    return "sent", False, recipient
+        return MessageStatus.SENT, True, test_address
+    return MessageStatus.SENT, False, recipient
 
 
 def _message(plan: _Plan, step: Step, person: Row[Any], context: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -222,7 +223,7 @@ def _message(plan: _Plan, step: Step, person: Row[Any], context: Mapping[str, An
         recipient = address_of(step.type, person)
         rendered = render_step(step.type, step.settings, context)
     except MessageFailed as exc:
-        return row | {"status": "failed", "reason": str(exc)}
+        return row | {"status": MessageStatus.FAILED, "reason": str(exc)}
     status, test, recipient = delivery(plan.send_mode, plan.test_address, step.type, recipient)
     return row | {
         "status": status,
@@ -244,7 +245,7 @@ def _messages_for(plan: _Plan, person: Row[Any], existing: set[tuple[int, int]],
 
 def _outcome(row: Mapping[str, Any]) -> str:
     """Which SendResult count a new message goes to."""
-    if row["status"] == "sent":
+    if row["status"] == MessageStatus.SENT:
         return "test" if row["test"] else "sent"
     return str(row["status"])
 
@@ -267,8 +268,8 @@ def _load_plan(db: Database, workspace: str, campaign: str) -> _Plan:
         )
 
 
-def _ensure_running(name: str, state: str, *, done: int | None = None) -> None:
-    if state == "running":
+def _ensure_running(name: str, state: CampaignState, *, done: int | None = None) -> None:
+    if state == CampaignState.RUNNING:
         return
     if done is None:
         raise InvalidInput(f"campaign {name!r} is {state}: only a running campaign can be sent; start it first")
@@ -334,7 +335,7 @@ def _store_batch(
     if rows:
         # A Core insert: one executemany (the ORM's bulk insert fetched ids row by row, ~8x slower).
         session.execute(insert(Message.__table__), rows)
-    billed = sum(1 for row in rows if row["status"] == "sent")
+    billed = sum(1 for row in rows if row["status"] == MessageStatus.SENT)
     bump_counters(session, plan.workspace_id, messages_sent=billed)
     record_usage(session, plan.workspace_id, now.date(), messages_sent=billed)
     return rows
