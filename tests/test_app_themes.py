@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from app_factory import make_app, pilot_test, seed, settle
 
-from tui.config import Settings, load_settings, save_settings, settings_path
+from tui.config import Settings, SettingsError, load_settings, save_settings, settings_path
 from tui.core.db import Database
 from tui.themes import ThemeFileError, bundled_themes_dir, load_theme_file, load_themes, user_themes_dir
 
@@ -34,6 +34,7 @@ def test_the_bundled_themes_load_and_are_distinct() -> None:
         ('name = "x"\nprimary = "#fff"\ntext_alpha = 3\n', "'text_alpha' must be a number from 0 to 1"),
         ('name = "x"\nprimary = "#fff"\nvariables = 1\n', "[variables] must map names to strings"),
         ('name = "x"\nprimary = \n', "is not valid TOML"),
+        ('name = "x"\nprimary = "#fff"\nvariables = ' + "[" * 100_000 + "\n", "nests arrays or tables too deeply"),
     ],
 )
 def test_a_bad_theme_file_says_what_is_wrong(tmp_path: Path, text: str, problem: str) -> None:
@@ -52,6 +53,13 @@ def test_user_themes_are_added_and_bad_ones_reported() -> None:
     catalog = load_themes()
     assert {theme.name for theme in catalog.themes} == OUR_THEMES | {"mine"}
     assert len(catalog.problems) == 1 and "broken.toml" in catalog.problems[0]
+
+
+def test_a_settings_file_nested_too_deeply_is_refused_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("theme = " + "[" * 100_000, encoding="utf-8")
+    with pytest.raises(SettingsError, match="nests arrays too deeply; using the defaults"):
+        load_settings(path)
 
 
 def test_settings_default_then_round_trip(tmp_path: Path) -> None:

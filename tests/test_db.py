@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -125,25 +123,3 @@ def test_an_unmigrated_database_is_upgraded_on_open(empty_db_target: str) -> Non
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     database.dispose()
     assert diff == []
-
-
-def test_core_never_imports_textual() -> None:
-    """Layering: tui.core is usable from the CLI, tests and servers without the TUI."""
-    core = ROOT / "tui" / "core"
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in core.rglob("*.py")
-        if any(
-            line.strip().startswith(("import textual", "from textual"))
-            for line in path.read_text(encoding="utf-8").splitlines()
-        )
-    ]
-    assert offenders == []
-    modules = sorted(p.stem for p in core.glob("*.py") if p.stem != "__init__")
-    code = (
-        "import importlib, sys\n"
-        f"for m in {modules!r}: importlib.import_module('tui.core.' + m)\n"
-        "print('textual' in sys.modules, 'tui.app' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False False"

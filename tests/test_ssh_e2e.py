@@ -268,6 +268,54 @@ def test_limits_overall_and_per_key_and_the_login_timeout(setup: tuple[str, Keys
         asyncio.run(scenario())
 
 
+def test_a_huge_terminal_size_is_clamped_and_never_holds_a_session_place(setup: tuple[str, Keys, Path]) -> None:
+    """70000x70000 made struct.pack raise: the place leaked for good, so two such calls locked
+    a key out. Now the size is clamped; with one place per key, the next session still opens."""
+    db, keys, home = setup
+    with running_server(db, keys, home, "--max-sessions-per-key", "1") as server:
+
+        async def scenario() -> None:
+            async with connect(server.port, keys, "alice") as conn:
+                huge = await conn.create_process(
+                    term_type="xterm-256color", term_size=(70000, 70000, 700000, 700000), encoding=None
+                )
+                server.wait_for_log(r"app pid \d+, 1000x1000")
+                huge.change_terminal_size(80000, 80000, 900000, 900000)
+                huge.stdin.write(QUIT)
+                await asyncio.wait_for(huge.wait_closed(), WAIT)
+            client = await AppClient.open(server.port, keys, "alice")
+            try:
+                await client.wait_for(Screen.shows_app, "the app after the huge session")
+            finally:
+                client.close()
+
+        asyncio.run(scenario())
+
+
+def test_a_connection_trying_many_keys_is_cut_off_after_six(setup: tuple[str, Keys, Path]) -> None:
+    """There was no limit (2,000 keys in 1.4 s); as OpenSSH's MaxAuthTries, 6, and a few log lines."""
+    db, keys, home = setup
+    strangers = []
+    for number in range(8):
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        key.write_private_key(home / f"stranger{number}")
+        strangers.append(str(home / f"stranger{number}"))
+    with running_server(db, keys, home) as server:
+
+        async def scenario() -> None:
+            async with asyncssh.connect(
+                "127.0.0.1", server.port, username="x", client_keys=[*strangers, str(keys.private("alice"))],
+                known_hosts=None, agent_path=None, config=None,
+            ):  # fmt: skip
+                pass
+
+        with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError, ConnectionError)):
+            asyncio.run(scenario())
+        server.wait_for_log(r"tried 6 keys: disconnected \(too many authentication failures\)")
+        assert len([line for line in server.lines if "refused key" in line]) == 3
+        assert "connected: alice" not in server.log
+
+
 def test_stopping_the_server_ends_every_session_cleanly(setup: tuple[str, Keys, Path]) -> None:
     db, keys, home = setup
     server = ServerProcess(db, keys, home)

@@ -42,12 +42,57 @@ def test_the_identity_is_the_key_comment_and_the_file_is_read_every_time(tmp_pat
 def test_options_comments_and_junk_lines(tmp_path: Path) -> None:
     keys = make_keys(tmp_path)
     alice, bob = (keys.public_line(name) for name in ("alice", "bob"))
-    keys.authorized.write_text(
-        f'# the team\n\nnot a key\nfrom="10.0.0.0/8" {alice}\nrestrict,command="echo no" {bob}\n'
-    )
+    keys.authorized.write_text(f'# the team\n\nnot a key\nfrom="10.0.0.0/8" {alice}\nno-port-forwarding {bob}\n')
     assert authorize(keys.authorized, _key(tmp_path, "alice"), "127.0.0.1", "127.0.0.1") is None  # from= says no
     assert authorize(keys.authorized, _key(tmp_path, "alice"), "10.1.2.3", "10.1.2.3") is not None
     assert authorize(keys.authorized, _key(tmp_path, "bob"), "127.0.0.1", "127.0.0.1") is not None
+
+
+@pytest.mark.parametrize(
+    ("options", "why"),
+    [
+        ('command="echo no"', "it has command=, and this server runs only the app"),
+        ("no-pty", "it forbids a terminal"),
+        ("restrict", "it forbids a terminal"),
+        ('environment="A=b"', "it has options this server cannot honour: environment"),
+        ('tunnel="1"', "it has options this server cannot honour: tunnel"),
+        ('expiry-time="20200101"', "it expired at 2020-01-01"),
+        ('expiry-time="20200101Z"', "it expired at 2020-01-01T00:00:00+00:00"),
+        ('expiry-time="soon"', "expiry-time 'soon' is not a time"),
+    ],
+)
+def test_a_key_whose_options_cannot_be_honoured_cannot_log_in(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, options: str, why: str
+) -> None:
+    """These options were ignored: an expired key logged in, a command= key got the app."""
+    keys = make_keys(tmp_path)
+    keys.authorized.write_text(f"{options} {keys.public_line('alice')}\n")
+    assert authorize(keys.authorized, _key(tmp_path, "alice"), "127.0.0.1", "127.0.0.1") is None
+    assert why in caplog.text and "cannot log in" in caplog.text
+
+
+@pytest.mark.parametrize("options", ["restrict,pty", 'expiry-time="29991231"', 'no-agent-forwarding,permitopen="h:1"'])
+def test_options_that_can_be_honoured_let_the_key_in(tmp_path: Path, options: str) -> None:
+    keys = make_keys(tmp_path)
+    keys.authorized.write_text(f"{options} {keys.public_line('alice')}\n")
+    assert authorize(keys.authorized, _key(tmp_path, "alice"), "127.0.0.1", "127.0.0.1") is not None
+
+
+@pytest.mark.parametrize("which", ["file", "folder"])
+def test_an_authorized_keys_others_can_write_lets_no_one_in(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, which: str
+) -> None:
+    """As sshd's StrictModes: anyone who can write the file could add their own key."""
+    keys = make_keys(tmp_path / "keys")
+    (keys.authorized if which == "file" else keys.folder).chmod(0o666 if which == "file" else 0o777)
+    assert authorize(keys.authorized, _key(keys.folder, "alice"), "127.0.0.1", "127.0.0.1") is None
+    assert "can be written by others" in caplog.text and "chmod go-w" in caplog.text
+
+
+def test_a_terminal_size_is_clamped_to_what_a_terminal_can_be() -> None:
+    assert Size.clamped(70000, 70000, 700000, -5) == Size(1000, 1000, 65535, 0)
+    assert Size.clamped(80, 24) == Size(80, 24, 0, 0)
+    Size.clamped(70000, 70000, 700000, 700000).packed()  # struct winsize takes it
 
 
 def test_a_missing_authorized_keys_lets_no_one_in(tmp_path: Path) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -15,6 +17,7 @@ from textual.widgets import Input
 from tui.config import DEFAULT_THEME, Settings, SettingsError, load_settings, save_settings, theme_override
 from tui.core.db import Database
 from tui.core.text import visible
+from tui.crash_log import crash_message, write_crash_log
 from tui.screens.help import HelpScreen, keys_of
 from tui.screens.main import MainScreen
 from tui.screens.palette import WorkspaceCommands
@@ -103,6 +106,13 @@ class SwitchboardApp(App[None]):
                 yield command
         yield SystemCommand("Change theme", "Pick a colour theme; the choice is remembered", self.action_change_theme)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual ends the app with status 1 and prints the traceback, locals included: the
+        traceback goes to a private log file instead, and the terminal gets one line naming it."""
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+        self._exit_renderables.append(Text(crash_message(error, write_crash_log(error)), style="bold red"))
+
     def action_help(self) -> None:
         """Show the keys of the current screen."""
         screen = self.screen
@@ -110,4 +120,8 @@ class SwitchboardApp(App[None]):
 
 
 def run_app(db: Database) -> None:
-    SwitchboardApp(db).run()
+    """Run the app; an unexpected error ends the process with its non-zero status."""
+    app = SwitchboardApp(db)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

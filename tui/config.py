@@ -47,6 +47,8 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"settings file {path} cannot be used ({exc}); using the defaults") from exc
+    except RecursionError:  # tomllib recurses once per level of nested arrays
+        raise SettingsError(f"settings file {path} nests arrays too deeply; using the defaults") from None
     theme = data.get("theme", DEFAULT_THEME)
     if not isinstance(theme, str):
         raise SettingsError(f"settings file {path}: 'theme' must be a string; using the defaults")

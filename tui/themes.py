@@ -104,6 +104,8 @@ def load_theme_file(path: Path) -> Theme:
         raise ThemeFileError(f"theme file {path}: cannot be read: {exc}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ThemeFileError(f"theme file {path}: is not valid TOML: {exc}") from exc
+    except RecursionError:  # tomllib recurses once per level of nested arrays
+        raise ThemeFileError(f"theme file {path}: nests arrays or tables too deeply to read") from None
     return theme_from_mapping(data, str(path))
 
 

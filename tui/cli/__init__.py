@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,8 +25,25 @@ class Refused(click.ClickException):
 
     exit_code = 1
 
-    def show(self, file=None) -> None:  # type: ignore[no-untyped-def]
+    def show(self, file=None) -> None:
         click.echo(f"error: {visible(self.format_message(), keep_lines=True)}", err=True)
+
+
+class BadArgument(Refused):
+    """A command line that cannot be taken as it is: `error: ...`, exit status 2."""
+
+    exit_code = 2
+
+
+def check_arguments(args: list[str]) -> None:
+    """Every argument is text: a byte that is not UTF-8 (Python keeps it as a lone surrogate)
+    is refused here, once, before any command sees it."""
+    for position, arg in enumerate(args, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise BadArgument(f"argument {position} ('{shown}') is not valid UTF-8") from None
 
 
 class SwitchboardGroup(click.Group):
@@ -42,7 +58,11 @@ class SwitchboardGroup(click.Group):
             self.add_command(SUBCOMMANDS[cmd_name](), cmd_name)
         return super().get_command(ctx, cmd_name)
 
-    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        check_arguments(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except SwitchboardError as exc:
@@ -153,4 +173,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -11,11 +11,13 @@ serializes what must not interleave with row locks (`FOR UPDATE`) and constraint
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
@@ -42,6 +44,10 @@ def resolve_target(target: str | None) -> str:
 
     A target containing `://` is a URL; anything else is a file path.
     """
+    if target is not None and not target.strip():
+        raise DatabaseError(
+            "the database target is empty: give a file path or a URL, or leave --db out for the default"
+        )
     chosen = target or os.environ.get(DB_ENV) or str(default_db_path())
     if "://" in chosen:
         return chosen
@@ -59,16 +65,27 @@ def describe_url(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _stored_json(text: str) -> Any:
+    """A JSON column's value. SQLite stores it as text, which a hand edit can break: that is a
+    clear DatabaseError, not a traceback (PostgreSQL's jsonb cannot hold invalid JSON)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise DatabaseError(
+            f"the database holds {text[:40]!r} where JSON belongs: was it edited by hand? Correct or delete that row"
+        ) from None
+
+
 def _sqlite_engine(url: str) -> Engine:
     from sqlalchemy.engine import make_url
 
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_deserializer=_stored_json)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -78,7 +95,7 @@ def _sqlite_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection) -> None:
         connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
     return engine
@@ -153,6 +170,15 @@ class Database:
         self.engine.dispose()
 
 
+def _in_memory(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and (
+        parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+    )
+
+
 def open_database(target: str | None = None, runtime: Runtime | None = None) -> Database:
     """Open (creating or upgrading as needed) the database named by `target`."""
     from tui.core.migrate import upgrade_on_open
@@ -164,6 +190,10 @@ def open_database(target: str | None = None, runtime: Runtime | None = None) -> 
         raise DatabaseError(
             "cannot open the database: the URL is not valid; it looks like postgresql+psycopg://user:password@host/database"
         ) from exc
+    if _in_memory(url):
+        raise DatabaseError(
+            "an in-memory SQLite database keeps nothing once the command ends: give a file path instead"
+        )
     try:
         engine = make_engine(url)
     except ModuleNotFoundError as exc:

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from tui.core.errors import InvalidInput
 from tui.core.runtime import TokenSource
-from tui.core.text import check_scalar_text
+from tui.core.text import INVISIBLE, check_scalar_text, visible
 
 CIO_PREFIX = "cio_"
 CIO_ID_BYTES = 8  # 16 lowercase hex characters
@@ -134,6 +134,9 @@ def clean_name(raw: str, *, what: str, max_length: int) -> tuple[str, str]:
         raise InvalidInput(f"{what} name has {len(name)} characters; at most {max_length} are allowed")
     if has_control_chars(name):
         raise InvalidInput(f"{what} name {name!r} contains control characters")
+    if INVISIBLE.search(name):
+        # Two names that look the same would name two things: invisible characters are refused.
+        raise InvalidInput(f"{what} name '{visible(name)}' contains invisible characters: type it without them")
     return name, name_key(name)
 
 

@@ -45,7 +45,22 @@ def _read_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+def _refuse_foreign(engine: Engine) -> None:
+    """A SQLite file that holds tables but no Switchboard schema is another program's: refused.
+    (A PostgreSQL database may well be shared with other applications' tables.)"""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        tables = [name for name in inspect(conn).get_table_names() if not name.startswith("sqlite_")]
+    if tables:
+        shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+        raise DatabaseError(
+            f"not a Switchboard database: it holds other tables ({shown}) and no Switchboard schema; "
+            "give the path of a Switchboard database, or of a new file"
+        )
+
+
+def alembic_config(engine: Engine):
     from alembic.config import Config
 
     config = Config()
@@ -69,6 +84,8 @@ def upgrade_on_open(engine: Engine) -> None:
         raise DatabaseError(f"cannot open the database: {getattr(exc, 'orig', None) or exc}") from exc
     if current == SCHEMA_HEAD:
         return
+    if current is None:
+        _refuse_foreign(engine)
     if current is not None and current not in known_revisions(engine):
         raise DatabaseError(
             f"this database has schema revision {current!r}, newer than this Switchboard "

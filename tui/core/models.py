@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -24,12 +24,14 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from tui.core.errors import DatabaseError
 from tui.core.states import CampaignState, MessageStatus
 
 NAMING = {
@@ -59,6 +61,23 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC)
 
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        """A stored text that is no timestamp (a row edited by hand) is a clear DatabaseError."""
+        process = super().result_processor(dialect, coltype)
+        if process is None:
+            return None
+
+        def checked(value: Any) -> Any:
+            try:
+                return process(value)
+            except ValueError:
+                raise DatabaseError(
+                    f"the database holds {str(value)[:40]!r} where a timestamp belongs: "
+                    "was it edited by hand? Correct or delete that row"
+                ) from None
+
+        return checked
+
 
 def key_string(length: int) -> String:
     """A string compared byte-wise: SQLite's BINARY default, PostgreSQL's "C" collation.
@@ -67,7 +86,7 @@ def key_string(length: int) -> String:
     code-point order on both backends; lists ordered by a key come out in the same order on both
     (a PostgreSQL database's default collation is often a language's, such as en_US).
     """
-    return String(length).with_variant(String(length, collation="C"), "postgresql")  # type: ignore[return-value]
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 def state_column(enum: type[StrEnum], name: str) -> Enum:
@@ -90,6 +109,11 @@ MAX_ID = 2**63 - 1  # the largest id either backend stores; a larger one names n
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's Table, for Core statements (SQLAlchemy types `__table__` as a FromClause)."""
+    return cast(Table, model.__table__)
 
 
 class Workspace(Base):

@@ -49,7 +49,7 @@ from tui.core.db import Database
 from tui.core.errors import Conflict, DatabaseError, InvalidInput, NotFound, SwitchboardError
 from tui.core.identity import new_cio_ids
 from tui.core.input_files import open_regular
-from tui.core.models import Person, Workspace
+from tui.core.models import Person, Workspace, table_of
 from tui.core.people import identifier
 from tui.core.runtime import TokenSource
 from tui.core.usage import bump_counters, record_usage
@@ -305,7 +305,7 @@ def _receive(reader: subprocess.Popen[bytes], path: Path) -> _Batch | Switchboar
     """The reading process's next message: a batch, what stopped it, or None at the end."""
     assert reader.stdout is not None
     try:
-        return pickle.load(reader.stdout)  # type: ignore[no-any-return]
+        return pickle.load(reader.stdout)
     except (EOFError, pickle.UnpicklingError):  # it died, maybe part-way through a batch
         return ImportStopped(f"the process reading {str(path)!r} ended unexpectedly (exit status {reader.wait()})")
 
@@ -549,7 +549,7 @@ _READERS: dict[str, _Reader] = {"csv": _csv_records, "jsonl": _jsonl_records}
 # Committing a batch -------------------------------------------------------------------------
 
 _INSERTED = ("workspace_id", "cio_id", "ident", "email", "attributes", "created_at", "updated_at", "version")
-_PEOPLE = Person.__table__
+_PEOPLE = table_of(Person)
 # PostgreSQL: the batches of imports into one workspace take turns, each holding this advisory
 # lock (the pair: this key, the workspace id) until it commits, so that a batch sees the people
 # the other import committed. Without it two imports of the same new identifiers both insert

@@ -25,7 +25,7 @@ has a message.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,7 +38,7 @@ from tui.core.action_settings import ACTION_TYPES, URL_SCHEMES, parse_duration
 from tui.core.campaigns import actions_of, find_campaign
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, TemplateProblem
-from tui.core.models import Action, Campaign, Message, Person
+from tui.core.models import Action, Campaign, Message, Person, table_of
 from tui.core.states import CampaignState, MessageStatus
 from tui.core.usage import bump_counters, record_usage
 from tui.core.workspaces import find_workspace
@@ -150,16 +150,19 @@ def render_step(step_type: str, settings: Mapping[str, Any], context: Mapping[st
         source = settings.get(key)
         if source is None:
             return None
+        unstorable = MessageFailed(
+            f"the {key} renders to text with a NUL character or a lone surrogate, which cannot be stored"
+        )
         try:
             rendered = templates.render(str(source), context)
         except TemplateProblem as exc:
             raise MessageFailed(f"the {key} template failed: {exc}", exc.in_field(key)) from None
+        except templates.UnstorableText:
+            raise unstorable from None
         except (templates.TemplateRenderError, InvalidInput) as exc:
             raise MessageFailed(f"the {key} template failed: {exc}") from None
         if not _storable(rendered):
-            raise MessageFailed(
-                f"the {key} renders to text with a NUL character or a lone surrogate, which cannot be stored"
-            )
+            raise unstorable
         return rendered
 
     if step_type == "email":
@@ -288,7 +291,7 @@ class _Batch:
 
 def _people_after(
     db: Database, plan: _Plan, after_id: int, batch_size: int
-) -> tuple[list[Row[Any]], set[tuple[int, int]]]:
+) -> tuple[Sequence[Row[Any]], set[tuple[int, int]]]:
     """The next `batch_size` people after `after_id`, and which of their messages exist already."""
     with db.read() as session:
         people = session.execute(
@@ -300,7 +303,7 @@ def _people_after(
         return people, (_existing(session, plan, people) if people else set())
 
 
-def _existing(session: Session, plan: _Plan, people: list[Row[Any]]) -> set[tuple[int, int]]:
+def _existing(session: Session, plan: _Plan, people: Sequence[Row[Any]]) -> set[tuple[int, int]]:
     """The (action, person) pairs of `people` that have a message. The people are a range of
     ids, and actions belong to one workspace: one indexed query."""
     pairs = select(Message.action_id, Message.person_id).where(
@@ -311,7 +314,7 @@ def _existing(session: Session, plan: _Plan, people: list[Row[Any]]) -> set[tupl
 
 
 def _store_batch(
-    session: Session, plan: _Plan, people: list[Row[Any]], rows: list[dict[str, Any]], now: datetime, done: int
+    session: Session, plan: _Plan, people: Sequence[Row[Any]], rows: list[dict[str, Any]], now: datetime, done: int
 ) -> list[dict[str, Any]]:
     """Store the rendered messages of one batch in the caller's transaction; the ones stored.
 
@@ -334,7 +337,7 @@ def _store_batch(
     rows = [row for row in rows if row["person_id"] in alive and (row["action_id"], row["person_id"]) not in existing]
     if rows:
         # A Core insert: one executemany (the ORM's bulk insert fetched ids row by row, ~8x slower).
-        session.execute(insert(Message.__table__), rows)
+        session.execute(insert(table_of(Message)), rows)
     billed = sum(1 for row in rows if row["status"] == MessageStatus.SENT)
     bump_counters(session, plan.workspace_id, messages_sent=billed)
     record_usage(session, plan.workspace_id, now.date(), messages_sent=billed)

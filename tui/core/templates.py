@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tui.core.errors import InvalidInput, TemplateProblem
 
 if TYPE_CHECKING:
-    from liquid import Environment, Template
+    from liquid import BoundTemplate, Environment
     from liquid.exceptions import LiquidError
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
@@ -28,6 +28,10 @@ RENDER_SECONDS = 2.0
 
 class TemplateRenderError(Exception):
     """A template failed for one person's data (a filter error, say)."""
+
+
+class UnstorableText(TemplateRenderError):
+    """The render holds a lone surrogate (from data stored before such text was refused)."""
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +101,7 @@ def _error_index(source: str, error: LiquidError) -> int:
 
 
 @lru_cache(maxsize=1024)
-def parse(source: str, field: str = "template") -> Template:
+def parse(source: str, field: str = "template") -> BoundTemplate:
     """The parsed template, or TemplateProblem naming the field, line and column of the error."""
     try:
         template = _env().from_string(source)
@@ -135,6 +139,8 @@ def render(source: str, context: Mapping[str, Any]) -> str:
         raise TemplateRenderError(_stopped_reason(exc) or exc.message) from None
     except RecursionError:
         raise TemplateRenderError("template stopped: its data is nested too deeply") from None
+    except UnicodeEncodeError:  # the output bound counts UTF-8 bytes: a lone surrogate fails there
+        raise UnstorableText("the text holds a lone surrogate") from None
     except Exception as exc:  # a filter may raise anything on odd data
         raise TemplateRenderError(str(exc)) from None
 

@@ -7,9 +7,13 @@ from datetime import datetime
 
 from tui.core.errors import InvalidInput
 
-# C0 and C1 controls, DEL, and the bidi overrides/isolates that reorder what a terminal shows.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls, DEL, the bidi overrides/isolates that reorder what a terminal shows, and
+# the invisible ones: zero-width spaces and joiners, direction marks, line and paragraph
+# separators, the byte order mark.
+_INVISIBLE = "\u200b-\u200f\u2028\u2029\ufeff"
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{_INVISIBLE}]")
+_UNSAFE_KEEP_LINES = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069{_INVISIBLE}]")
+INVISIBLE = re.compile(f"[{_INVISIBLE}]")
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -47,8 +47,8 @@ def record_usage(
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    else:  # the same upsert interface (on_conflict_do_update) under another dialect's type
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
     stmt = insert(UsageDay).values(
         workspace_id=workspace_id,
         day=day,

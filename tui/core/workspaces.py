@@ -95,10 +95,16 @@ def validate_identify_by(raw: str) -> str:
     return raw
 
 
-def validate_send_mode(mode: str, test_address: str | None) -> tuple[str, str | None]:
-    """`test` needs a valid test address, which is normalized; other modes keep none."""
+def validate_send_mode(mode: str, test_address: str | None, *, address_given: bool = False) -> tuple[str, str | None]:
+    """`test` needs a valid test address, which is normalized; other modes keep none, and an
+    address given with them is refused rather than dropped (`address_given`)."""
     if mode not in SEND_MODES:
         raise InvalidInput(f"send mode {mode!r} is not valid: choose normal, test or never")
+    if address_given and mode != "test":
+        raise InvalidInput(
+            f"a test address applies only in send mode 'test', and the send mode would be {mode!r}: "
+            "choose send mode 'test' with it, or leave the address out"
+        )
     if mode == "test":
         if not test_address:
             raise InvalidInput("send mode 'test' needs a test address (--test-address)")
@@ -131,7 +137,7 @@ def create_workspace(
 ) -> CreatedWorkspace:
     clean, key = clean_name(name, what="workspace", max_length=MAX_NAME)
     kind = validate_identify_by(identify_by)
-    mode, address = validate_send_mode(send_mode, test_address)
+    mode, address = validate_send_mode(send_mode, test_address, address_given=test_address is not None)
     chosen_color = validate_color(color) if color else None
     now = db.runtime.now()
     with db.write() as session:
@@ -210,7 +216,7 @@ def update_workspace(
         if send_mode is not None or test_address is not None:
             mode = send_mode if send_mode is not None else ws.send_mode
             address = test_address if test_address is not None else ws.test_address
-            ws.send_mode, ws.test_address = validate_send_mode(mode, address)
+            ws.send_mode, ws.test_address = validate_send_mode(mode, address, address_given=test_address is not None)
         session.flush()
         return WorkspaceInfo.of(ws)
 
@@ -290,12 +296,12 @@ def delete_workspace(
             after, swept = 0, True
             continue
         if last is None:  # no one left: finish, unless many were added meanwhile
-            deleted = _delete_the_rest(db, workspace_id, size)
-            if deleted is None:
+            rest = _delete_the_rest(db, workspace_id, size)
+            if rest is None:
                 after = 0  # more than a batch committed behind the keyset (PostgreSQL): go round again
                 continue
-            done += deleted
-            if progress is not None and deleted:
+            done += rest
+            if progress is not None and rest:
                 progress(done, max(summary.people, done))
             return summary
         done, after = done + deleted, last

@@ -129,8 +129,8 @@ class BillingScreen(CoreWork, Screen[None]):
         table.add_column("Workspace", width=max([9, *(name.cell_len for name in names)]), key="name")
         table.add_column(Text("People", justify="right"), key="people")
         table.add_column(Text("Messages", justify="right"), key="messages")
-        for usage, name in zip(report.workspaces, names, strict=True):
-            table.add_row(name, number(usage.people), number(usage.messages), key=str(usage.workspace_id))
+        for usage, shown in zip(report.workspaces, names, strict=True):
+            table.add_row(shown, number(usage.people), number(usage.messages), key=str(usage.workspace_id))
         deleted = sum(usage.deleted for usage in report.workspaces)
         live = count(len(report.workspaces) - deleted, "workspace")
         table.border_subtitle = f"{live} · {deleted} deleted" if deleted else live

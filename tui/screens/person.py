@@ -56,12 +56,12 @@ def card(person: PersonInfo, identify_by: str) -> Content:
     parts = [literal(ident_of(person), "bold"), Content.styled(f"  {person.reference}", muted)]
     if identify_by == "id":
         email = literal(person.email) if person.email else Content.styled("none", muted)
-        parts += ["\n", Content.styled("email ", muted), email]
+        parts += [Content("\n"), Content.styled("email ", muted), email]
     times = (
         f"created {person.created_at.strftime(CREATED_FORMAT)} · updated {person.updated_at.strftime(CREATED_FORMAT)}"
         f" · version {person.version}"
     )
-    parts += ["\n", Content.styled(times, muted)]
+    parts += [Content("\n"), Content.styled(times, muted)]
     return Content.assemble(*parts)
 
 

@@ -24,6 +24,10 @@ HANGUP_SECONDS = 2.0  # after SIGHUP, how long before SIGTERM
 TERM_SECONDS = 2.0  # after SIGTERM, how long before SIGKILL
 
 
+MAX_CELLS = 1000  # columns or rows: far beyond any screen, and cheap for the app to draw
+MAX_PIXELS = 65535  # struct winsize holds unsigned shorts
+
+
 @dataclass(frozen=True)
 class Size:
     """A terminal size in cells (and pixels, 0 when unknown)."""
@@ -32,6 +36,20 @@ class Size:
     rows: int
     pixel_width: int = 0
     pixel_height: int = 0
+
+    @classmethod
+    def clamped(cls, columns: int, rows: int, pixel_width: int = 0, pixel_height: int = 0) -> Size:
+        """A size a client asked for, within what a terminal can be (a client may ask 70000x70000)."""
+
+        def bound(value: int, top: int) -> int:
+            return max(0, min(int(value), top))
+
+        return cls(
+            max(1, bound(columns, MAX_CELLS)),
+            max(1, bound(rows, MAX_CELLS)),
+            bound(pixel_width, MAX_PIXELS),
+            bound(pixel_height, MAX_PIXELS),
+        )
 
     def packed(self) -> bytes:
         """As `struct winsize` for TIOCSWINSZ."""

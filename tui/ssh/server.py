@@ -66,6 +66,10 @@ def app_env(db_url: str) -> dict[str, str]:
     return env
 
 
+MAX_AUTH_TRIES = 6  # OpenSSH's MaxAuthTries
+REFUSALS_LOGGED = 3  # per connection; then one line saying that the rest are not
+
+
 class Gate(asyncssh.SSHServer):
     """One client connection: public-key login only, no forwarding, sessions that run the app."""
 
@@ -78,9 +82,10 @@ class Gate(asyncssh.SSHServer):
         self._peer = "?"
         self._username = ""
         self._candidate: Identity | None = None
+        self._refused = 0
         self.identity: Identity | None = None
 
-    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:  # type: ignore[override]
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         self._connections.add(conn)
         host, port = conn.get_extra_info("peername")[:2]
@@ -112,8 +117,21 @@ class Gate(asyncssh.SSHServer):
         client_host = self._conn.get_extra_info("peername")[0]
         self._candidate = authorize(self._authorized_keys, key, client_host, client_host)
         if self._candidate is None:
-            log.info("refused key %s (user %r) from %s", key.get_fingerprint(), self._username, self._peer)
+            self._refuse(key)
         return self._candidate is not None
+
+    def _refuse(self, key: asyncssh.SSHKey) -> None:
+        """Count a refused key; after MAX_AUTH_TRIES the connection ends, as sshd's does."""
+        self._refused += 1
+        if self._refused <= REFUSALS_LOGGED:
+            log.info("refused key %s (user %r) from %s", key.get_fingerprint(), self._username, self._peer)
+        elif self._refused == REFUSALS_LOGGED + 1:
+            log.info("refused more keys from %s; not logging each", self._peer)
+        if self._refused >= MAX_AUTH_TRIES:
+            log.warning("%s tried %d keys: disconnected (too many authentication failures)", self._peer, self._refused)
+            asyncio.get_running_loop().call_soon(
+                self._conn.disconnect, asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "too many authentication failures"
+            )
 
     def auth_completed(self) -> None:
         self.identity = self._candidate

@@ -94,7 +94,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
 
     # Requests -------------------------------------------------------------------------------
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self._chan = chan
 
     def pty_requested(
@@ -106,7 +106,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         if width and height:  # 0x0: the client does not know (ssh -tt from a pipe); keep 80x24
-            self._size = Size(width, height, pixwidth, pixheight)
+            self._size = Size.clamped(width, height, pixwidth, pixheight)
         if self._app is not None:
             self._app.resize(self._size)
 
@@ -163,6 +163,16 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
     # Running and ending ---------------------------------------------------------------------
 
     async def _run(self) -> None:
+        """Run the session; whatever fails in it ends this session only, and gives back its place."""
+        try:
+            await self._serve()
+        except Exception:
+            log.exception("the session of %s (%s) failed", self._identity.name, self._peer)
+            self._finish()
+            self._hangup()
+            self._end(1, "the session failed on the server (its log says why)", reset=self._app is not None)
+
+    async def _serve(self) -> None:
         assert self._chan is not None
         env = child_env(self._sessions.env, self._term_type or "", self._chan.get_environment(), self._identity)
         started = time.monotonic()

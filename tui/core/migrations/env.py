@@ -23,7 +23,7 @@ writer = engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
 with writer.connect() as connection:
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:
-        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     try:
         context.configure(
             connection=connection,
@@ -38,4 +38,4 @@ with writer.connect() as connection:
     finally:
         if sqlite:
             connection.rollback()  # whatever began after Alembic's commit: the pragma needs none open
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
