@@ -50,8 +50,9 @@ def test_upgrading_to_the_checks_keeps_campaigns_actions_and_messages(empty_db_t
     """The SQLite rebuild of a referenced table must not cascade into the rows that reference it."""
     url = resolve_target(empty_db_target)
     engine = make_engine(url)
-    command.upgrade(alembic_config(engine), "0001")
+    command.upgrade(alembic_config(engine), "head")
     _seed_sent_campaign(Database(url=url, engine=engine, runtime=Runtime()))
+    command.downgrade(alembic_config(engine), "0001")
     engine.dispose()
 
     database = open_database(empty_db_target)

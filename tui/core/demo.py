@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from tui.core import actions, campaigns, people, sending, workspaces
+from tui.core import actions, campaigns, outbox, people, sending, workspaces
 from tui.core.db import Database
 from tui.core.errors import Conflict
 from tui.core.models import Workspace
@@ -195,4 +195,5 @@ def seed_demo(db: Database, *, people_per_workspace: int = 60, seed: int = 2026)
 def _send(db: Database, clock: FixedClock, end: datetime, days_ago: int, workspace: str, campaign: str) -> int:
     clock.set(end - timedelta(days=days_ago))
     result = sending.send_campaign(db, workspace, campaign)
-    return result.sent + result.test + result.suppressed + result.failed
+    outbox.simulate_delivery(db, "250 delivered by the demo")
+    return result.queued + result.scheduled + result.test + result.suppressed + result.failed

@@ -34,6 +34,11 @@ class MessageInfo:
     body: str | None
     scheduled_at: datetime
     sent_at: datetime
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    answer: str | None
 
 
 def list_messages(
@@ -84,4 +89,9 @@ def _info(message: Message, cio_id: str, campaign: str) -> MessageInfo:
         body=message.body,
         scheduled_at=message.scheduled_at,
         sent_at=message.sent_at,
+        attempts=message.attempts,
+        last_error=message.last_error,
+        next_attempt_at=message.next_attempt_at,
+        delivered_at=message.delivered_at,
+        answer=message.answer,
     )

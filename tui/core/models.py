@@ -219,6 +219,8 @@ class Message(Base):
         Index("ix_messages_workspace", "workspace_id", "id"),
         Index("ix_messages_person", "person_id", "id"),
         Index("ix_messages_campaign", "campaign_id", "id"),
+        # Workers claim due messages by status and time.
+        Index("ix_messages_due", "status", "next_attempt_at"),
         {"sqlite_autoincrement": True},
     )
 
@@ -235,7 +237,14 @@ class Message(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str | None] = mapped_column(Text)
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the send created it
+    # The outbox (tui.core.outbox): when a worker may take it next, whose lease runs until when.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)  # the server's answer on delivery
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WorkspaceLedger(Base):
