@@ -189,11 +189,19 @@ def seed_demo(db: Database, *, people_per_workspace: int = 60, seed: int = 2026)
         people.add_person(demo, "Acme EU", email=f"{handle}@example.eu", attributes=attributes)
         total += 1
     messages += _send(demo, clock, end, 1, "Acme EU", "Welcome series")
+    _deliver_until(demo, clock, end)
     return DemoSummary(workspaces=4, people=total, campaigns=5, messages=messages)
 
 
 def _send(db: Database, clock: FixedClock, end: datetime, days_ago: int, workspace: str, campaign: str) -> int:
     clock.set(end - timedelta(days=days_ago))
     result = sending.send_campaign(db, workspace, campaign)
-    outbox.simulate_delivery(db, "250 delivered by the demo")
     return result.queued + result.scheduled + result.test + result.suppressed + result.failed
+
+
+def _deliver_until(db: Database, clock: FixedClock, end: datetime) -> None:
+    """The demo's story has a worker: each message is delivered at its due time up to `end`
+    (nothing really leaves); later ones stay scheduled."""
+    while (due := outbox.next_due(db)) is not None and due <= end:
+        clock.set(due)
+        outbox.simulate_delivery(db, "250 delivered by the demo")

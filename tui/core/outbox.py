@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from tui.core.db import Database
 from tui.core.models import Message, Workspace, table_of
@@ -155,6 +155,12 @@ def mark_retry(
             }
         session.execute(update(table_of(Message)).where(Message.id == message_id).values(**values))
         return MessageStatus(str(values["status"]))
+
+
+def next_due(db: Database) -> datetime | None:
+    """When the earliest waiting message is due (None when none waits)."""
+    with db.read() as session:
+        return session.scalar(select(func.min(Message.next_attempt_at)).where(Message.status.in_(WAITING)))
 
 
 def simulate_delivery(db: Database, answer: str) -> int:
