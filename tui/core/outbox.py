@@ -54,13 +54,23 @@ def _due(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def claim(db: Database, limit: int, *, workspace_id: int | None = None, lease: timedelta = LEASE) -> list[OutboxItem]:
-    """Lease up to `limit` due messages (oldest due first) to the caller; they become `sending`."""
+def claim(
+    db: Database,
+    limit: int,
+    *,
+    workspace_id: int | None = None,
+    channels: tuple[str, ...] | None = None,
+    lease: timedelta = LEASE,
+) -> list[OutboxItem]:
+    """Lease up to `limit` due messages (oldest due first) to the caller; they become `sending`.
+    `channels` limits the claim to the channels the caller can deliver."""
     now = db.runtime.now()
     with db.write() as session:
         pick = select(Message.id).where(_due(now)).order_by(Message.next_attempt_at).limit(limit)
         if workspace_id is not None:
             pick = pick.where(Message.workspace_id == workspace_id)
+        if channels is not None:
+            pick = pick.where(Message.channel.in_(channels))
         ids = list(session.scalars(pick.with_for_update(skip_locked=True)))
         if not ids:
             return []
