@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.core import people
+from tui.core import outbox, people
 from tui.core.db import Database
 from tui.core.models import Action, Campaign, Workspace
 from tui.core.usage import bump_counters
@@ -78,3 +78,8 @@ def add_campaign(
         bump_counters(session, workspace_id, campaigns=1)
         session.flush()
         return [action.id for action in actions]
+
+
+def deliver_due(db: Database) -> int:
+    """Deliver every message due now as a worker would, each answered "250 OK"; returns how many."""
+    return outbox.simulate_delivery(db, "250 OK")

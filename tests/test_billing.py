@@ -6,7 +6,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from factories import EMAIL, add_campaign, add_person, delete_person, make_workspace
+from factories import EMAIL, add_campaign, add_person, delete_person, deliver_due, make_workspace
 from sqlalchemy import event
 
 from tui.core import billing, sending
@@ -55,14 +55,17 @@ def test_B1_messages_sent_in_the_month_count_test_ones_too(db: Database, clock: 
     add_campaign(db, ws, "March", [EMAIL, ("sms", {"body": "b"})])  # 2 test, 1 sent, 1 failed
     at(clock, 2026, 3, 31, 23, 59, 59)
     sending.send_campaign(db, "Acme", "March")
+    deliver_due(db)
     at(clock, 2026, 4, 1, 0, 0, 0)
     add_campaign(db, ws, "April", [("push", {"title": "t", "body": "b"})])
     sending.send_campaign(db, "Acme", "April")
+    deliver_due(db)
     make_workspace(db, "Muted", send_mode="never")
     muted = make_workspace(db, "Muted2", send_mode="never")
     add_person(db, muted, "m@example.com")
     add_campaign(db, muted, "Quiet", [EMAIL])
     sending.send_campaign(db, "Muted2", "Quiet")
+    deliver_due(db)
 
     march, april = billing.billing(db, "2026-03"), billing.billing(db, "2026-04")
 
@@ -78,6 +81,7 @@ def test_B1_deleted_people_and_workspaces_stay_billed(db: Database, clock: Fixed
     add_person(db, acme, "bob@example.com")
     add_campaign(db, acme, "C", [EMAIL])
     sending.send_campaign(db, "Acme", "C")
+    deliver_due(db)
     rename_workspace(db, "Acme", "Acme Old")
     beta = make_workspace(db, "Beta")
     add_person(db, beta, "cy@example.com")
@@ -130,9 +134,11 @@ def test_B1_messages_per_day_over_the_last_days(db: Database, clock: FixedClock)
     at(clock, 2026, 2, 27)
     add_campaign(db, ws, "Old", [EMAIL])
     sending.send_campaign(db, "Acme", "Old")
+    deliver_due(db)
     at(clock, 2026, 3, 1, 0, 30)
     add_campaign(db, ws, "New", [EMAIL, ("push", {"title": "t", "body": "b"})])
     sending.send_campaign(db, "Acme", "New")
+    deliver_due(db)
     delete_workspace(db, "Acme", confirmed=True)
     at(clock, 2026, 3, 2, 9)
 

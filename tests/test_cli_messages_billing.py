@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from cli_helpers import CliRun
-from factories import EMAIL, add_campaign, add_person, delete_person, make_workspace
+from factories import EMAIL, add_campaign, add_person, delete_person, deliver_due, make_workspace
 
 from tui.core import sending
 from tui.core.db import Database
@@ -27,6 +27,11 @@ MESSAGE_FIELDS = {
     "body",
     "scheduled_at",
     "sent_at",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "delivered_at",
+    "answer",
 }
 
 
@@ -46,12 +51,20 @@ def shop(db: Database) -> dict[str, str]:
 def test_M1_cli_campaigns_send_prints_the_counts(cli: CliRun, db: Database, shop: dict[str, str]) -> None:
     first = cli("campaigns", "send", "-w", "shop", "Hello", "--json")
     assert first.exit_code == 0, first.stderr
-    assert json.loads(first.stdout) == {"sent": 3, "test": 0, "suppressed": 0, "failed": 1, "skipped": 0}
+    assert json.loads(first.stdout) == {
+        "queued": 2,
+        "scheduled": 1,
+        "test": 0,
+        "suppressed": 0,
+        "failed": 1,
+        "skipped": 0,
+    }
 
     again = cli("campaigns", "send", "-w", "Shop", "Hello")
     assert again.exit_code == 0
     assert (
-        again.stdout == "Sent Hello: 0 sent, 0 to the test address, 0 suppressed, 0 failed, 4 skipped (already sent)\n"
+        again.stdout == "Sent Hello: 0 queued, 0 scheduled for later, 0 to the test address, 0 suppressed, 0 failed, "
+        "4 skipped (already sent)\n"
     )
 
 
@@ -77,9 +90,9 @@ def test_M1_cli_messages_list_json(cli: CliRun, db: Database, shop: dict[str, st
     rows = json.loads(result.stdout)
     assert [(m["person"], m["channel"], m["status"]) for m in rows] == [
         (shop["bob"], "sms", "failed"),
-        (shop["bob"], "email", "sent"),
-        (shop["ann"], "sms", "sent"),
-        (shop["ann"], "email", "sent"),
+        (shop["bob"], "email", "queued"),
+        (shop["ann"], "sms", "scheduled"),  # two hours later (issue 10 bug 5)
+        (shop["ann"], "email", "queued"),
     ]
     assert all(m.keys() >= MESSAGE_FIELDS for m in rows)
     assert rows[2] | {"id": 0, "action_id": 0} == {
@@ -88,7 +101,7 @@ def test_M1_cli_messages_list_json(cli: CliRun, db: Database, shop: dict[str, st
         "campaign": "Hello",
         "action_id": 0,
         "channel": "sms",
-        "status": "sent",
+        "status": "scheduled",
         "test": False,
         "reason": None,
         "recipient": "+1555",
@@ -96,6 +109,11 @@ def test_M1_cli_messages_list_json(cli: CliRun, db: Database, shop: dict[str, st
         "body": "Hi Ann",
         "scheduled_at": "2026-03-15T14:00:00Z",
         "sent_at": "2026-03-15T12:00:00Z",
+        "attempts": 0,
+        "last_error": None,
+        "next_attempt_at": "2026-03-15T14:00:00Z",  # the outbox takes it then, not before
+        "delivered_at": None,
+        "answer": None,
     }
     assert rows[1]["subject"] == "Hi \x1b[31mBob"  # JSON keeps the text; it escapes the ESC
 
@@ -120,7 +138,7 @@ def test_M1_cli_messages_list_text_shows_control_characters_visibly(
     header, sms, email = result.stdout.splitlines()
     assert header.split() == ["ID", "SENT", "CAMPAIGN", "PERSON", "CHANNEL", "TO", "SUBJECT", "STATUS"]
     assert sms.endswith("failed: the person has no phone attribute, which an sms needs")
-    assert "Hi ␛[31mBob" in email and email.endswith("sent")
+    assert "Hi ␛[31mBob" in email and email.endswith("queued")
 
 
 @pytest.mark.parametrize(
@@ -150,6 +168,7 @@ def test_B1_cli_billing_json(cli: CliRun, db: Database, clock: FixedClock) -> No
     add_person(db, old, "kept@example.com")
     add_campaign(db, old, "C", [EMAIL])
     sending.send_campaign(db, "Old", "C")
+    deliver_due(db)
     clock.set(datetime(2026, 3, 1, tzinfo=UTC))
     delete_person(db, "Old", gone)
     new = make_workspace(db, "New")
@@ -240,7 +259,8 @@ def test_M1_B1_cli_end_to_end(cli: CliRun) -> None:
     ok("campaigns", "start", *ws, "Bienvenue 'x'")
 
     assert json.loads(ok("campaigns", "send", *ws, "Bienvenue 'x'", "--json")) == {
-        "sent": 1,
+        "queued": 0,
+        "scheduled": 1,
         "test": 1,
         "suppressed": 0,
         "failed": 2,
@@ -249,11 +269,12 @@ def test_M1_B1_cli_end_to_end(cli: CliRun) -> None:
     listed = json.loads(ok("messages", "list", *ws, "--person", "u 1", "--json"))
     assert [(m["channel"], m["status"], m["test"], m["recipient"], m["subject"]) for m in listed] == [
         ("sms", "failed", False, None, None),
-        ("email", "sent", True, "qa@example.com", "Salut Zoë"),
+        ("email", "queued", True, "qa@example.com", "Salut Zoë"),
     ]
     ok("people", "delete", *ws, "u 1")
     ok("workspaces", "delete", "Café «Ü»", "--yes")
 
     report = json.loads(ok("billing", "--json"))
-    assert (report["people"], report["messages"], report["all_time"]) == (2, 2, {"people": 2, "messages": 2})
-    assert report["workspaces"] == [{"name": "Café «Ü»", "people": 2, "messages": 2, "deleted": True}]
+    # Billing counts deliveries: no worker ran, so no message is billed.
+    assert (report["people"], report["messages"], report["all_time"]) == (2, 0, {"people": 2, "messages": 0})
+    assert report["workspaces"] == [{"name": "Café «Ü»", "people": 2, "messages": 0, "deleted": True}]

@@ -75,7 +75,7 @@ def test_preview_json_and_a_message_that_would_fail(cli: CliRun, hello: str) -> 
 def test_preview_in_send_mode_test_goes_to_the_test_address(cli: CliRun, hello: str) -> None:
     run_json(cli, "workspaces", "set", WS, "--send-mode", "test", "--test-address", "qa@example.org")
     data = run_json(cli, *PREVIEW, "--step", "1", "--person", "ann@example.com")
-    assert (data["status"], data["test"], data["recipient"]) == ("sent", True, "qa@example.org")
+    assert (data["status"], data["test"], data["recipient"]) == ("queued", True, "qa@example.org")
     text = cli(*PREVIEW, "--step", "1", "--person", "ann@example.com").stdout
     assert "Would go to the test address qa@example.org (send mode test)" in text
 

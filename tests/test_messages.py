@@ -53,7 +53,7 @@ def test_M1_messages_list_newest_first_with_every_field(db: Database, sent: dict
         campaign="Welcome",
         action_id=ann_email.action_id,
         channel="email",
-        status="sent",
+        status="queued",
         test=False,
         reason=None,
         recipient="ann@example.com",
@@ -61,6 +61,11 @@ def test_M1_messages_list_newest_first_with_every_field(db: Database, sent: dict
         body="Welcome to Acme, ann@example.com",
         scheduled_at=start,
         sent_at=start,
+        attempts=0,
+        last_error=None,
+        next_attempt_at=start,
+        delivered_at=None,
+        answer=None,
     )
     assert rows[-2].scheduled_at == start + timedelta(hours=1)
     assert (rows[0].status, rows[0].reason) == ("failed", "the person has no phone attribute, which an sms needs")

@@ -98,7 +98,7 @@ def test_preview_by_action_id_or_by_cio_reference_in_an_id_workspace(db: Databas
     )
 
     hook = preview_message(db, "apps", "hooks", f"cio_{cio_id}", action_id=ids[0])
-    assert (hook.status, hook.recipient, hook.subject) == ("sent", None, f"PUT https://crm.test/{cio_id}")
+    assert (hook.status, hook.recipient, hook.subject) == ("queued", None, f"PUT https://crm.test/{cio_id}")
     assert hook.person.id == "u-1"
     sms = preview_message(db, "Apps", "Hooks", "u-1", step=2)
     assert (sms.status, sms.reason, sms.body) == (

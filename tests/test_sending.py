@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from factories import EMAIL, add_campaign, add_person, make_workspace
+from factories import EMAIL, add_campaign, add_person, deliver_due, make_workspace
 from sqlalchemy import func, select
 
 from tui.core import actions, campaigns, people, sending
@@ -90,7 +90,7 @@ def test_M1_one_rendered_message_per_person_and_message_action(db: Database, clo
 
     result = sending.send_campaign(db, "acme", "welcome")
 
-    assert result == sending.SendResult(sent=8)
+    assert result == sending.SendResult(queued=4, scheduled=4)  # push and webhook come after the delay
     rows = messages_of(db)
     assert len(rows) == 8
     assert {(m.action_id, m.channel) for m in rows} == {
@@ -99,7 +99,13 @@ def test_M1_one_rendered_message_per_person_and_message_action(db: Database, clo
         (push, "push"),
         (hook, "webhook"),
     }
-    assert all(m.status == "sent" and not m.test and m.reason is None for m in rows)
+    assert {m.channel: m.status for m in rows} == {
+        "email": "queued",
+        "sms": "queued",
+        "push": "scheduled",
+        "webhook": "scheduled",
+    }
+    assert all(not m.test and m.reason is None for m in rows)
     assert all(m.sent_at == datetime(2026, 3, 20, 9, 30, tzinfo=UTC) for m in rows)
     ann_rows = {m.channel: m for m in rows if m.person_id == rows[0].person_id}
     assert (ann_rows["email"].recipient, ann_rows["email"].subject, ann_rows["email"].body) == (
@@ -142,7 +148,7 @@ def test_M1_scheduled_at_is_sent_at_plus_the_delays_before_the_action(db: Databa
     sent_at = datetime(2026, 3, 31, 23, 0, tzinfo=UTC)
     clock.set(sent_at)
 
-    assert sending.send_campaign(db, "Acme", "Drip") == sending.SendResult(sent=3)
+    assert sending.send_campaign(db, "Acme", "Drip") == sending.SendResult(scheduled=3)
 
     scheduled = {m.action_id: m.scheduled_at for m in messages_of(db)}
     assert scheduled == {
@@ -161,7 +167,7 @@ def test_M1_a_person_without_the_channels_address_gets_a_failed_message(db: Data
 
     result = sending.send_campaign(db, "Ids", "C")
 
-    assert result == sending.SendResult(sent=5, failed=4)
+    assert result == sending.SendResult(queued=5, failed=4)
     failed = {(m.person_id, m.action_id): m.reason for m in messages_of(db, status="failed")}
     by_ident = _people_ids(db)
     assert failed == {
@@ -171,7 +177,7 @@ def test_M1_a_person_without_the_channels_address_gets_a_failed_message(db: Data
         (by_ident["u3"], sms): "the person's phone attribute ['not', 'a', 'number'] is not a phone number",
     }
     assert all(m.subject is None and m.body is None and m.recipient is None for m in messages_of(db, status="failed"))
-    assert len(messages_of(db, action_id=push, status="sent")) == 3
+    assert len(messages_of(db, action_id=push, status="queued")) == 3
 
 
 def _people_ids(db: Database) -> dict[str, int]:
@@ -186,11 +192,12 @@ def test_M1_send_mode_test_sends_emails_to_the_test_address_marked_test(db: Data
 
     result = sending.send_campaign(db, "Acme", "C")
 
-    assert result == sending.SendResult(sent=1, test=1)
+    assert result == sending.SendResult(queued=1, test=1)
     email, sms = messages_of(db)
-    assert (email.status, email.test, email.recipient, email.subject) == ("sent", True, "qa@example.com", "Hi Ann")
-    assert (sms.status, sms.test, sms.recipient) == ("sent", False, "+1555")
+    assert (email.status, email.test, email.recipient, email.subject) == ("queued", True, "qa@example.com", "Hi Ann")
+    assert (sms.status, sms.test, sms.recipient) == ("queued", False, "+1555")
     # Test messages are billed like the others.
+    deliver_due(db)
     assert messages_sent_counter(db, ws) == 2
     assert message_usage(db) == {date(2026, 3, 15): 2}
 
@@ -219,12 +226,13 @@ def test_M1_a_template_failing_for_one_person_fails_only_that_message(db: Databa
 
     result = sending.send_campaign(db, "Acme", "C")
 
-    assert result == sending.SendResult(sent=2, failed=1)
+    assert result == sending.SendResult(queued=2, failed=1)
     assert [(m.recipient, m.status, m.body, m.reason) for m in messages_of(db)] == [
-        ("ann@example.com", "sent", "3", None),
+        ("ann@example.com", "queued", "3", None),
         (None, "failed", None, "the body template failed: divided_by: can't divide by 0"),
-        ("cy@example.com", "sent", "3", None),
+        ("cy@example.com", "queued", "3", None),
     ]
+    deliver_due(db)
     assert messages_sent_counter(db, ws) == 2
 
 
@@ -236,9 +244,9 @@ def test_M1_a_webhook_url_that_does_not_render_to_http_fails_that_message(db: Da
 
     result = sending.send_campaign(db, "Acme", "C")
 
-    assert result == sending.SendResult(sent=1, failed=1)
+    assert result == sending.SendResult(queued=1, failed=1)
     ann, bob = messages_of(db)
-    assert (ann.status, ann.subject, ann.body) == ("sent", "POST https://ann.example.com/hook", "{}")
+    assert (ann.status, ann.subject, ann.body) == ("queued", "POST https://ann.example.com/hook", "{}")
     assert (bob.status, bob.reason) == (
         "failed",
         "the webhook url renders to 'ftp://bob.example.com/hook', which does not start with http:// or https://",
@@ -250,19 +258,21 @@ def test_M1_sending_again_skips_pairs_that_have_a_message(db: Database, clock: F
     add_person(db, ws, "ann@example.com")
     add_person(db, ws, "bob@example.com")
     add_campaign(db, ws, "C", [EMAIL, ("sms", {"body": "b"})])
-    assert sending.send_campaign(db, "Acme", "C") == sending.SendResult(sent=2, failed=2)
+    assert sending.send_campaign(db, "Acme", "C") == sending.SendResult(queued=2, failed=2)
     first = {m.id: (m.status, m.sent_at) for m in messages_of(db)}
 
     clock.set(datetime(2026, 4, 2, tzinfo=UTC))
     add_person(db, ws, "cy@example.com", attributes={"phone": "+1"})
     result = sending.send_campaign(db, "Acme", "C")
 
-    assert result == sending.SendResult(sent=2, skipped=4)
+    assert result == sending.SendResult(queued=2, skipped=4)
     rows = messages_of(db)
     assert len(rows) == 6
     assert {m.id: (m.status, m.sent_at) for m in rows if m.id in first} == first  # untouched, failed ones too
     assert sending.send_campaign(db, "Acme", "C") == sending.SendResult(skipped=6)
-    assert message_usage(db) == {date(2026, 3, 15): 2, date(2026, 4, 2): 2}
+    assert message_usage(db) == {}  # billing counts deliveries, not sends
+    assert deliver_due(db) == 4
+    assert message_usage(db) == {date(2026, 4, 2): 4}
     assert messages_sent_counter(db, ws) == 4
 
 
@@ -274,7 +284,7 @@ def test_M1_only_the_campaigns_workspace_receives_it(db: Database) -> None:
     add_person(db, acme, "bob@example.com")
     add_campaign(db, acme, "C", [EMAIL])
 
-    assert sending.send_campaign(db, "Acme", "C", batch_size=1) == sending.SendResult(sent=2)
+    assert sending.send_campaign(db, "Acme", "C", batch_size=1) == sending.SendResult(queued=2)
     assert {m.recipient for m in messages_of(db)} == {"ann@example.com", "bob@example.com"}
     assert messages_sent_counter(db, other) == 0
 
@@ -290,7 +300,7 @@ def test_M1_works_in_batches_reporting_progress(db: Database) -> None:
         db, "Acme", "C", batch_size=2, progress=lambda done, total: seen.append((done, total))
     )
 
-    assert result == sending.SendResult(sent=10)
+    assert result == sending.SendResult(queued=5, scheduled=5)
     assert seen == [(2, 5), (4, 5), (5, 5)]
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Message)) == 10
@@ -310,10 +320,11 @@ def test_M1_a_campaign_stopped_while_sending_keeps_the_batches_done(db: Database
     ):
         sending.send_campaign(db, "Acme", "C", batch_size=2, progress=stop_after_first_batch)
     assert len(messages_of(db)) == 2
+    deliver_due(db)
     assert messages_sent_counter(db, ws) == 2
 
     set_state(db, "C", "running")
-    assert sending.send_campaign(db, "Acme", "C") == sending.SendResult(sent=3, skipped=2)
+    assert sending.send_campaign(db, "Acme", "C") == sending.SendResult(queued=3, skipped=2)
 
 
 def test_M1_a_campaign_without_message_actions_sends_nothing(db: Database) -> None:
@@ -353,7 +364,7 @@ def test_M1_end_to_end_through_the_public_core(db: Database, clock: FixedClock) 
     campaigns.change_state(db, "Shop", "Onboarding", "start")
 
     # u2 has no email: in send mode test too, the email fails as it would in normal mode.
-    assert sending.send_campaign(db, "Shop", "Onboarding") == sending.SendResult(sent=1, test=1, failed=2)
+    assert sending.send_campaign(db, "Shop", "Onboarding") == sending.SendResult(scheduled=1, test=1, failed=2)
     assert sending.send_campaign(db, "Shop", "Onboarding") == sending.SendResult(skipped=4)
 
     rows = [
@@ -361,12 +372,13 @@ def test_M1_end_to_end_through_the_public_core(db: Database, clock: FixedClock) 
         for m in messages_of(db)
     ]
     assert rows == [
-        ("email", "sent", True, "qa@shop.example", "Hi Uma", "u1", timedelta(0)),
+        ("email", "queued", True, "qa@shop.example", "Hi Uma", "u1", timedelta(0)),
         ("sms", "failed", False, None, None, None, timedelta(days=2)),
         ("email", "failed", False, None, None, None, timedelta(0)),
-        ("sms", "sent", False, "+44", None, "Still there, u2?", timedelta(days=2)),
+        ("sms", "scheduled", False, "+44", None, "Still there, u2?", timedelta(days=2)),
     ]
-    assert get_workspace(db, "Shop").messages_sent == 2
+    deliver_due(db)
+    assert get_workspace(db, "Shop").messages_sent == 1  # the sms waits two days
 
 
 def test_M1_a_send_told_to_stop_stops_between_batches_and_keeps_them(db: Database) -> None:
@@ -380,6 +392,6 @@ def test_M1_a_send_told_to_stop_stops_between_batches_and_keeps_them(db: Databas
         db, "Acme", "Welcome", batch_size=2, progress=lambda done, _total: batches.append(done),
         cancelled=lambda: len(batches) >= 1,
     )  # fmt: skip
-    assert result.sent == 2
+    assert result.queued == 2
     again = sending.send_campaign(db, "Acme", "Welcome")
-    assert (again.sent, again.skipped) == (3, 2)
+    assert (again.queued, again.skipped) == (3, 2)

@@ -165,6 +165,7 @@ SUBCOMMANDS: dict[str, Callable[[], click.Command]] = {
     "billing": _command("billing_cmd", "billing"),
     "demo": _command("demo_cmd", "demo"),
     "serve": _command("serve_cmd", "serve"),
+    "deliver": _command("deliver_cmd", "deliver"),
 }
 
 

@@ -10,6 +10,7 @@ from tui.cli.output import confirm_or_refuse, emit, expected_version_option, iso
 from tui.core import campaigns as core
 from tui.core.campaigns import ActionInfo, CampaignInfo
 from tui.core.preview import MessagePreview, preview_message
+from tui.core.states import MessageStatus
 from tui.core.text import visible
 
 SUMMARY_WIDTH = 60
@@ -266,9 +267,9 @@ def _preview_lines(preview: MessagePreview) -> list[str]:
         f"Step {action.position} of {visible(preview.campaign)}, {visible(action.name)} ({preview.channel}), "
         f"for {visible(who)} ({person.reference})"
     ]
-    if preview.status == "failed":
+    if preview.status == MessageStatus.FAILED:
         lines.append(f"Would fail: {visible(preview.reason or '')}")
-    elif preview.status == "suppressed":
+    elif preview.status == MessageStatus.SUPPRESSED:
         lines.append("Would be suppressed: the workspace's send mode is never")
     elif preview.test:
         lines.append(f"Would go to the test address {visible(preview.recipient or '')} (send mode test)")

@@ -34,6 +34,7 @@ def send(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
     emit(
         as_json,
         result,
-        f"Sent {visible(name.strip())}: {result.sent} sent, {result.test} to the test address, "
+        f"Sent {visible(name.strip())}: {result.queued} queued, {result.scheduled} scheduled for later, "
+        f"{result.test} to the test address, "
         f"{result.suppressed} suppressed, {result.failed} failed, {result.skipped} skipped (already sent)",
     )

@@ -18,16 +18,18 @@ from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere, Conflict, InvalidInput, NotFound
 from tui.core.identity import clean_name, name_key
 from tui.core.models import Action, Campaign, Message, Workspace
+from tui.core.states import CampaignState
 from tui.core.usage import bump_counters
 from tui.core.workspaces import find_workspace
 
 MAX_NAME = 200
 # move -> (the states it starts from, the state it leads to)
-MOVES: dict[str, tuple[tuple[str, ...], str]] = {
-    "start": (("draft", "stopped"), "running"),
-    "stop": (("running",), "stopped"),
-    "archive": (("draft", "running", "stopped"), "archived"),
-    "unarchive": (("archived",), "stopped"),
+DRAFT, RUNNING, STOPPED, ARCHIVED = CampaignState
+MOVES: dict[str, tuple[tuple[CampaignState, ...], CampaignState]] = {
+    "start": ((DRAFT, STOPPED), RUNNING),
+    "stop": ((RUNNING,), STOPPED),
+    "archive": ((DRAFT, RUNNING, STOPPED), ARCHIVED),
+    "unarchive": ((ARCHIVED,), STOPPED),
 }
 _DONE = {"start": "started", "stop": "stopped", "archive": "archived", "unarchive": "unarchived"}
 
@@ -76,7 +78,7 @@ class CampaignSummary:
     id: int
     workspace_id: int
     name: str
-    state: str
+    state: CampaignState
     actions: int
     version: int
     created_at: datetime
@@ -89,7 +91,7 @@ class CampaignInfo:
     workspace_id: int
     workspace: str
     name: str
-    state: str
+    state: CampaignState
     version: int
     created_at: datetime
     updated_at: datetime
@@ -102,7 +104,7 @@ class CampaignInfo:
 
     @property
     def read_only(self) -> bool:
-        return self.state == "archived"
+        return self.state == CampaignState.ARCHIVED
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def check_version(version: int, expected: int | None, what: str) -> None:
         raise ChangedElsewhere(f"{what} changed elsewhere, reload it and try again")
 
 
-def allowed_moves(state: str) -> tuple[str, ...]:
+def allowed_moves(state: CampaignState) -> tuple[str, ...]:
     return tuple(move for move, (sources, _) in MOVES.items() if state in sources)
 
 
@@ -135,7 +137,7 @@ def find_campaign(session: Session, workspace: Workspace, name: str, *, lock: bo
 
 
 def ensure_editable(campaign: Campaign, doing: str) -> None:
-    if campaign.state == "archived":
+    if campaign.state == CampaignState.ARCHIVED:
         raise InvalidInput(
             f"campaign {campaign.name!r} is archived, so it is read-only: unarchive it before you {doing}"
         )
@@ -199,7 +201,9 @@ def create_campaign(db: Database, workspace: str, name: str) -> CampaignInfo:
     with db.write(f"workspace {workspace.strip()!r}") as session:
         ws = find_workspace(session, workspace)
         _ensure_name_free(session, ws, key)
-        campaign = Campaign(workspace_id=ws.id, name=clean, name_key=key, state="draft", created_at=now, updated_at=now)
+        campaign = Campaign(
+            workspace_id=ws.id, name=clean, name_key=key, state=CampaignState.DRAFT, created_at=now, updated_at=now
+        )
         session.add(campaign)
         session.flush()
         bump_counters(session, ws.id, campaigns=1)
@@ -289,7 +293,9 @@ def duplicate_campaign(db: Database, workspace: str, name: str) -> CampaignInfo:
         ws = find_workspace(session, workspace)
         source = find_campaign(session, ws, name)
         copy_name, key = _copy_name(session, ws, source.name)
-        copy = Campaign(workspace_id=ws.id, name=copy_name, name_key=key, state="draft", created_at=now, updated_at=now)
+        copy = Campaign(
+            workspace_id=ws.id, name=copy_name, name_key=key, state=CampaignState.DRAFT, created_at=now, updated_at=now
+        )
         session.add(copy)
         session.flush()
         session.add_all(

@@ -12,11 +12,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from tui.core import actions, campaigns, people, sending, workspaces
+from tui.core import actions, campaigns, outbox, people, sending, workspaces
 from tui.core.db import Database
 from tui.core.errors import Conflict
 from tui.core.models import Workspace
 from tui.core.runtime import FixedClock, Runtime
+from tui.core.states import CampaignState
 
 FIRST_NAMES = (
     "Ada",
@@ -125,12 +126,16 @@ def _person(rng: random.Random, n: int) -> tuple[str, dict[str, object]]:
     return handle, attributes
 
 
-def _build(db: Database, workspace: str, name: str, steps: tuple[_Step, ...], state: str | None) -> None:
+def _build(db: Database, workspace: str, name: str, steps: tuple[_Step, ...], state: CampaignState | None) -> None:
     campaigns.create_campaign(db, workspace, name)
     for step in steps:
         actions.add_action(db, workspace, name, type=step.type, name=step.name, settings=step.settings)
-    moves = {"running": ("start",), "stopped": ("start", "stop"), "archived": ("archive",)}
-    for move in moves.get(state or "", ()):
+    moves = {
+        CampaignState.RUNNING: ("start",),
+        CampaignState.STOPPED: ("start", "stop"),
+        CampaignState.ARCHIVED: ("archive",),
+    }
+    for move in moves.get(state, ()) if state else ():
         campaigns.change_state(db, workspace, name, move)
 
 
@@ -170,11 +175,11 @@ def seed_demo(db: Database, *, people_per_workspace: int = 60, seed: int = 2026)
         total += 3 + (n % 2 == 0)
 
     clock.set(end - timedelta(days=20))
-    _build(demo, "Acme EU", "Welcome series", WELCOME, "running")
+    _build(demo, "Acme EU", "Welcome series", WELCOME, CampaignState.RUNNING)
     _build(demo, "Acme US", "Onboarding", ONBOARDING, None)
-    _build(demo, "Acme US", "Win-back", REENGAGE, "stopped")
-    _build(demo, "Mobile App", "Re-engagement", REENGAGE, "running")
-    _build(demo, "Newsletter", "Spring sale 2025", WELCOME[:1], "archived")
+    _build(demo, "Acme US", "Win-back", REENGAGE, CampaignState.STOPPED)
+    _build(demo, "Mobile App", "Re-engagement", REENGAGE, CampaignState.RUNNING)
+    _build(demo, "Newsletter", "Spring sale 2025", WELCOME[:1], CampaignState.ARCHIVED)
 
     messages = _send(demo, clock, end, 14, "Acme EU", "Welcome series")
     messages += _send(demo, clock, end, 6, "Mobile App", "Re-engagement")
@@ -184,10 +189,19 @@ def seed_demo(db: Database, *, people_per_workspace: int = 60, seed: int = 2026)
         people.add_person(demo, "Acme EU", email=f"{handle}@example.eu", attributes=attributes)
         total += 1
     messages += _send(demo, clock, end, 1, "Acme EU", "Welcome series")
+    _deliver_until(demo, clock, end)
     return DemoSummary(workspaces=4, people=total, campaigns=5, messages=messages)
 
 
 def _send(db: Database, clock: FixedClock, end: datetime, days_ago: int, workspace: str, campaign: str) -> int:
     clock.set(end - timedelta(days=days_ago))
     result = sending.send_campaign(db, workspace, campaign)
-    return result.sent + result.test + result.suppressed + result.failed
+    return result.queued + result.scheduled + result.test + result.suppressed + result.failed
+
+
+def _deliver_until(db: Database, clock: FixedClock, end: datetime) -> None:
+    """The demo's story has a worker: each message is delivered at its due time up to `end`
+    (nothing really leaves); later ones stay scheduled."""
+    while (due := outbox.next_due(db)) is not None and due <= end:
+        clock.set(due)
+        outbox.simulate_delivery(db, "250 delivered by the demo")

@@ -12,6 +12,7 @@ from tui.core.db import Database
 from tui.core.errors import InvalidInput
 from tui.core.models import Campaign, Message, Person
 from tui.core.people import find_person
+from tui.core.states import MessageStatus
 from tui.core.workspaces import find_workspace
 
 DEFAULT_LIMIT = 50
@@ -25,7 +26,7 @@ class MessageInfo:
     campaign: str  # the campaign's name
     action_id: int
     channel: str
-    status: str  # sent, suppressed or failed
+    status: MessageStatus
     test: bool
     reason: str | None
     recipient: str | None
@@ -33,6 +34,11 @@ class MessageInfo:
     body: str | None
     scheduled_at: datetime
     sent_at: datetime
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    delivered_at: datetime | None
+    answer: str | None
 
 
 def list_messages(
@@ -83,4 +89,9 @@ def _info(message: Message, cio_id: str, campaign: str) -> MessageInfo:
         body=message.body,
         scheduled_at=message.scheduled_at,
         sent_at=message.sent_at,
+        attempts=message.attempts,
+        last_error=message.last_error,
+        next_attempt_at=message.next_attempt_at,
+        delivered_at=message.delivered_at,
+        answer=message.answer,
     )

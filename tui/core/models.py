@@ -9,6 +9,7 @@ removes.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -30,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from tui.core.errors import DatabaseError
+from tui.core.states import CampaignState, MessageStatus
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -84,6 +87,19 @@ def key_string(length: int) -> String:
     (a PostgreSQL database's default collation is often a language's, such as en_US).
     """
     return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+def state_column(enum: type[StrEnum], name: str) -> Enum:
+    """A StrEnum stored as its values in a VARCHAR(16) with a CHECK constraint named `name`."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
 
 
 # A big integer primary key that is still SQLite's rowid (INTEGER PRIMARY KEY).
@@ -165,7 +181,9 @@ class Campaign(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(key_string(800))
-    state: Mapped[str] = mapped_column(String(16), default="draft")
+    state: Mapped[CampaignState] = mapped_column(
+        state_column(CampaignState, "campaign_state"), default=CampaignState.DRAFT
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -201,6 +219,8 @@ class Message(Base):
         Index("ix_messages_workspace", "workspace_id", "id"),
         Index("ix_messages_person", "person_id", "id"),
         Index("ix_messages_campaign", "campaign_id", "id"),
+        # Workers claim due messages by status and time.
+        Index("ix_messages_due", "status", "next_attempt_at"),
         {"sqlite_autoincrement": True},
     )
 
@@ -210,14 +230,21 @@ class Message(Base):
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[MessageStatus] = mapped_column(state_column(MessageStatus, "message_status"))
     test: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(Text)
     recipient: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str | None] = mapped_column(Text)
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when the send created it
+    # The outbox (tui.core.outbox): when a worker may take it next, whose lease runs until when.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)  # the server's answer on delivery
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WorkspaceLedger(Base):

@@ -10,13 +10,23 @@ a draft is where one checks a message before starting it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tui.core.campaigns import ActionInfo, actions_of, find_campaign
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound, TemplateProblem
 from tui.core.models import Action, Campaign
 from tui.core.people import PersonInfo, find_person
-from tui.core.sending import MESSAGE_TYPES, MessageFailed, address_of, delivery, render_step, template_context
+from tui.core.sending import (
+    MESSAGE_TYPES,
+    MessageFailed,
+    address_of,
+    delivery,
+    render_step,
+    template_context,
+    workflow_steps,
+)
+from tui.core.states import MessageStatus
 from tui.core.workspaces import find_workspace
 
 
@@ -25,7 +35,7 @@ class MessagePreview:
     """One message action rendered for one person.
 
     `status`, `test`, `recipient` and `reason` are what a send would store now (in the
-    workspace's send mode): "sent" (to the test address when `test`), "suppressed" (mode never)
+    workspace's send mode): "queued" or "scheduled" (after a delay; to the test address when `test`), "suppressed" (mode never)
     or "failed" with its reason, and then no recipient. `subject` and `body` are the rendered
     texts whenever the templates render (`rendered`), even when the message would fail for want
     of an address (a send stores no text then). `problem` says where, when a template does not
@@ -37,7 +47,7 @@ class MessagePreview:
     action: ActionInfo
     person: PersonInfo
     channel: str
-    status: str
+    status: MessageStatus
     test: bool
     recipient: str | None
     rendered: bool
@@ -48,7 +58,7 @@ class MessagePreview:
 
     @property
     def fails(self) -> bool:
-        return self.status == "failed"
+        return self.status == MessageStatus.FAILED
 
 
 def _action(campaign: Campaign, actions: list[Action], step: int | None, action_id: int | None) -> Action:
@@ -81,7 +91,8 @@ def preview_message(
     with db.read() as session:
         ws = find_workspace(session, workspace)
         found = find_campaign(session, ws, campaign)
-        action = _action(found, actions_of(session, found.id), step, action_id)
+        workflow = actions_of(session, found.id)
+        action = _action(found, workflow, step, action_id)
         if action.type not in MESSAGE_TYPES:
             raise InvalidInput(
                 f"step {action.position} of campaign {found.name!r}, {action.name!r}, is a {action.type}: "
@@ -104,9 +115,12 @@ def preview_message(
         render_failure = exc
     failure = address_failure or render_failure  # a send checks the address first
     if failure is None:
-        status, test, recipient = delivery(ws.send_mode, ws.test_address, action.type, recipient)
+        offset = next(s.offset for s in workflow_steps(workflow) if s.action_id == action.id)
+        status, test, recipient = delivery(
+            ws.send_mode, ws.test_address, action.type, recipient, later=offset > timedelta()
+        )
     else:
-        status, test, recipient = "failed", False, None
+        status, test, recipient = MessageStatus.FAILED, False, None
     return MessagePreview(
         workspace=ws.name,
         campaign=found.name,

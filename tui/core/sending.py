@@ -12,13 +12,14 @@ What a message row holds, per channel:
 Every text is rendered (Liquid) for the person. A message that cannot go fails with its reason
 (a missing address, a template that fails for this person, a webhook url that does not render
 to http(s)://) whatever the send mode, so `test` and `never` show what `normal` would do. The
-others are `sent` (`normal`; also `test`, where emails go to the test address marked as test)
-or `suppressed` (`never`).
+others go to the outbox (tui.core.outbox) in modes `normal` and `test` (where emails go to the
+test address, marked as test): `queued` when due now, `scheduled` when a delay step puts them
+later (bug 5: never delivered before their time). In mode `never` they are `suppressed`.
 
 People are read in batches by keyset (ORDER BY id, WHERE id > last) and their messages rendered
 outside any write transaction (C4: a slow template never holds the database's write lock); each
-batch is then one short transaction that writes its messages together with the kept counter and
-billing facts, so an interrupted send leaves whole batches, and sending again skips what already
+batch is then one short transaction that writes its messages (billing counts them when a worker
+delivers them), so an interrupted send leaves whole batches, and sending again skips what already
 has a message.
 """
 
@@ -39,7 +40,7 @@ from tui.core.campaigns import actions_of, find_campaign
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, TemplateProblem
 from tui.core.models import Action, Campaign, Message, Person, table_of
-from tui.core.usage import bump_counters, record_usage
+from tui.core.states import CampaignState, MessageStatus
 from tui.core.workspaces import find_workspace
 
 MESSAGE_TYPES = tuple(kind for kind in ACTION_TYPES if kind != "delay")
@@ -52,9 +53,10 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class SendResult:
-    """Each new message counts in exactly one of sent/test/suppressed/failed."""
+    """Each new message counts in exactly one of queued/scheduled/test/suppressed/failed."""
 
-    sent: int = 0
+    queued: int = 0  # due now, waiting for a worker
+    scheduled: int = 0  # due after a delay step
     test: int = 0
     suppressed: int = 0
     failed: int = 0
@@ -195,14 +197,18 @@ def address_of(step_type: str, person: Any) -> str | None:
 
 
 def delivery(
-    send_mode: str, test_address: str | None, channel: str, recipient: str | None
-) -> tuple[str, bool, str | None]:
-    """How a message that can go goes in the workspace's send mode: (status, test, recipient)."""
+    send_mode: str, test_address: str | None, channel: str, recipient: str | None, *, later: bool
+) -> tuple[MessageStatus, bool, str | None]:
+    """How a message that can go goes in the workspace's send mode: (status, test, recipient).
+
+    It goes to the outbox `queued`, or `scheduled` when a delay step puts it `later` (bug 5: it
+    waits for its time)."""
     if send_mode == "never":
-        return "suppressed", False, recipient
+        return MessageStatus.SUPPRESSED, False, recipient
+    status = MessageStatus.SCHEDULED if later else MessageStatus.QUEUED
     if send_mode == "test" and channel == "email":
-        return "sent", True, test_address
-    return "sent", False, recipient
+        return status, True, test_address
+    return status, False, recipient
 
 
 def _message(plan: _Plan, step: Step, person: Row[Any], context: Mapping[str, Any], now: datetime) -> dict[str, Any]:
@@ -220,13 +226,18 @@ def _message(plan: _Plan, step: Step, person: Row[Any], context: Mapping[str, An
         "body": None,
         "scheduled_at": now + step.offset,
         "sent_at": now,
+        "next_attempt_at": None,
     }
     try:
         recipient = address_of(step.type, person)
         rendered = render_step(step.type, step.settings, context)
     except MessageFailed as exc:
-        return row | {"status": "failed", "reason": str(exc)}
-    status, test, recipient = delivery(plan.send_mode, plan.test_address, step.type, recipient)
+        return row | {"status": MessageStatus.FAILED, "reason": str(exc)}
+    status, test, recipient = delivery(
+        plan.send_mode, plan.test_address, step.type, recipient, later=step.offset > timedelta()
+    )
+    if status != MessageStatus.SUPPRESSED:
+        row["next_attempt_at"] = row["scheduled_at"]  # the outbox takes it then, not before
     return row | {
         "status": status,
         "test": test,
@@ -247,8 +258,8 @@ def _messages_for(plan: _Plan, person: Row[Any], existing: set[tuple[int, int]],
 
 def _outcome(row: Mapping[str, Any]) -> str:
     """Which SendResult count a new message goes to."""
-    if row["status"] == "sent":
-        return "test" if row["test"] else "sent"
+    if row["status"] in (MessageStatus.QUEUED, MessageStatus.SCHEDULED):
+        return "test" if row["test"] else str(row["status"])
     return str(row["status"])
 
 
@@ -270,8 +281,8 @@ def _load_plan(db: Database, workspace: str, campaign: str) -> _Plan:
         )
 
 
-def _ensure_running(name: str, state: str, *, done: int | None = None) -> None:
-    if state == "running":
+def _ensure_running(name: str, state: CampaignState, *, done: int | None = None) -> None:
+    if state == CampaignState.RUNNING:
         return
     if done is None:
         raise InvalidInput(f"campaign {name!r} is {state}: only a running campaign can be sent; start it first")
@@ -337,9 +348,6 @@ def _store_batch(
     if rows:
         # A Core insert: one executemany (the ORM's bulk insert fetched ids row by row, ~8x slower).
         session.execute(insert(table_of(Message)), rows)
-    billed = sum(1 for row in rows if row["status"] == "sent")
-    bump_counters(session, plan.workspace_id, messages_sent=billed)
-    record_usage(session, plan.workspace_id, now.date(), messages_sent=billed)
     return rows
 
 
@@ -384,4 +392,6 @@ def send_campaign(
         last_id, done = batch.last_id, done + batch.people
         if progress is not None:
             progress(done, max(plan.people, done))
-    return SendResult(**{key: counts[key] for key in ("sent", "test", "suppressed", "failed", "skipped")})
+    return SendResult(
+        **{key: counts[key] for key in ("queued", "scheduled", "test", "suppressed", "failed", "skipped")}
+    )

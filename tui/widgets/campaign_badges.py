@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from tui.core.states import CampaignState
+
 STATE_STYLES = {
-    "draft": "bold $background on $foreground-muted",
-    "running": "bold $text-success on $success-muted",
-    "stopped": "bold $text-warning on $warning-muted",
-    "archived": "bold $text-secondary on $secondary-muted",
+    CampaignState.DRAFT: "bold $background on $foreground-muted",
+    CampaignState.RUNNING: "bold $text-success on $success-muted",
+    CampaignState.STOPPED: "bold $text-warning on $warning-muted",
+    CampaignState.ARCHIVED: "bold $text-secondary on $secondary-muted",
 }
 TYPE_STYLES = {
     "email": "bold $text-primary on $primary-muted",
@@ -20,7 +22,7 @@ TYPE_STYLES = {
 STATE_WIDTH = max(map(len, STATE_STYLES)) + 2
 
 
-def state_badge(state: str, *, pad: bool = False) -> Content:
+def state_badge(state: CampaignState, *, pad: bool = False) -> Content:
     """` RUNNING ` on its colour; `pad` makes every state the same width (for columns)."""
     text = f" {state.upper()} "
     return Content.styled(text.ljust(STATE_WIDTH) if pad else text, STATE_STYLES.get(state, "bold"))

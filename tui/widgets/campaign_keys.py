@@ -6,6 +6,7 @@ from textual.binding import Binding, BindingType
 
 from tui.core.campaigns import ActionInfo, CampaignInfo, CampaignSummary, allowed_moves
 from tui.core.sending import MESSAGE_TYPES
+from tui.core.states import CampaignState
 
 # Keys are looked up in this order, so the Footer lists them in it. Keys bound twice (a, d,
 # enter, s, x) mean one thing in the list and another in a workflow, or depend on the state.
@@ -61,9 +62,9 @@ def key_state(
     if action == "change_state":
         return target is not None and parameters[0] in allowed_moves(target.state)
     if action == "send_now":
-        return target is not None and target.state == "running"
+        return target is not None and target.state == CampaignState.RUNNING
     allowed = _on_action(action, parameters, target, selected)
-    if allowed and action in EDITS and target is not None and target.state == "archived":
+    if allowed and action in EDITS and target is not None and target.state == CampaignState.ARCHIVED:
         return None  # the workflow's note says why
     return allowed
 

@@ -20,7 +20,8 @@ from tui.widgets.core_work import CoreWork
 from tui.widgets.literal import literal
 
 COUNTS = (  # field, label, style when not zero
-    ("sent", "sent", "bold $text-success"),
+    ("queued", "queued", "bold $text-success"),
+    ("scheduled", "scheduled", "bold $text-success"),
     ("test", "test", "bold $text-primary"),
     ("suppressed", "suppressed", "bold $text-warning"),
     ("failed", "failed", "bold $text-error"),
@@ -29,7 +30,7 @@ COUNTS = (  # field, label, style when not zero
 
 
 def result_summary(result: SendResult) -> Content:
-    """`12 sent · 0 test · 0 suppressed · 2 failed · 0 skipped` (skipped: had the message already)."""
+    """`12 queued · 12 scheduled · 0 test · 0 suppressed · 2 failed · 0 skipped` (skipped: had the message already)."""
     parts = []
     for field, label, style in COUNTS:
         n: int = getattr(result, field)

@@ -13,15 +13,16 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui.core.campaigns import ActionInfo, CampaignInfo
+from tui.core.states import CampaignState
 from tui.widgets.campaign_badges import state_badge, type_tag
 from tui.widgets.literal import count, literal
 from tui.widgets.workflow_timing import entry_offsets, since_entry
 
 NOTES = {
-    "draft": "Draft: s starts it. Only a running campaign sends.",
-    "running": "Running: g sends it now to everyone who has no message from it yet.",
-    "stopped": "Stopped: s starts it again.",
-    "archived": "Archived, so read-only: x unarchives it before its actions can change.",
+    CampaignState.DRAFT: "Draft: s starts it. Only a running campaign sends.",
+    CampaignState.RUNNING: "Running: g sends it now to everyone who has no message from it yet.",
+    CampaignState.STOPPED: "Stopped: s starts it again.",
+    CampaignState.ARCHIVED: "Archived, so read-only: x unarchives it before its actions can change.",
 }
 EMPTY = "No actions yet: press a to add one, or i to import actions from another campaign."
 EMPTY_ARCHIVED = "No actions."

@@ -2,6 +2,11 @@
 
 Concurrent first opens run one after the other: SQLite's `BEGIN IMMEDIATE` takes the write lock,
 PostgreSQL takes a transaction-scoped advisory lock, before Alembic reads the current revision.
+
+On SQLite, foreign keys are off while migrating: batch mode rebuilds a table by copying it and
+dropping the old one, and with foreign keys on, that DROP would cascade into the rows that
+reference it (a campaign's actions and messages). They are turned on again afterwards (the pragma
+only takes effect outside a transaction).
 """
 
 from alembic import context
@@ -16,13 +21,21 @@ engine = config.attributes["engine"]
 writer = engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
 
 with writer.connect() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=sqlite,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            context.run_migrations()
+    finally:
+        if sqlite:
+            connection.rollback()  # whatever began after Alembic's commit: the pragma needs none open
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")

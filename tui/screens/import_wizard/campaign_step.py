@@ -12,12 +12,17 @@ from textual.widgets import Static
 
 from tui.core.campaigns import CampaignSummary, list_campaigns
 from tui.core.db import Database
+from tui.core.states import CampaignState
 from tui.core.workspaces import WorkspaceInfo
 from tui.screens.import_wizard.pick_list import PickList, Row
 from tui.screens.import_wizard.step import WizardStep
 from tui.widgets.literal import count, literal
 
-STATE_STYLE = {"running": "$text-success", "stopped": "$text-warning", "archived": "$foreground-muted italic"}
+STATE_STYLE = {
+    CampaignState.RUNNING: "$text-success",
+    CampaignState.STOPPED: "$text-warning",
+    CampaignState.ARCHIVED: "$foreground-muted italic",
+}
 
 
 def campaign_rows(campaigns: Sequence[CampaignSummary]) -> list[Row]:

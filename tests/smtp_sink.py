@@ -1,0 +1,47 @@
+"""A real SMTP server (aiosmtpd) in the test process, with scripted answers per recipient."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class SmtpSink:
+    """Received messages, and answers to give: `faults[rcpt]` is consumed one answer per DATA."""
+
+    received: list[EmailMessage] = field(default_factory=list)
+    faults: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    port: int = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        for rcpt in envelope.rcpt_tos:
+            if self.faults.get(rcpt):
+                return self.faults[rcpt].pop(0)
+        self.received.append(  # type: ignore[arg-type]
+            email.message_from_bytes(envelope.content, policy=policy.default)
+        )
+        return "250 2.0.0 Ok: queued"
+
+    def reset(self) -> None:
+        self.received.clear()
+        self.faults.clear()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_sink() -> tuple[SmtpSink, Controller]:
+    sink = SmtpSink(port=free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    return sink, controller

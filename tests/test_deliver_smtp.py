@@ -1,0 +1,127 @@
+"""`switchboard deliver` end to end (issue 13): a campaign's emails reach a real SMTP server
+(aiosmtpd) with their headers; faults end as the outbox says (retrying, failed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from factories import add_campaign, add_person, make_workspace
+from smtp_sink import SmtpSink, free_port, start_sink
+from sqlalchemy import update
+
+from tui.core import sending
+from tui.core.db import Database
+from tui.core.messages import list_messages
+from tui.core.models import Message
+from tui.core.runtime import FixedClock
+from tui.core.workspaces import get_workspace
+
+START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpSink]:
+    sink, controller = start_sink()
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: SmtpSink) -> SmtpSink:
+    smtp_server.reset()
+    return smtp_server
+
+
+def _campaign(db: Database, clock: FixedClock, *emails: str) -> None:
+    ws = make_workspace(db, "Acme")
+    for address in emails:
+        add_person(db, ws, address, attributes={"name": "Zoë"})
+    add_campaign(
+        db, ws, "Hello", [("email", {"subject": "Héllo {{ customer.name }}", "body": "Hi {{ customer.email }}"})]
+    )
+    clock.set(START)
+    sending.send_campaign(db, "Acme", "Hello")
+
+
+def _deliver(cli, port: int, *extra: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    result = cli(
+        "deliver",
+        "--once",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        str(port),
+        "--from",
+        "shop@example.com",
+        "--json",
+        *extra,
+    )
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _backoff_passes(db: Database) -> None:
+    """The CLI runs on the real clock: make every retry due now instead of waiting it out."""
+    with db.write() as session:
+        session.execute(update(Message).where(Message.status == "retrying").values(next_attempt_at=START))
+
+
+def _by_recipient(db: Database) -> dict[str, tuple[str, int, str | None]]:
+    return {m.recipient or "": (m.status, m.attempts, m.answer or m.last_error) for m in list_messages(db, "Acme")}
+
+
+def test_D1_deliver_once_sends_each_email_with_its_headers_and_bills_it(
+    cli, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:  # type: ignore[no-untyped-def]
+    _campaign(db, clock, "ann@example.com", "bob@example.com")
+
+    assert _deliver(cli, smtp.port) == {"delivered": 2, "retrying": 0, "failed": 0}
+
+    site = get_workspace(db, "Acme").site_id
+    ids = {m.recipient: m.id for m in list_messages(db, "Acme")}
+    got = {m["To"]: m for m in smtp.received}
+    assert set(got) == {"ann@example.com", "bob@example.com"}
+    ann = got["ann@example.com"]
+    assert (ann["From"], ann["Subject"], ann.get_content().strip()) == (
+        "shop@example.com",
+        "Héllo Zoë",
+        "Hi ann@example.com",
+    )
+    assert ann["Message-ID"] == f"<{ids['ann@example.com']}.{site}@switchboard.invalid>"
+    assert {status for status, _, _ in _by_recipient(db).values()} == {"delivered"}
+    assert get_workspace(db, "Acme").messages_sent == 2
+    assert _deliver(cli, smtp.port) == {"delivered": 0, "retrying": 0, "failed": 0}  # nothing twice
+
+
+def test_D1_smtp_4xx_is_retried_then_delivered_and_5xx_fails_with_the_reply(
+    cli, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:  # type: ignore[no-untyped-def]
+    _campaign(db, clock, "busy@example.com", "gone@example.com")
+    smtp.faults["busy@example.com"] = ["421 4.3.0 try later", "451 4.3.0 still busy"]
+    smtp.faults["gone@example.com"] = ["550 5.1.1 no such user"]
+
+    assert _deliver(cli, smtp.port) == {"delivered": 0, "retrying": 1, "failed": 1}
+    assert _by_recipient(db) == {
+        "busy@example.com": ("retrying", 1, "421 4.3.0 try later"),
+        "gone@example.com": ("failed", 1, "550 5.1.1 no such user"),
+    }
+    for _ in range(2):
+        _backoff_passes(db)
+        cli_summary = _deliver(cli, smtp.port)
+    assert cli_summary == {"delivered": 1, "retrying": 0, "failed": 0}
+    assert _by_recipient(db)["busy@example.com"] == ("delivered", 3, "250 2.0.0 Ok: queued")
+    assert [m["To"] for m in smtp.received] == ["busy@example.com"]
+
+
+def test_D1_a_refused_connection_leaves_the_message_retrying(cli, db: Database, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
+    _campaign(db, clock, "ann@example.com")
+
+    assert _deliver(cli, free_port()) == {"delivered": 0, "retrying": 1, "failed": 0}
+
+    [message] = list_messages(db, "Acme")
+    assert (message.status, message.attempts) == ("retrying", 1)
+    assert message.last_error is not None and message.last_error.startswith("cannot reach the SMTP server")
+    assert message.next_attempt_at is not None and message.next_attempt_at > START

@@ -1,0 +1,1 @@
+"""Delivery: transports (SMTP for now) and the outbox worker, over `tui.core.outbox`."""

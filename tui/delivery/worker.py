@@ -1,0 +1,93 @@
+"""The outbox worker: claim due messages, deliver them over a few reused SMTP connections, and
+record each outcome (one short transaction per transition, in a thread: the loop never waits
+on the database)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass
+
+from tui.core import outbox
+from tui.core.db import Database
+from tui.core.outbox import OutboxItem
+from tui.delivery.email_build import build_email
+from tui.delivery.smtp import Outcome, SmtpSettings, SmtpSlot
+
+CHANNELS = ("email",)  # what this worker can deliver; other channels wait in the outbox
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    smtp: SmtpSettings
+    sender: str
+    reply_to: str | None = None
+    concurrency: int = 4
+    workspace_id: int | None = None
+    poll_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class Summary:
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+async def _deliver(db: Database, config: WorkerConfig, slot: SmtpSlot, item: OutboxItem) -> str:
+    """Deliver one claimed message; returns its new status."""
+    if not item.recipient:
+        outcome = Outcome(False, "the message has no address")
+    else:
+        outcome = await slot.send(build_email(item, config.sender, db.runtime.now(), config.reply_to))
+    if outcome.ok:
+        await asyncio.to_thread(outbox.mark_delivered, db, item.id, outcome.text)
+        return "delivered"
+    if outcome.temporary:
+        status = await asyncio.to_thread(outbox.mark_retry, db, item.id, outcome.text)
+        return str(status or "retrying")
+    await asyncio.to_thread(outbox.mark_failed, db, item.id, outcome.text)
+    return "failed"
+
+
+async def _drain(
+    db: Database, config: WorkerConfig, slot: SmtpSlot, queue: asyncio.Queue[OutboxItem], counts: Counter[str]
+) -> None:
+    while True:
+        item = await queue.get()
+        try:
+            counts[await _deliver(db, config, slot, item)] += 1
+        finally:
+            queue.task_done()
+
+
+async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.Event | None = None) -> Summary:
+    """Deliver due messages: with `once`, until none is due; otherwise until `stop` is set
+    (what is in flight is finished first)."""
+    stop = stop or asyncio.Event()
+    counts: Counter[str] = Counter()
+    slots = [SmtpSlot(config.smtp) for _ in range(config.concurrency)]
+    queue: asyncio.Queue[OutboxItem] = asyncio.Queue()
+    workers = [asyncio.create_task(_drain(db, config, slot, queue, counts)) for slot in slots]
+    try:
+        while not stop.is_set():
+            items = await asyncio.to_thread(
+                outbox.claim, db, config.concurrency * 4, workspace_id=config.workspace_id, channels=CHANNELS
+            )
+            for item in items:
+                queue.put_nowait(item)
+            await queue.join()
+            if not items:
+                if once:
+                    break
+                try:
+                    await asyncio.wait_for(stop.wait(), config.poll_s)
+                except TimeoutError:
+                    pass
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        for slot in slots:
+            await slot.close()
+    return Summary(counts["delivered"], counts["retrying"], counts["failed"])
