@@ -215,7 +215,7 @@ async def test_start_then_send_now(db: Database) -> None:
         assert len(messages) == 2 * 3  # two people, three message actions
         assert {m.status for m in messages} == {"queued", "scheduled", "failed"}  # the sms after a delay; Bob has none
         panel = pilot.app.query_one(SendPanel)
-        assert "5 sent" in shown(panel.query_one("#send-status", Static))
+        assert "2 queued · 3 scheduled" in shown(panel.query_one("#send-status", Static))
         assert "1 failed" in shown(panel.query_one("#send-status", Static))
         await press(pilot, "g", "y")
         assert "6 skipped" in shown(panel.query_one("#send-status", Static))

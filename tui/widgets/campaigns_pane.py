@@ -222,7 +222,7 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
         if ws is None or target is None:
             return
         mode = {
-            "normal": "Messages go out to each person (send mode normal).",
+            "normal": "Messages are queued for delivery to each person (send mode normal).",
             "test": "Emails go to the test address instead of people (send mode test).",
             "never": "Nothing goes out: messages are recorded as suppressed (send mode never).",
         }.get(ws.send_mode, f"Send mode {ws.send_mode}.")
