@@ -97,6 +97,14 @@ def test_add_action_with_a_liquid_error(snap_compare, campaigns: Database, size:
 def test_send_result(snap_compare, campaigns: Database, size: str) -> None:
     seed_people(campaigns)
     change_state(campaigns, WS, WELCOME, "start")
+    run = keys(*OPEN_WELCOME, "g", "y")
+    assert snap_compare(make_app(campaigns), terminal_size=SIZES[size], run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_send_now_asks_first(snap_compare, campaigns: Database, size: str) -> None:
+    seed_people(campaigns)
+    change_state(campaigns, WS, WELCOME, "start")
     run = keys(*OPEN_WELCOME, "g")
     assert snap_compare(make_app(campaigns), terminal_size=SIZES[size], run_before=run)
 

@@ -217,8 +217,22 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
             self._write(move, call)
 
     def action_send_now(self) -> None:
-        if self.workspace is not None and (target := self.target) is not None:
-            self.query_one(SendPanel).start(self.workspace.name, target.name)
+        """Bug 5: a send reaches a whole workspace, so it asks first, naming what it will do."""
+        if (ws := self.workspace) is not None and (target := self.target) is not None:
+            question = Content.assemble(
+                "Send campaign ",
+                literal(target.name, "bold"),
+                " of workspace ",
+                literal(ws.name, "bold"),
+                f" to its {count(ws.people, 'person', 'people')} now? ",
+                send_mode_sentence(ws.send_mode, ws.test_address),
+                " People who already have its messages are skipped; messages after a delay wait for their time.",
+            )
+            self.app.push_screen(ConfirmDialog("Send now", question, "Send"), partial(self._send, ws.name, target.name))
+
+    def _send(self, workspace: str, name: str, yes: bool | None) -> None:
+        if yes:
+            self.query_one(SendPanel).start(workspace, name)
 
     def on_send_panel_finished(self) -> None:
         self.reload()
@@ -306,3 +320,14 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
         self.notify(visible(message), title="Not changed", severity="error", markup=False)
         self._written_unseen = True
         self.reload()
+
+
+def send_mode_sentence(send_mode: str, test_address: str | None) -> Content:
+    """What the workspace's send mode does to a send, in a sentence."""
+    if send_mode == "never":
+        return Content("Send mode never: nothing goes out, every message is suppressed.")
+    if send_mode == "test":
+        return Content.assemble(
+            "Send mode test: emails go to the test address ", literal(test_address or "", "bold"), "."
+        )
+    return Content("Send mode normal: messages go to the people.")
