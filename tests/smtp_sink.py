@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 from collections import defaultdict
@@ -19,8 +20,11 @@ class SmtpSink:
     received: list[EmailMessage] = field(default_factory=list)
     faults: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     port: int = 0
+    pause_s: float = 0.0  # a slow server: each DATA takes this long (to catch a worker mid-run)
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        if self.pause_s:
+            await asyncio.sleep(self.pause_s)
         for rcpt in envelope.rcpt_tos:
             if self.faults.get(rcpt):
                 return self.faults[rcpt].pop(0)
@@ -32,6 +36,7 @@ class SmtpSink:
     def reset(self) -> None:
         self.received.clear()
         self.faults.clear()
+        self.pause_s = 0.0
 
 
 def free_port() -> int:

@@ -4,6 +4,11 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -125,3 +130,34 @@ def test_D1_a_refused_connection_leaves_the_message_retrying(cli, db: Database, 
     assert (message.status, message.attempts) == ("retrying", 1)
     assert message.last_error is not None and message.last_error.startswith("cannot reach the SMTP server")
     assert message.next_attempt_at is not None and message.next_attempt_at > START
+
+
+def test_D1_a_worker_killed_mid_run_then_restarted_delivers_everything_duplicates_keep_their_id(
+    db_target: str, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:
+    _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(30)))
+    smtp.pause_s = 0.05
+    command = [sys.executable, "-m", "tui", "--db", db_target, "deliver", "--smtp-host", "127.0.0.1"]
+    command += ["--smtp-port", str(smtp.port), "--from", "shop@example.com", "--concurrency", "2"]
+    worker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(smtp.received) < 5:
+        assert time.monotonic() < deadline, "the worker delivered nothing"
+        time.sleep(0.01)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    before = len(smtp.received)
+    assert before < 30
+    with db.write() as session:  # the dead worker's leases run out
+        session.execute(update(Message).where(Message.status == "sending").values(lease_until=START))
+    smtp.pause_s = 0.0
+
+    again = [*command, "--once", "--json"]
+    result = subprocess.run(again, capture_output=True, text=True, timeout=120, check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert {status for status, _, _ in _by_recipient(db).values()} == {"delivered"}
+    copies = Counter(m["Message-ID"] for m in smtp.received)
+    assert len(copies) == 30  # every message arrived
+    duplicates = sum(n - 1 for n in copies.values())
+    assert duplicates <= 2  # only what was in flight (two connections) arrives twice, same Message-ID
