@@ -161,3 +161,19 @@ def test_D1_a_worker_killed_mid_run_then_restarted_delivers_everything_duplicate
     assert len(copies) == 30  # every message arrived
     duplicates = sum(n - 1 for n in copies.values())
     assert duplicates <= 2  # only what was in flight (two connections) arrives twice, same Message-ID
+
+
+def test_D1_two_workers_at_once_deliver_every_message_exactly_once(
+    db_target: str, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:
+    _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(40)))
+    command = [sys.executable, "-m", "tui", "--db", db_target, "deliver", "--once", "--smtp-host", "127.0.0.1"]
+    command += ["--smtp-port", str(smtp.port), "--from", "shop@example.com", "--concurrency", "3", "--json"]
+
+    workers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+
+    assert [worker.returncode for worker in workers] == [0, 0], [err for _, err in outputs]
+    assert sum(json.loads(out)["delivered"] for out, _ in outputs) == 40
+    copies = Counter(m["Message-ID"] for m in smtp.received)
+    assert (len(copies), set(copies.values())) == (40, {1})
