@@ -177,3 +177,9 @@ def test_D1_two_workers_at_once_deliver_every_message_exactly_once(
     assert sum(json.loads(out)["delivered"] for out, _ in outputs) == 40
     copies = Counter(m["Message-ID"] for m in smtp.received)
     assert (len(copies), set(copies.values())) == (40, {1})
+
+
+def test_D1_deliver_refuses_an_unknown_workspace_and_a_missing_from(cli, db: Database) -> None:  # type: ignore[no-untyped-def]
+    unknown = cli("deliver", "--once", "-w", "Nope", "--smtp-host", "127.0.0.1", "--from", "a@example.com")
+    assert (unknown.exit_code, unknown.stderr) == (1, "error: no workspace named 'Nope'\n")
+    assert cli("deliver", "--once", "--smtp-host", "127.0.0.1").exit_code == 2  # --from is required
