@@ -19,6 +19,7 @@ class Outcome:
     ok: bool
     text: str
     temporary: bool = False
+    retry_after: float | None = None  # seconds the server asked to wait
 
 
 @dataclass(frozen=True)
