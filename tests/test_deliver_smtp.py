@@ -183,3 +183,48 @@ def test_D1_deliver_refuses_an_unknown_workspace_and_a_missing_from(cli, db: Dat
     unknown = cli("deliver", "--once", "-w", "Nope", "--smtp-host", "127.0.0.1", "--from", "a@example.com")
     assert (unknown.exit_code, unknown.stderr) == (1, "error: no workspace named 'Nope'\n")
     assert cli("deliver", "--once", "--smtp-host", "127.0.0.1").exit_code == 2  # --from is required
+
+
+def test_D1_an_html_body_goes_with_a_text_alternative_and_unicode_headers_survive(
+    cli, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:  # type: ignore[no-untyped-def]
+    ws = make_workspace(db, "Acme")
+    add_person(db, ws, "zoë@exämple.com", attributes={"name": "Zoë"})
+    html = "<html><body><h1>Hi {{ customer.name }}</h1><p>Welcome <b>to</b> Acme</p></body></html>"
+    add_campaign(db, ws, "Hello", [("email", {"subject": "Ça va, {{ customer.name }} ✉", "body": html})])
+    clock.set(START)
+    sending.send_campaign(db, "Acme", "Hello")
+
+    assert _deliver(cli, smtp.port)["delivered"] == 1
+
+    [got] = smtp.received
+    assert got["Subject"] == "Ça va, Zoë ✉"
+    assert got.get_content_type() == "multipart/alternative"
+    text, rich = got.iter_parts()  # type: ignore[attr-defined]
+    assert (text.get_content_type(), text.get_content().splitlines()) == ("text/plain", ["Hi Zoë", "Welcome to Acme"])
+    assert (rich.get_content_type(), rich.get_content().strip()) == (
+        "text/html",
+        html.replace("{{ customer.name }}", "Zoë"),
+    )
+
+
+def test_D1_sigterm_stops_a_running_worker_after_what_is_in_flight(
+    db_target: str, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:
+    _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(30)))
+    smtp.pause_s = 0.05
+    command = [sys.executable, "-m", "tui", "--db", db_target, "deliver", "--smtp-host", "127.0.0.1"]
+    command += ["--smtp-port", str(smtp.port), "--from", "shop@example.com", "--concurrency", "2", "--json"]
+    worker = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not smtp.received:
+        assert time.monotonic() < deadline, "the worker delivered nothing"
+        time.sleep(0.01)
+
+    worker.send_signal(signal.SIGTERM)
+    out, err = worker.communicate(timeout=60)
+
+    assert worker.returncode == 0, err
+    statuses = Counter(status for status, _, _ in _by_recipient(db).values())
+    assert statuses["delivered"] == json.loads(out)["delivered"] == len(smtp.received)
+    assert statuses["sending"] == 0  # what it had claimed was finished, not left to a lease

@@ -11,15 +11,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one delivery attempt came to: `ok`, else `temporary` or permanent, with the text."""
-
-    ok: bool
-    text: str
-    temporary: bool = False
-    retry_after: float | None = None  # seconds the server asked to wait
+from tui.delivery.outcome import Outcome
 
 
 @dataclass(frozen=True)

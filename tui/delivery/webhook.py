@@ -10,7 +10,7 @@ from __future__ import annotations
 import httpx
 
 from tui.core.outbox import OutboxItem
-from tui.delivery.smtp import Outcome
+from tui.delivery.outcome import Outcome
 
 TEMPORARY = {408, 429}
 

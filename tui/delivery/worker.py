@@ -17,7 +17,8 @@ from tui.core import outbox
 from tui.core.db import Database
 from tui.core.outbox import OutboxItem
 from tui.delivery.email_build import build_email
-from tui.delivery.smtp import Outcome, SmtpSettings, SmtpSlot
+from tui.delivery.outcome import Outcome
+from tui.delivery.smtp import SmtpSettings, SmtpSlot
 from tui.delivery.webhook import call_webhook
 
 CHANNELS = ("email", "webhook")  # what this worker can deliver; sms and push wait in the outbox
