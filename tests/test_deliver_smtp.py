@@ -68,6 +68,19 @@ def _deliver(cli, port: int, *extra: str) -> dict[str, int]:  # type: ignore[no-
     return json.loads(result.stdout)
 
 
+def _worker(db_target: str, port: int, *options: str) -> list[str]:
+    """The command line of a `switchboard deliver` process sending to `port`."""
+    command = [sys.executable, "-m", "tui", "--db", db_target, "deliver", "--smtp-host", "127.0.0.1"]
+    return [*command, "--smtp-port", str(port), "--from", "shop@example.com", *options]
+
+
+def _wait_for_mail(smtp: SmtpSink, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(smtp.received) < count:
+        assert time.monotonic() < deadline, f"the worker delivered {len(smtp.received)} of {count} emails"
+        time.sleep(0.01)
+
+
 def _backoff_passes(db: Database) -> None:
     """The CLI runs on the real clock: make every retry due now instead of waiting it out."""
     with db.write() as session:
@@ -137,13 +150,9 @@ def test_D1_a_worker_killed_mid_run_then_restarted_delivers_everything_duplicate
 ) -> None:
     _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(30)))
     smtp.pause_s = 0.05
-    command = [sys.executable, "-m", "tui", "--db", db_target, "deliver", "--smtp-host", "127.0.0.1"]
-    command += ["--smtp-port", str(smtp.port), "--from", "shop@example.com", "--concurrency", "2"]
+    command = _worker(db_target, smtp.port, "--concurrency", "2")
     worker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while len(smtp.received) < 5:
-        assert time.monotonic() < deadline, "the worker delivered nothing"
-        time.sleep(0.01)
+    _wait_for_mail(smtp, 5)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     before = len(smtp.received)
@@ -167,8 +176,7 @@ def test_D1_two_workers_at_once_deliver_every_message_exactly_once(
     db_target: str, db: Database, clock: FixedClock, smtp: SmtpSink
 ) -> None:
     _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(40)))
-    command = [sys.executable, "-m", "tui", "--db", db_target, "deliver", "--once", "--smtp-host", "127.0.0.1"]
-    command += ["--smtp-port", str(smtp.port), "--from", "shop@example.com", "--concurrency", "3", "--json"]
+    command = _worker(db_target, smtp.port, "--once", "--concurrency", "3", "--json")
 
     workers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [worker.communicate(timeout=120) for worker in workers]
@@ -213,13 +221,9 @@ def test_D1_sigterm_stops_a_running_worker_after_what_is_in_flight(
 ) -> None:
     _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(30)))
     smtp.pause_s = 0.05
-    command = [sys.executable, "-m", "tui", "--db", db_target, "deliver", "--smtp-host", "127.0.0.1"]
-    command += ["--smtp-port", str(smtp.port), "--from", "shop@example.com", "--concurrency", "2", "--json"]
+    command = _worker(db_target, smtp.port, "--concurrency", "2", "--json")
     worker = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not smtp.received:
-        assert time.monotonic() < deadline, "the worker delivered nothing"
-        time.sleep(0.01)
+    _wait_for_mail(smtp, 1)
 
     worker.send_signal(signal.SIGTERM)
     out, err = worker.communicate(timeout=60)
