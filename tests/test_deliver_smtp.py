@@ -9,12 +9,10 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
-import pytest
 from factories import add_campaign, add_person, make_workspace
-from smtp_sink import SmtpSink, free_port, start_sink
+from smtp_sink import SmtpSink, free_port
 from sqlalchemy import update
 
 from tui.core import sending
@@ -25,19 +23,6 @@ from tui.core.runtime import FixedClock
 from tui.core.workspaces import get_workspace
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def smtp_server() -> Iterator[SmtpSink]:
-    sink, controller = start_sink()
-    yield sink
-    controller.stop()
-
-
-@pytest.fixture
-def smtp(smtp_server: SmtpSink) -> SmtpSink:
-    smtp_server.reset()
-    return smtp_server
 
 
 def _campaign(db: Database, clock: FixedClock, *emails: str) -> None:

@@ -4,12 +4,10 @@ Idempotency-Key per message; HTTP 5xx/429 retry (Retry-After honoured), other 4x
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from factories import add_campaign, add_person, make_workspace
-from http_sink import HttpSink, start_http_sink
+from http_sink import HttpSink
 from smtp_sink import free_port
 from sqlalchemy import update
 
@@ -20,19 +18,6 @@ from tui.core.models import Message
 from tui.core.runtime import FixedClock
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def http_server() -> Iterator[HttpSink]:
-    sink, server = start_http_sink()
-    yield sink
-    server.shutdown()
-
-
-@pytest.fixture
-def http(http_server: HttpSink) -> HttpSink:
-    http_server.reset()
-    return http_server
 
 
 def _hooks(db: Database, clock: FixedClock, port: int, *names: str) -> None:
