@@ -15,7 +15,8 @@ from aiosmtpd.controller import Controller
 
 @dataclass
 class SmtpSink:
-    """Received messages, and answers to give: `faults[rcpt]` is consumed one answer per DATA."""
+    """Received messages, and answers to give: `faults[rcpt]` is consumed one answer per DATA
+    ("sleep S" answers only after S seconds)."""
 
     received: list[EmailMessage] = field(default_factory=list)
     faults: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
@@ -27,7 +28,11 @@ class SmtpSink:
             await asyncio.sleep(self.pause_s)
         for rcpt in envelope.rcpt_tos:
             if self.faults.get(rcpt):
-                return self.faults[rcpt].pop(0)
+                answer = self.faults[rcpt].pop(0)
+                if answer.startswith("sleep "):  # answer late, and then refuse: nothing is recorded
+                    await asyncio.sleep(float(answer.split()[1]))
+                    return "451 4.4.2 too late"
+                return answer
         self.received.append(  # type: ignore[arg-type]
             email.message_from_bytes(envelope.content, policy=policy.default)
         )

@@ -217,3 +217,16 @@ def test_D1_sigterm_stops_a_running_worker_after_what_is_in_flight(
     statuses = Counter(status for status, _, _ in _by_recipient(db).values())
     assert statuses["delivered"] == json.loads(out)["delivered"] == len(smtp.received)
     assert statuses["sending"] == 0  # what it had claimed was finished, not left to a lease
+
+
+def test_D1_a_server_that_does_not_answer_in_time_leaves_the_message_retrying(
+    cli, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:  # type: ignore[no-untyped-def]
+    _campaign(db, clock, "ann@example.com")
+    smtp.faults["ann@example.com"] = ["sleep 3"]
+
+    assert _deliver(cli, smtp.port, "--timeout", "0.5") == {"delivered": 0, "retrying": 1, "failed": 0}
+
+    [message] = list_messages(db, "Acme")
+    assert (message.status, message.attempts) == ("retrying", 1)
+    assert message.last_error is not None and "cannot reach the SMTP server" in message.last_error
