@@ -28,6 +28,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import CliRun
 from click.testing import CliRunner, Result
+from http_sink import HttpSink, start_http_sink
+from smtp_sink import SmtpSink, start_sink
 from sqlalchemy.engine import URL, make_url
 
 from tui.core import workspaces
@@ -228,3 +230,28 @@ def shop(db: Database) -> str:
 def apps(db: Database) -> str:
     """An id workspace, "Apps" (a test module may define its own `apps`)."""
     return workspaces.create_workspace(db, "Apps", "id").workspace.name
+
+
+# Delivery tests: a real SMTP server and an HTTP server, started once per test session (per
+# xdist process); each test gets them emptied.
+
+
+@pytest.fixture(scope="session")
+def delivery_sinks() -> Iterator[tuple[SmtpSink, HttpSink]]:
+    smtp_sink, smtp_controller = start_sink()
+    http_sink, http_server = start_http_sink()
+    yield smtp_sink, http_sink
+    smtp_controller.stop()
+    http_server.shutdown()
+
+
+@pytest.fixture
+def smtp(delivery_sinks: tuple[SmtpSink, HttpSink]) -> SmtpSink:
+    delivery_sinks[0].reset()
+    return delivery_sinks[0]
+
+
+@pytest.fixture
+def http(delivery_sinks: tuple[SmtpSink, HttpSink]) -> HttpSink:
+    delivery_sinks[1].reset()
+    return delivery_sinks[1]

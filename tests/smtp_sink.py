@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import socket
 from collections import defaultdict
@@ -14,16 +15,24 @@ from aiosmtpd.controller import Controller
 
 @dataclass
 class SmtpSink:
-    """Received messages, and answers to give: `faults[rcpt]` is consumed one answer per DATA."""
+    """Received messages, and answers to give: `faults[rcpt]` is consumed one answer per DATA
+    ("sleep S" answers only after S seconds)."""
 
     received: list[EmailMessage] = field(default_factory=list)
     faults: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     port: int = 0
+    pause_s: float = 0.0  # a slow server: each DATA takes this long (to catch a worker mid-run)
 
     async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        if self.pause_s:
+            await asyncio.sleep(self.pause_s)
         for rcpt in envelope.rcpt_tos:
             if self.faults.get(rcpt):
-                return self.faults[rcpt].pop(0)
+                answer = self.faults[rcpt].pop(0)
+                if answer.startswith("sleep "):  # answer late, and then refuse: nothing is recorded
+                    await asyncio.sleep(float(answer.split()[1]))
+                    return "451 4.4.2 too late"
+                return answer
         self.received.append(  # type: ignore[arg-type]
             email.message_from_bytes(envelope.content, policy=policy.default)
         )
@@ -32,6 +41,7 @@ class SmtpSink:
     def reset(self) -> None:
         self.received.clear()
         self.faults.clear()
+        self.pause_s = 0.0
 
 
 def free_port() -> int:

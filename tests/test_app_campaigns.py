@@ -203,21 +203,23 @@ async def test_start_then_send_now(db: Database) -> None:
         await press(pilot, "s")
         assert get_campaign(db, WS, WELCOME).state == "running"
         await press(pilot, "g")
-        dialog = pilot.app.screen
-        assert isinstance(dialog, ConfirmDialog)  # issue 10, bug 5: it sent without asking
-        question = str(dialog.question)
-        assert f"Send campaign {WELCOME} of workspace {WS} now, to the 2 people" in question
-        assert "(send mode normal)" in question
+        # Issue 10 bug 5: it asks first, naming the workspace, campaign, people count and mode.
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        question = shown(pilot.app.screen.query_one(Static))
+        assert f"Send campaign {WELCOME} of workspace {WS} to its 2 people now?" in question
+        assert "Send mode normal: messages go to the people." in question
         await press(pilot, "n")
-        assert list_messages(db, WS, campaign=WELCOME) == []
-        await press(pilot, "g", "y")
+        assert list_messages(db, WS, campaign=WELCOME) == []  # no: nothing sent
+        await press(pilot, "g")
+        await press(pilot, "y")
         messages = list_messages(db, WS, campaign=WELCOME)
         assert len(messages) == 2 * 3  # two people, three message actions
         assert {m.status for m in messages} == {"queued", "scheduled", "failed"}  # the sms after a delay; Bob has none
         panel = pilot.app.query_one(SendPanel)
         assert "2 queued · 3 scheduled" in shown(panel.query_one("#send-status", Static))
         assert "1 failed" in shown(panel.query_one("#send-status", Static))
-        await press(pilot, "g", "y")
+        await press(pilot, "g")
+        await press(pilot, "y")
         assert "6 skipped" in shown(panel.query_one("#send-status", Static))
 
 

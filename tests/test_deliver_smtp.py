@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
 from datetime import UTC, datetime
 
-import pytest
 from factories import add_campaign, add_person, make_workspace
-from smtp_sink import SmtpSink, free_port, start_sink
+from smtp_sink import SmtpSink, free_port
 from sqlalchemy import update
 
 from tui.core import sending
@@ -20,19 +23,6 @@ from tui.core.runtime import FixedClock
 from tui.core.workspaces import get_workspace
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def smtp_server() -> Iterator[SmtpSink]:
-    sink, controller = start_sink()
-    yield sink
-    controller.stop()
-
-
-@pytest.fixture
-def smtp(smtp_server: SmtpSink) -> SmtpSink:
-    smtp_server.reset()
-    return smtp_server
 
 
 def _campaign(db: Database, clock: FixedClock, *emails: str) -> None:
@@ -61,6 +51,19 @@ def _deliver(cli, port: int, *extra: str) -> dict[str, int]:  # type: ignore[no-
     )
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def _worker(db_target: str, port: int, *options: str) -> list[str]:
+    """The command line of a `switchboard deliver` process sending to `port`."""
+    command = [sys.executable, "-m", "tui", "--db", db_target, "deliver", "--smtp-host", "127.0.0.1"]
+    return [*command, "--smtp-port", str(port), "--from", "shop@example.com", *options]
+
+
+def _wait_for_mail(smtp: SmtpSink, count: int) -> None:
+    deadline = time.monotonic() + 60
+    while len(smtp.received) < count:
+        assert time.monotonic() < deadline, f"the worker delivered {len(smtp.received)} of {count} emails"
+        time.sleep(0.01)
 
 
 def _backoff_passes(db: Database) -> None:
@@ -125,3 +128,105 @@ def test_D1_a_refused_connection_leaves_the_message_retrying(cli, db: Database, 
     assert (message.status, message.attempts) == ("retrying", 1)
     assert message.last_error is not None and message.last_error.startswith("cannot reach the SMTP server")
     assert message.next_attempt_at is not None and message.next_attempt_at > START
+
+
+def test_D1_a_worker_killed_mid_run_then_restarted_delivers_everything_duplicates_keep_their_id(
+    db_target: str, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:
+    _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(30)))
+    smtp.pause_s = 0.05
+    command = _worker(db_target, smtp.port, "--concurrency", "2")
+    worker = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for_mail(smtp, 5)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    before = len(smtp.received)
+    assert before < 30
+    with db.write() as session:  # the dead worker's leases run out
+        session.execute(update(Message).where(Message.status == "sending").values(lease_until=START))
+    smtp.pause_s = 0.0
+
+    again = [*command, "--once", "--json"]
+    result = subprocess.run(again, capture_output=True, text=True, timeout=120, check=False)
+
+    assert result.returncode == 0, result.stderr
+    assert {status for status, _, _ in _by_recipient(db).values()} == {"delivered"}
+    copies = Counter(m["Message-ID"] for m in smtp.received)
+    assert len(copies) == 30  # every message arrived
+    duplicates = sum(n - 1 for n in copies.values())
+    assert duplicates <= 2  # only what was in flight (two connections) arrives twice, same Message-ID
+
+
+def test_D1_two_workers_at_once_deliver_every_message_exactly_once(
+    db_target: str, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:
+    _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(40)))
+    command = _worker(db_target, smtp.port, "--once", "--concurrency", "3", "--json")
+
+    workers = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [worker.communicate(timeout=120) for worker in workers]
+
+    assert [worker.returncode for worker in workers] == [0, 0], [err for _, err in outputs]
+    assert sum(json.loads(out)["delivered"] for out, _ in outputs) == 40
+    copies = Counter(m["Message-ID"] for m in smtp.received)
+    assert (len(copies), set(copies.values())) == (40, {1})
+
+
+def test_D1_deliver_refuses_an_unknown_workspace_and_a_missing_from(cli, db: Database) -> None:  # type: ignore[no-untyped-def]
+    unknown = cli("deliver", "--once", "-w", "Nope", "--smtp-host", "127.0.0.1", "--from", "a@example.com")
+    assert (unknown.exit_code, unknown.stderr) == (1, "error: no workspace named 'Nope'\n")
+    assert cli("deliver", "--once", "--smtp-host", "127.0.0.1").exit_code == 2  # --from is required
+
+
+def test_D1_an_html_body_goes_with_a_text_alternative_and_unicode_headers_survive(
+    cli, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:  # type: ignore[no-untyped-def]
+    ws = make_workspace(db, "Acme")
+    add_person(db, ws, "zoë@exämple.com", attributes={"name": "Zoë"})
+    html = "<html><body><h1>Hi {{ customer.name }}</h1><p>Welcome <b>to</b> Acme</p></body></html>"
+    add_campaign(db, ws, "Hello", [("email", {"subject": "Ça va, {{ customer.name }} ✉", "body": html})])
+    clock.set(START)
+    sending.send_campaign(db, "Acme", "Hello")
+
+    assert _deliver(cli, smtp.port)["delivered"] == 1
+
+    [got] = smtp.received
+    assert got["Subject"] == "Ça va, Zoë ✉"
+    assert got.get_content_type() == "multipart/alternative"
+    text, rich = got.iter_parts()  # type: ignore[attr-defined]
+    assert (text.get_content_type(), text.get_content().splitlines()) == ("text/plain", ["Hi Zoë", "Welcome to Acme"])
+    assert (rich.get_content_type(), rich.get_content().strip()) == (
+        "text/html",
+        html.replace("{{ customer.name }}", "Zoë"),
+    )
+
+
+def test_D1_sigterm_stops_a_running_worker_after_what_is_in_flight(
+    db_target: str, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:
+    _campaign(db, clock, *(f"p{n:02d}@example.com" for n in range(30)))
+    smtp.pause_s = 0.05
+    command = _worker(db_target, smtp.port, "--concurrency", "2", "--json")
+    worker = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_mail(smtp, 1)
+
+    worker.send_signal(signal.SIGTERM)
+    out, err = worker.communicate(timeout=60)
+
+    assert worker.returncode == 0, err
+    statuses = Counter(status for status, _, _ in _by_recipient(db).values())
+    assert statuses["delivered"] == json.loads(out)["delivered"] == len(smtp.received)
+    assert statuses["sending"] == 0  # what it had claimed was finished, not left to a lease
+
+
+def test_D1_a_server_that_does_not_answer_in_time_leaves_the_message_retrying(
+    cli, db: Database, clock: FixedClock, smtp: SmtpSink
+) -> None:  # type: ignore[no-untyped-def]
+    _campaign(db, clock, "ann@example.com")
+    smtp.faults["ann@example.com"] = ["sleep 3"]
+
+    assert _deliver(cli, smtp.port, "--timeout", "0.5") == {"delivered": 0, "retrying": 1, "failed": 0}
+
+    [message] = list_messages(db, "Acme")
+    assert (message.status, message.attempts) == ("retrying", 1)
+    assert message.last_error is not None and "cannot reach the SMTP server" in message.last_error

@@ -19,6 +19,14 @@ from tui.core.workspaces import get_workspace
 @click.option("--smtp-port", type=click.IntRange(1, 65535), default=25, show_default=True)
 @click.option("--from", "sender", required=True, metavar="ADDR", help="The From address of every email.")
 @click.option("--reply-to", metavar="ADDR", help="A Reply-To address.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(0.1, 600),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a server before the attempt counts as a temporary failure.",
+)
 @json_option
 @click.pass_context
 def deliver(
@@ -30,6 +38,7 @@ def deliver(
     smtp_port: int,
     sender: str,
     reply_to: str | None,
+    timeout_s: float,
     as_json: bool,
 ) -> None:
     """Deliver queued emails from the outbox: with --once until none is due, otherwise until
@@ -40,7 +49,7 @@ def deliver(
 
     db = db_of(ctx)
     config = WorkerConfig(
-        smtp=SmtpSettings(smtp_host, smtp_port),
+        smtp=SmtpSettings(smtp_host, smtp_port, timeout_s),
         sender=sender,
         reply_to=reply_to,
         concurrency=concurrency,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from html.parser import HTMLParser
 
 from tui.core.outbox import OutboxItem
 
@@ -24,5 +25,49 @@ def build_email(item: OutboxItem, sender: str, now: datetime, reply_to: str | No
     email["Message-ID"] = message_id(item)
     if reply_to:
         email["Reply-To"] = reply_to
-    email.set_content(item.body or "")
+    body = item.body or ""
+    if looks_like_html(body):
+        email.set_content(text_of_html(body))
+        email.add_alternative(body, subtype="html")
+    else:
+        email.set_content(body)
     return email
+
+
+def looks_like_html(body: str) -> bool:
+    """An HTML body starts with a tag (or a doctype) and ends with one."""
+    stripped = body.strip()
+    return stripped.startswith("<") and stripped.endswith(">")
+
+
+class _Text(HTMLParser):
+    """The text of an HTML body: paragraphs and line breaks as new lines, no tags or scripts."""
+
+    BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def text_of_html(body: str) -> str:
+    parser = _Text()
+    parser.feed(body)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line) + "\n"

@@ -11,14 +11,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one delivery attempt came to: `ok`, else `temporary` or permanent, with the text."""
-
-    ok: bool
-    text: str
-    temporary: bool = False
+from tui.delivery.outcome import Outcome
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The outbox worker: claim due messages, deliver them over a few reused SMTP connections, and
+"""The outbox worker: claim due messages, deliver them over a few reused SMTP connections (emails)
+and one HTTP keep-alive pool (webhooks), and
 record each outcome (one short transaction per transition, in a thread: the loop never waits
 on the database)."""
 
@@ -7,14 +8,20 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+import httpx
 
 from tui.core import outbox
 from tui.core.db import Database
 from tui.core.outbox import OutboxItem
 from tui.delivery.email_build import build_email
-from tui.delivery.smtp import Outcome, SmtpSettings, SmtpSlot
+from tui.delivery.outcome import Outcome
+from tui.delivery.smtp import SmtpSettings, SmtpSlot
+from tui.delivery.webhook import call_webhook
 
-CHANNELS = ("email",)  # what this worker can deliver; other channels wait in the outbox
+CHANNELS = ("email", "webhook")  # what this worker can deliver; sms and push wait in the outbox
 
 
 @dataclass(frozen=True)
@@ -34,29 +41,45 @@ class Summary:
     failed: int = 0
 
 
-async def _deliver(db: Database, config: WorkerConfig, slot: SmtpSlot, item: OutboxItem) -> str:
-    """Deliver one claimed message; returns its new status."""
+async def _attempt(
+    config: WorkerConfig, slot: SmtpSlot, http: httpx.AsyncClient, item: OutboxItem, now: datetime
+) -> Outcome:
+    if item.channel == "webhook":
+        return await call_webhook(http, item)
     if not item.recipient:
-        outcome = Outcome(False, "the message has no address")
-    else:
-        outcome = await slot.send(build_email(item, config.sender, db.runtime.now(), config.reply_to))
+        return Outcome(False, "the message has no address")
+    return await slot.send(build_email(item, config.sender, now, config.reply_to))
+
+
+async def _deliver(
+    db: Database, config: WorkerConfig, slot: SmtpSlot, http: httpx.AsyncClient, item: OutboxItem
+) -> str:
+    """Deliver one claimed message; returns its new status."""
+    outcome = await _attempt(config, slot, http, item, db.runtime.now())
     if outcome.ok:
         await asyncio.to_thread(outbox.mark_delivered, db, item.id, outcome.text)
         return "delivered"
     if outcome.temporary:
-        status = await asyncio.to_thread(outbox.mark_retry, db, item.id, outcome.text)
+        status = await asyncio.to_thread(
+            partial(outbox.mark_retry, db, item.id, outcome.text, retry_after=outcome.retry_after)
+        )
         return str(status or "retrying")
     await asyncio.to_thread(outbox.mark_failed, db, item.id, outcome.text)
     return "failed"
 
 
 async def _drain(
-    db: Database, config: WorkerConfig, slot: SmtpSlot, queue: asyncio.Queue[OutboxItem], counts: Counter[str]
+    db: Database,
+    config: WorkerConfig,
+    slot: SmtpSlot,
+    http: httpx.AsyncClient,
+    queue: asyncio.Queue[OutboxItem],
+    counts: Counter[str],
 ) -> None:
     while True:
         item = await queue.get()
         try:
-            counts[await _deliver(db, config, slot, item)] += 1
+            counts[await _deliver(db, config, slot, http, item)] += 1
         finally:
             queue.task_done()
 
@@ -68,7 +91,9 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     counts: Counter[str] = Counter()
     slots = [SmtpSlot(config.smtp) for _ in range(config.concurrency)]
     queue: asyncio.Queue[OutboxItem] = asyncio.Queue()
-    workers = [asyncio.create_task(_drain(db, config, slot, queue, counts)) for slot in slots]
+    limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
+    http = httpx.AsyncClient(timeout=config.smtp.timeout_s, limits=limits)
+    workers = [asyncio.create_task(_drain(db, config, slot, http, queue, counts)) for slot in slots]
     try:
         while not stop.is_set():
             items = await asyncio.to_thread(
@@ -90,4 +115,5 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
         await asyncio.gather(*workers, return_exceptions=True)
         for slot in slots:
             await slot.close()
+        await http.aclose()
     return Summary(counts["delivered"], counts["retrying"], counts["failed"])

@@ -217,31 +217,22 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
             self._write(move, call)
 
     def action_send_now(self) -> None:
-        """Ask first, naming where, what, to how many and how (issue 10: it sent at once)."""
-        ws, target = self.workspace, self.target
-        if ws is None or target is None:
-            return
-        mode = {
-            "normal": "Messages are queued for delivery to each person (send mode normal).",
-            "test": "Emails go to the test address instead of people (send mode test).",
-            "never": "Nothing goes out: messages are recorded as suppressed (send mode never).",
-        }.get(ws.send_mode, f"Send mode {ws.send_mode}.")
-        question = Content.assemble(
-            "Send campaign ",
-            literal(target.name, "bold"),
-            " of workspace ",
-            literal(ws.name, "bold"),
-            f" now, to the {ws.people:,} {'person' if ws.people == 1 else 'people'} who have not had its messages? ",
-            mode,
-            " Steps after a delay are scheduled for later.",
-        )
-        self.app.push_screen(
-            ConfirmDialog("Send now", question, "Send"), partial(self._send_confirmed, ws.name, target.name)
-        )
+        """Bug 5: a send reaches a whole workspace, so it asks first, naming what it will do."""
+        if (ws := self.workspace) is not None and (target := self.target) is not None:
+            question = Content.assemble(
+                "Send campaign ",
+                literal(target.name, "bold"),
+                " of workspace ",
+                literal(ws.name, "bold"),
+                f" to its {count(ws.people, 'person', 'people')} now? ",
+                send_mode_sentence(ws.send_mode, ws.test_address),
+                " People who already have its messages are skipped; messages after a delay wait for their time.",
+            )
+            self.app.push_screen(ConfirmDialog("Send now", question, "Send"), partial(self._send, ws.name, target.name))
 
-    def _send_confirmed(self, workspace: str, campaign: str, yes: bool | None) -> None:
+    def _send(self, workspace: str, name: str, yes: bool | None) -> None:
         if yes:
-            self.query_one(SendPanel).start(workspace, campaign)
+            self.query_one(SendPanel).start(workspace, name)
 
     def on_send_panel_finished(self) -> None:
         self.reload()
@@ -329,3 +320,14 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
         self.notify(visible(message), title="Not changed", severity="error", markup=False)
         self._written_unseen = True
         self.reload()
+
+
+def send_mode_sentence(send_mode: str, test_address: str | None) -> Content:
+    """What the workspace's send mode does to a send, in a sentence."""
+    if send_mode == "never":
+        return Content("Send mode never: nothing goes out, every message is suppressed.")
+    if send_mode == "test":
+        return Content.assemble(
+            "Send mode test: emails go to the test address ", literal(test_address or "", "bold"), "."
+        )
+    return Content("Send mode normal: messages go to the people.")

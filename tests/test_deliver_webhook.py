@@ -1,0 +1,85 @@
+"""`switchboard deliver` calls webhook actions' URLs (issue 13): method, body and an
+Idempotency-Key per message; HTTP 5xx/429 retry (Retry-After honoured), other 4xx fail."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from factories import add_campaign, add_person, make_workspace
+from http_sink import HttpSink
+from smtp_sink import free_port
+from sqlalchemy import update
+
+from tui.core import sending
+from tui.core.db import Database
+from tui.core.messages import list_messages
+from tui.core.models import Message
+from tui.core.runtime import FixedClock
+
+START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
+
+
+def _hooks(db: Database, clock: FixedClock, port: int, *names: str) -> None:
+    ws = make_workspace(db, "Acme")
+    for name in names:
+        add_person(db, ws, f"{name}@example.com", attributes={"name": name})
+    url = f"http://127.0.0.1:{port}/hook/{{{{ customer.name }}}}"
+    add_campaign(
+        db, ws, "Hooks", [("webhook", {"method": "PUT", "url": url, "body": '{"who": "{{ customer.name }}"}'})]
+    )
+    clock.set(START)
+    sending.send_campaign(db, "Acme", "Hooks")
+
+
+def _deliver(cli) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    # No SMTP server is needed for webhooks: the port is closed on purpose.
+    args = ["--smtp-host", "127.0.0.1", "--smtp-port", str(free_port()), "--from", "shop@example.com"]
+    result = cli("deliver", "--once", "--json", *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _messages(db: Database) -> dict[str, tuple[str, int, str | None]]:
+    return {
+        (m.subject or "").rsplit("/", 1)[-1]: (m.status, m.attempts, m.answer or m.last_error)
+        for m in list_messages(db, "Acme")
+    }
+
+
+def test_D1_a_webhook_is_called_with_its_method_body_and_idempotency_key(
+    cli, db: Database, clock: FixedClock, http: HttpSink
+) -> None:  # type: ignore[no-untyped-def]
+    _hooks(db, clock, http.port, "ann")
+
+    assert _deliver(cli) == {"delivered": 1, "retrying": 0, "failed": 0}
+
+    [message] = list_messages(db, "Acme")
+    [request] = http.received
+    assert (request.method, request.path, request.body) == ("PUT", "/hook/ann", '{"who": "ann"}')
+    assert request.idempotency_key == str(message.id)
+    assert (message.status, message.answer) == ("delivered", "HTTP 200 OK")
+
+
+def test_D1_http_faults_retry_or_fail_as_the_status_says(cli, db: Database, clock: FixedClock, http: HttpSink) -> None:  # type: ignore[no-untyped-def]
+    _hooks(db, clock, http.port, "flaky", "slow", "gone")
+    http.answers["/hook/flaky"] = [(500, {})]
+    http.answers["/hook/slow"] = [(429, {"Retry-After": "7200"})]
+    http.answers["/hook/gone"] = [(404, {})]
+    before = datetime.now(UTC)  # the CLI runs on the real clock
+
+    assert _deliver(cli) == {"delivered": 0, "retrying": 2, "failed": 1}
+
+    assert _messages(db) == {
+        "flaky": ("retrying", 1, "HTTP 500 Internal Server Error"),
+        "slow": ("retrying", 1, "HTTP 429 Too Many Requests"),
+        "gone": ("failed", 1, "HTTP 404 Not Found"),
+    }
+    slow = next(m for m in list_messages(db, "Acme") if m.subject and m.subject.endswith("/slow"))
+    assert slow.next_attempt_at is not None
+    assert slow.next_attempt_at >= before + timedelta(hours=2)  # Retry-After, longer than the backoff
+    with db.write() as session:  # time passes: both retries are due
+        session.execute(update(Message).where(Message.status == "retrying").values(next_attempt_at=START))
+
+    assert _deliver(cli) == {"delivered": 2, "retrying": 0, "failed": 0}
+    assert sorted(request.path for request in http.received) == ["/hook/flaky", "/hook/slow"]
