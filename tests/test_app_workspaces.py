@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app_factory import make_app, pilot_test, seed, settle, type_into
-from textual.widgets import OptionList, RadioSet, Static
+from textual.widgets import Input, OptionList, RadioSet, Static
 
 from tui.core.credentials import resolve_app_key, resolve_tracking_credentials
 from tui.core.db import Database
@@ -165,7 +165,8 @@ async def test_delete_needs_the_typed_name(db: Database) -> None:
         assert "does not match" in str(dialog.query_one(".dialog > .error", Static).content)
         assert len(list_workspaces(db)) == 3
 
-        await type_into(pilot, "#confirm-name", "Acme EU")
+        assert dialog.query_one("#confirm-name", Input).placeholder == "type Acme EU here"  # not like typed text
+        await type_into(pilot, "#confirm-name", "acme eu")  # names ignore case (issue 10)
         await pilot.press("enter")
         await settle(pilot)
         main = main_of(app)

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
+from tui.core.identity import name_key
 from tui.core.text import visible
 from tui.core.workspaces import DeletedWorkspace, delete_workspace, deletion_preview
 from tui.screens.dialog import WorkspaceDialog
@@ -69,7 +70,7 @@ class DeleteWorkspaceDialog(WorkspaceDialog[DeletedWorkspace | None]):
         yield Static(Content.assemble("Delete ", literal(self.workspace.name, "bold"), " for good?"))
         yield Static("Counting what it holds…", id="what-goes")
         yield Label("Type the workspace name to confirm")
-        yield Input(placeholder=visible(self.workspace.name), compact=True, id="confirm-name")
+        yield Input(placeholder=f"type {visible(self.workspace.name)} here", compact=True, id="confirm-name")
         with Vertical(id="deleting"):
             yield Static(id="delete-status")
             yield ProgressBar(total=1, show_eta=False, id="delete-progress")  # determinate: no timer while hidden
@@ -97,7 +98,7 @@ class DeleteWorkspaceDialog(WorkspaceDialog[DeletedWorkspace | None]):
     def confirm(self) -> None:
         if self.deleting:
             return
-        if self.query_one(Input).value.strip() != self.workspace.name:
+        if name_key(self.query_one(Input).value) != name_key(self.workspace.name):  # names ignore case
             self.show_error("the name typed does not match the workspace's name; nothing was deleted")
             return
         self._start()
