@@ -107,3 +107,19 @@ def test_a_row_edited_by_hand_is_a_clear_error_not_a_crash(tmp_path: Path, colum
         assert result.returncode == 1
         error = result.stderr.decode()
         assert error.startswith(f"error: the database holds {value!r} {said}: was it edited by hand?"), error
+
+
+def test_attributes_from_a_file_that_is_not_a_regular_file_are_refused(cli: CliRun) -> None:
+    """`--attrs-json @/dev/zero` grew to gigabytes; now only a regular file of at most 1 MiB is read."""
+    run_json(cli, "workspaces", "create", "Apps", "--identify-by", "id")
+    error = refused(cli, "people", "add", "-w", "Apps", "--id", "u1", "--attrs-json", "@/dev/zero")
+    assert "cannot read attributes from '/dev/zero': it is not a regular file" in error
+    assert run_json(cli, "people", "list", "-w", "Apps")["people"] == []
+
+
+def test_attributes_from_a_file_over_the_bound_are_refused(cli: CliRun, tmp_path: Path) -> None:
+    run_json(cli, "workspaces", "create", "Apps", "--identify-by", "id")
+    big = tmp_path / "big.json"
+    big.write_text('{"x": "' + "y" * 2_000_000 + '"}', encoding="utf-8")
+    error = refused(cli, "people", "add", "-w", "Apps", "--id", "u1", "--attrs-json", f"@{big}")
+    assert f"cannot read attributes from '{big}': it is over 1,048,576 bytes" in error
