@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,7 @@ from tui.screens.people_import_summary import ImportSummaryDialog
 from tui.screens.person import PersonScreen
 from tui.screens.person_edit import EditPersonDialog
 from tui.widgets import people_import_bar
+from tui.widgets.people_import_bar import ImportBar
 from tui.widgets.people_pane import PeoplePane
 from tui.widgets.people_window import MAX_ROWS
 from tui.widgets.workspace_list import WorkspaceList
@@ -298,35 +300,54 @@ async def test_import_shows_a_summary_with_the_rejected_rows(seeded: Database, t
         assert column_text(pilot) == ["ann@example.com", "cy@example.com"]
 
 
-@pilot_test
-async def test_x_cancels_a_running_import_after_its_batch(
-    seeded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    gate = threading.Event()
+@dataclass
+class HeldImport:
+    """The app's imports, each waiting after every batch until `gate` is set; `ended` is set
+    when an import returns."""
+
+    gate: threading.Event = field(default_factory=threading.Event)
+    ended: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> HeldImport:
+    hold = HeldImport()
 
     def held_import(db: Database, workspace: str, path: Path, *, progress: ProgressCallback) -> ImportReport:
-        """The import, waiting after each batch until the test lets it go on."""
+        def after_batch(done: ImportProgress) -> None:
+            progress(done)  # raises KeyboardInterrupt once cancelled (x, or the app closing)
+            hold.gate.wait(10)
 
-        def held(done: ImportProgress) -> None:
-            progress(done)  # raises KeyboardInterrupt once x was pressed
-            gate.wait(10)
-
-        return import_people(db, workspace, path, progress=held, batch_size=500)
+        try:
+            return import_people(db, workspace, path, progress=after_batch, batch_size=500)
+        finally:
+            hold.ended.set()
 
     monkeypatch.setattr(people_import_bar, "import_people", held_import)
+    return hold
+
+
+async def start_held_import(pilot: Pilot, path: Path) -> ImportBar:
+    """Start importing `path` from the People tab; returns the bar once the first batch is in."""
+    await press(pilot, "i")
+    await type_into(pilot, "#path", str(path))
+    await pilot.press("enter")
+    bar = pane(pilot).import_bar
+    for _ in range(200):  # no settling here: the import worker is held
+        if bar.running and "line 501 · 500 new" in str(bar.query_one("#import-label", Static).content):
+            break
+        await pilot.pause(0.05)
+    return bar
+
+
+@pilot_test
+async def test_x_cancels_a_running_import_after_its_batch(seeded: Database, tmp_path: Path, held: HeldImport) -> None:
     path = write_csv(tmp_path / "big.csv", ["email"], [[f"p{i:05d}@example.com"] for i in range(20_000)])
     async with people_tab(seeded) as (app, pilot):
-        await press(pilot, "i")
-        await type_into(pilot, "#path", str(path))
-        await pilot.press("enter")
-        bar = pane(pilot).import_bar
-        for _ in range(200):  # no settling here: the import worker is held
-            if "line 501 · 500 new" in str(bar.query_one("#import-label", Static).content):
-                break
-            await pilot.pause(0.05)
+        bar = await start_held_import(pilot, path)
         assert bar.running and 0 < (bar.query_one(ProgressBar).progress or 0) < 0.5
         await pilot.press("x")
-        gate.set()
+        held.gate.set()
         await until(pilot, lambda: isinstance(app.screen, ImportSummaryDialog))
         assert get_workspace(seeded, "Acme EU").people == 1_000  # the batch on its way when x came, no more
         assert "Cancelled: the lines up to 1,001 are imported" in texts(app)
@@ -334,32 +355,12 @@ async def test_x_cancels_a_running_import_after_its_batch(
 
 @pilot_test
 async def test_ctrl_q_during_an_import_asks_and_says_what_happens_to_it(
-    seeded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeded: Database, tmp_path: Path, held: HeldImport
 ) -> None:
     """Issue 10, bug 7: ctrl+q quit at once during an import, with no warning."""
-    gate, ended = threading.Event(), threading.Event()
-
-    def held_import(db: Database, workspace: str, path: Path, *, progress: ProgressCallback) -> ImportReport:
-        def held(done: ImportProgress) -> None:
-            progress(done)  # raises KeyboardInterrupt once the app has closed
-            gate.wait(10)
-
-        try:
-            return import_people(db, workspace, path, progress=held, batch_size=500)
-        finally:
-            ended.set()
-
-    monkeypatch.setattr(people_import_bar, "import_people", held_import)
     path = write_csv(tmp_path / "big.csv", ["email"], [[f"p{i:05d}@example.com"] for i in range(5_000)])
     async with people_tab(seeded) as (app, pilot):
-        await press(pilot, "i")
-        await type_into(pilot, "#path", str(path))
-        await pilot.press("enter")
-        bar = pane(pilot).import_bar
-        for _ in range(200):  # no settling here: the import worker is held
-            if bar.running and "line 501" in str(bar.query_one("#import-label", Static).content):
-                break
-            await pilot.pause(0.05)
+        bar = await start_held_import(pilot, path)
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -372,8 +373,8 @@ async def test_ctrl_q_during_an_import_asks_and_says_what_happens_to_it(
         await pilot.press("ctrl+q")
         await pilot.pause()
         await pilot.press("y")
-        threading.Timer(1.0, gate.set).start()  # the batch after the app has closed
-    assert ended.wait(15)
+        threading.Timer(1.0, held.gate.set).start()  # the batch after the app has closed
+    assert held.ended.wait(15)
     assert not app.is_running
     assert get_workspace(seeded, "Acme EU").people < 5_000  # stopped between batches, kept what it wrote
 

@@ -3,6 +3,7 @@ never more than a bound, so a symlink to /dev/zero or a FIFO is a clear refusal,
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ def open_regular(path: Path, *, what: str = "") -> Iterator[IO[bytes]]:
     except OSError as exc:
         raise InvalidInput(f"cannot read {what}{str(path)!r}: {exc.strerror or exc}") from None
     with handle:
-        if not stat.S_ISREG(path.stat().st_mode):
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # what was opened, not the name again
             raise InvalidInput(
                 f"cannot read {what}{str(path)!r}: it is not a regular file (a device, a pipe or a socket)"
             )

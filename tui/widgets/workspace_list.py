@@ -41,6 +41,7 @@ class WorkspaceList(OptionList):
 
     workspaces: reactive[tuple[WorkspaceInfo, ...]] = reactive(())
     current: reactive[WorkspaceInfo | None] = reactive(None)
+    _rebuilding = False  # set while the rows are redrawn: highlight changes then are not the user's
 
     @dataclass
     class Chosen(Message):
@@ -59,43 +60,25 @@ class WorkspaceList(OptionList):
         current workspace and the one the sidebar's keys act on are always the same."""
         current_id = str(self.current.id) if self.current else None
         ids = [str(ws.id) for ws in self.workspaces]
-        self.set_options(
-            Option(workspace_row(ws, current=option_id == current_id), id=option_id)
-            for ws, option_id in zip(self.workspaces, ids, strict=True)
-        )
-        if current_id in ids:
-            self.highlighted = ids.index(current_id)
+        self._rebuilding = True
+        try:
+            self.set_options(
+                Option(workspace_row(ws, current=option_id == current_id), id=option_id)
+                for ws, option_id in zip(self.workspaces, ids, strict=True)
+            )
+            if current_id in ids:
+                self.highlighted = ids.index(current_id)
+        finally:
+            self._rebuilding = False
 
-    # Moving the highlight makes that workspace current (as lazygit's side lists do). Only the
-    # user's moves do: a rebuild moves the highlight too, and must not switch.
-
-    def action_cursor_up(self) -> None:
-        super().action_cursor_up()
-        self._choose_highlighted()
-
-    def action_cursor_down(self) -> None:
-        super().action_cursor_down()
-        self._choose_highlighted()
-
-    def action_first(self) -> None:
-        super().action_first()
-        self._choose_highlighted()
-
-    def action_last(self) -> None:
-        super().action_last()
-        self._choose_highlighted()
-
-    def action_page_up(self) -> None:
-        super().action_page_up()
-        self._choose_highlighted()
-
-    def action_page_down(self) -> None:
-        super().action_page_down()
-        self._choose_highlighted()
-
-    def _choose_highlighted(self) -> None:
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        """Moving the highlight makes that workspace current (as lazygit's side lists do); a
+        rebuild moves it too, and does not switch."""
+        super().watch_highlighted(highlighted)
         option = self.highlighted_option
-        if option is not None and option.id is not None and (self.current is None or option.id != str(self.current.id)):
+        if self._rebuilding or option is None or option.id is None:
+            return
+        if self.current is None or option.id != str(self.current.id):
             self.post_message(self.Chosen(int(option.id)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
