@@ -21,11 +21,11 @@ from tui.core.campaigns import change_state, create_campaign, delete_campaign, g
 from tui.core.db import Database
 from tui.core.imports import import_actions
 from tui.core.messages import list_messages
-from tui.screens.action_form import ActionFormDialog
-from tui.screens.confirm import ConfirmDialog
-from tui.screens.import_wizard import ImportWizard
+from tui.dialogs.action_form import ActionFormDialog
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.import_wizard import ImportWizard
+from tui.dialogs.preview_message import PreviewDialog
 from tui.screens.main import MainScreen
-from tui.screens.preview_message import PreviewDialog
 from tui.widgets.campaign_list import CampaignList
 from tui.widgets.campaign_send import SendPanel
 from tui.widgets.campaigns_pane import CampaignsPane

@@ -7,9 +7,9 @@ from textual.widgets import RadioButton, RadioSet, Static
 
 from tui.core.db import Database
 from tui.core.workspaces import list_workspaces
-from tui.screens.create_workspace import CreateWorkspaceDialog
+from tui.dialogs.create_workspace import CreateWorkspaceDialog
+from tui.dialogs.secret import SecretDialog
 from tui.screens.main import MainScreen
-from tui.screens.secret import SecretDialog
 from tui.screens.welcome import WelcomeScreen
 
 

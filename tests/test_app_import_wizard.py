@@ -10,7 +10,7 @@ from wizard_helpers import demo, open_wizard, pick, preview_of, text_of, to_acti
 from tui.core.campaigns import change_state, delete_campaign, get_campaign
 from tui.core.db import Database
 from tui.core.imports import ImportResult
-from tui.screens.import_wizard.target_picker import TargetCampaignDialog
+from tui.dialogs.import_wizard.target_picker import TargetCampaignDialog
 from tui.screens.main import MainScreen
 
 

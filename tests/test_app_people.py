@@ -34,13 +34,13 @@ from tui.core.identity import normalize_email
 from tui.core.people import get_person, list_people, update_person
 from tui.core.people_import import ImportProgress, ImportReport, ProgressCallback, import_people
 from tui.core.workspaces import get_workspace
-from tui.screens.add_person import AddPersonDialog
-from tui.screens.confirm import ConfirmDialog
-from tui.screens.import_people import ImportPeopleDialog
+from tui.dialogs.add_person import AddPersonDialog
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.import_people import ImportPeopleDialog
+from tui.dialogs.people_import_summary import ImportSummaryDialog
+from tui.dialogs.person_edit import EditPersonDialog
 from tui.screens.main import MainScreen
-from tui.screens.people_import_summary import ImportSummaryDialog
 from tui.screens.person import PersonScreen
-from tui.screens.person_edit import EditPersonDialog
 from tui.widgets import people_import_bar
 from tui.widgets.people_import_bar import ImportBar
 from tui.widgets.people_pane import PeoplePane

@@ -8,11 +8,11 @@ from textual.widgets import Input, OptionList, RadioSet, Static
 from tui.core.credentials import resolve_app_key, resolve_tracking_credentials
 from tui.core.db import Database
 from tui.core.workspaces import create_workspace, get_workspace, list_workspaces, rename_workspace
-from tui.screens.credentials import CredentialsScreen
-from tui.screens.delete_workspace import DeleteWorkspaceDialog
-from tui.screens.help import HelpScreen
+from tui.dialogs.credentials import CredentialsDialog
+from tui.dialogs.delete_workspace import DeleteWorkspaceDialog
+from tui.dialogs.help import HelpDialog
+from tui.dialogs.secret import SecretDialog
 from tui.screens.main import MainScreen
-from tui.screens.secret import SecretDialog
 from tui.widgets.people_pane import PeoplePane
 
 
@@ -211,7 +211,7 @@ async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> 
         await settle(pilot)
         await pilot.press("k")
         await settle(pilot)
-        assert isinstance(app.screen, CredentialsScreen)
+        assert isinstance(app.screen, CredentialsDialog)
         shown = str(app.screen.query_one("#credentials", Static).content)
         assert site_id in shown and "••••" in shown
 
@@ -246,11 +246,11 @@ async def test_help_lists_the_keys_of_the_current_screen(db: Database) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("f1")
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         assert ("d", "Delete the current workspace") in app.screen.keys
         await pilot.press("escape")
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        assert isinstance(app.screen, HelpDialog)
         await pilot.press("question_mark")
         assert isinstance(app.screen, MainScreen)
 

@@ -10,7 +10,7 @@ from tui.core.campaigns import list_campaigns
 from tui.core.db import Database
 from tui.core.demo import seed_demo
 from tui.core.workspaces import list_workspaces
-from tui.screens.import_wizard import ImportWizard
+from tui.dialogs.import_wizard import ImportWizard
 
 Workflows = dict[tuple[str, str], list[tuple[int, int, str, int]]]
 

@@ -14,14 +14,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input
 
+from tui.commands import WorkspaceCommands
 from tui.config import DEFAULT_THEME, Settings, SettingsError, load_settings, save_settings, theme_override
 from tui.core.db import Database
 from tui.core.text import visible
 from tui.crash_log import crash_message, write_crash_log
-from tui.screens.confirm import ConfirmDialog
-from tui.screens.help import HelpScreen, keys_of
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.help import HelpDialog, keys_of
 from tui.screens.main import MainScreen
-from tui.screens.palette import WorkspaceCommands
 from tui.ssh import SSH_USER_ENV
 from tui.themes import load_themes
 from tui.work_in_flight import work_in_flight
@@ -135,7 +135,7 @@ class SwitchboardApp(App[None]):
     def action_help(self) -> None:
         """Show the keys of the current screen."""
         screen = self.screen
-        self.push_screen(HelpScreen(getattr(screen, "heading", "") or self.title, keys_of(screen)))
+        self.push_screen(HelpDialog(getattr(screen, "heading", "") or self.title, keys_of(screen)))
 
 
 def run_app(db: Database) -> None:

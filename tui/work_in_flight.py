@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from textual.screen import Screen
 
-from tui.screens.delete_workspace import DeleteWorkspaceDialog
+from tui.dialogs.delete_workspace import DeleteWorkspaceDialog
 from tui.widgets.campaign_send import SendPanel
 from tui.widgets.people_import_bar import ImportBar
 

@@ -61,8 +61,8 @@ from tui.core.imports import review_reason
 from tui.core.models import Action, Campaign, Workspace
 from tui.core.text import iso
 from tui.core.usage import bump_counters
-from tui.screens.import_wizard import ImportWizard
-from tui.screens.import_wizard.preview import ActionPreview
+from tui.dialogs.import_wizard import ImportWizard
+from tui.dialogs.import_wizard.preview import ActionPreview
 from tui.screens.main import MainScreen
 from tui.widgets.campaigns_pane import CampaignsPane
 from tui.widgets.workflow_view import WorkflowStep, WorkflowView

@@ -17,11 +17,11 @@ from textual.widgets import DataTable, Header, Static
 from tui.core.billing import BillingReport, DayCount, WorkspaceUsage, billing, messages_per_day
 from tui.core.db import Database
 from tui.core.text import visible
+from tui.parts.core_work import CoreWork
+from tui.parts.key_footer import KeyFooter
+from tui.parts.literal import count, database_label
 from tui.widgets.billing_chart import BillingChart
 from tui.widgets.billing_totals import month_label
-from tui.widgets.core_work import CoreWork
-from tui.widgets.key_footer import KeyFooter
-from tui.widgets.literal import count, database_label
 
 CHART_DAYS = 30
 

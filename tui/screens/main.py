@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
@@ -16,22 +16,23 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from tui.core.db import Database
 from tui.core.text import visible
 from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo, list_workspaces
+from tui.dialogs.create_workspace import CreateWorkspaceDialog
+from tui.dialogs.credentials import CredentialsDialog
+from tui.dialogs.delete_workspace import DeleteWorkspaceDialog, contents
+from tui.dialogs.dialog import WorkspaceDialog
+from tui.dialogs.import_wizard import open_import_wizard
+from tui.dialogs.recolour_workspace import RecolourWorkspaceDialog
+from tui.dialogs.rename_workspace import RenameWorkspaceDialog
+from tui.dialogs.secret import SecretDialog
+from tui.dialogs.send_mode import SendModeDialog
+from tui.parts.core_work import CoreWork
+from tui.parts.key_footer import KeyFooter
+from tui.parts.literal import database_label, literal
 from tui.screens.billing import BillingScreen
-from tui.screens.create_workspace import CreateWorkspaceDialog
-from tui.screens.credentials import CredentialsScreen
-from tui.screens.delete_workspace import DeleteWorkspaceDialog, contents
-from tui.screens.dialog import WorkspaceDialog
-from tui.screens.import_wizard import open_import_wizard
-from tui.screens.recolour_workspace import RecolourWorkspaceDialog
-from tui.screens.rename_workspace import RenameWorkspaceDialog
-from tui.screens.secret import SecretDialog
-from tui.screens.send_mode import SendModeDialog
+from tui.screens.person import PersonScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.billing_totals import BillingTotals
 from tui.widgets.campaigns_pane import CampaignsPane
-from tui.widgets.core_work import CoreWork
-from tui.widgets.key_footer import KeyFooter
-from tui.widgets.literal import database_label, literal
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.people_pane import PeoplePane
 from tui.widgets.workspace_list import WorkspaceList
@@ -175,6 +176,10 @@ class MainScreen(CoreWork, Screen[None]):
         """Make the workspace with this id current (if it is still listed)."""
         self.current = next((ws for ws in self.workspaces if ws.id == workspace_id), self.current)
 
+    @on(PeoplePane.OpenPerson)
+    def _open_person(self, event: PeoplePane.OpenPerson) -> None:
+        self.app.push_screen(PersonScreen(self.db, event.workspace, event.reference), event.closed)
+
     def on_workspace_list_chosen(self, event: WorkspaceList.Chosen) -> None:
         self.switch_to(event.workspace_id)
 
@@ -232,7 +237,7 @@ class MainScreen(CoreWork, Screen[None]):
 
     def action_credentials(self) -> None:
         if self.current is not None:
-            self.app.push_screen(CredentialsScreen(self.db, self.current))
+            self.app.push_screen(CredentialsDialog(self.db, self.current))
 
     def action_import_actions(self) -> None:
         if self.current is not None:

@@ -19,13 +19,13 @@ from tui.core.messages import MessageInfo, list_messages
 from tui.core.people import PersonInfo, delete_person, get_person
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
-from tui.screens.confirm import ConfirmDialog
-from tui.screens.person_edit import EditPersonDialog
-from tui.widgets.core_work import CoreWork
-from tui.widgets.key_footer import KeyFooter
-from tui.widgets.literal import count, literal
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.person_edit import EditPersonDialog
+from tui.parts.core_work import CoreWork
+from tui.parts.key_footer import KeyFooter
+from tui.parts.literal import count, literal
+from tui.parts.person_ident import ident_of
 from tui.widgets.people_columns import CREATED_FORMAT, cell, cell_text
-from tui.widgets.people_window import ident_of
 
 MESSAGES_SHOWN = 50
 MESSAGE_COLUMNS = (("sent", 16), ("campaign", 24), ("channel", 7), ("status", 14), ("subject / reason", 80))

@@ -9,9 +9,9 @@ from textual.widgets import Header, Static
 
 from tui.core.db import Database
 from tui.core.workspaces import CreatedWorkspace
-from tui.widgets.key_footer import KeyFooter
-from tui.widgets.literal import database_label
-from tui.widgets.workspace_form import WorkspaceForm
+from tui.dialogs.workspace_form import WorkspaceForm
+from tui.parts.key_footer import KeyFooter
+from tui.parts.literal import database_label
 
 ABOUT = (
     "A workspace holds one set of people, campaigns, messages and API keys, kept apart from "

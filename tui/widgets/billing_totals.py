@@ -12,7 +12,7 @@ from textual.widget import Widget
 
 from tui.core.billing import Period, billing
 from tui.core.db import Database
-from tui.widgets.core_work import CoreWork
+from tui.parts.core_work import CoreWork
 
 
 def month_label(period: Period) -> str:

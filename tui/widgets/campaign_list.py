@@ -13,8 +13,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.campaigns import CampaignSummary
-from tui.widgets.campaign_badges import state_badge
-from tui.widgets.literal import count, literal
+from tui.parts.campaign_badges import state_badge
+from tui.parts.literal import count, literal
 
 EMPTY = Content.assemble(
     Content.styled("No campaigns yet: press a to create one.", "bold"),

@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tui.core.campaigns import CampaignInfo, CampaignSummary, get_campaign, list_campaigns
 from tui.core.db import Database
 from tui.core.errors import SwitchboardError
-from tui.widgets.core_work import error_text
+from tui.parts.core_work import error_text
 
 T = TypeVar("T")
 

@@ -16,8 +16,8 @@ from textual.worker import get_current_worker
 from tui.core.db import Database
 from tui.core.sending import SendResult, send_campaign
 from tui.core.text import visible
-from tui.widgets.core_work import CoreWork
-from tui.widgets.literal import literal
+from tui.parts.core_work import CoreWork
+from tui.parts.literal import literal
 
 COUNTS = (  # field, label, style when not zero
     ("queued", "queued", "bold $text-success"),

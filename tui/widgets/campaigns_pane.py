@@ -28,15 +28,15 @@ from tui.core.campaigns import (
 from tui.core.db import Database
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
-from tui.screens.campaign_name import CampaignNameDialog
-from tui.screens.campaign_stale import Stale
-from tui.screens.confirm import ConfirmDialog
+from tui.dialogs.campaign_name import CampaignNameDialog
+from tui.dialogs.campaign_stale import Stale
+from tui.dialogs.confirm import ConfirmDialog
+from tui.parts.core_work import CoreWork
+from tui.parts.literal import count, literal
 from tui.widgets.campaign_keys import PANE_ACTIONS, PANE_BINDINGS, key_state
 from tui.widgets.campaign_list import CampaignList
 from tui.widgets.campaign_loads import Loaded, read_campaigns
 from tui.widgets.campaign_send import SendPanel
-from tui.widgets.core_work import CoreWork
-from tui.widgets.literal import count, literal
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.workflow_editing import WorkflowEditing
 from tui.widgets.workflow_view import WorkflowStep, WorkflowView

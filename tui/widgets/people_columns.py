@@ -12,7 +12,7 @@ from rich.text import Text
 
 from tui.core.people import PersonInfo
 from tui.core.text import visible
-from tui.widgets.people_window import ident_of
+from tui.parts.person_ident import ident_of
 
 MAX_ATTRIBUTE_COLUMNS = 5
 CREATED_FORMAT = "%Y-%m-%d %H:%M"

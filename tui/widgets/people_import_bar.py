@@ -20,18 +20,9 @@ from textual.widgets import ProgressBar, Static
 
 from tui.core.db import Database
 from tui.core.people_import import ImportProgress, ImportReport, import_people
-from tui.widgets.core_work import CoreWork
-from tui.widgets.literal import literal
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    """How an import ended: a report, or the refusal that stopped it before any row."""
-
-    workspace: str
-    path: Path
-    report: ImportReport | None = None
-    error: str | None = None
+from tui.dialogs.people_import_summary import ImportOutcome
+from tui.parts.core_work import CoreWork
+from tui.parts.literal import literal
 
 
 class ImportBar(CoreWork, Vertical):

@@ -6,6 +6,8 @@ bounded window of them; this pane says what is shown, filters, and opens what ac
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
@@ -21,15 +24,14 @@ from tui.core.db import Database
 from tui.core.people import AddResult
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
-from tui.screens.add_person import AddPersonDialog
-from tui.screens.import_people import ImportPeopleDialog
-from tui.screens.people_import_summary import ImportSummaryDialog
-from tui.screens.person import PersonScreen
-from tui.widgets.literal import count, literal
+from tui.dialogs.add_person import AddPersonDialog
+from tui.dialogs.import_people import ImportPeopleDialog
+from tui.dialogs.people_import_summary import ImportSummaryDialog
+from tui.parts.literal import count, literal
+from tui.parts.person_ident import ident_of
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.people_import_bar import ImportBar
 from tui.widgets.people_table import PeopleTable
-from tui.widgets.people_window import ident_of
 
 FILTER_DELAY = 0.25  # seconds of quiet typing before the filter is applied
 
@@ -55,6 +57,15 @@ class PeoplePane(WorkspacePane):
         #people-status { height: 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis; }
     }
     """
+
+    @dataclass
+    class OpenPerson(Message):
+        """The user chose a person: the screen above shows them, then calls `closed(changed)`."""
+
+        workspace: WorkspaceInfo
+        reference: str
+        closed: Callable[[bool | None], None]
+
     BINDINGS = [
         Binding("a", "add_person", "Add", tooltip="Add a person to this workspace"),
         Binding("i", "import_people", "Import", tooltip="Import people from a CSV or JSON Lines file"),
@@ -227,7 +238,7 @@ class PeoplePane(WorkspacePane):
     def _open(self, event: DataTable.RowSelected) -> None:
         ws = self.workspace
         if ws is not None and event.row_key.value is not None:
-            self.app.push_screen(PersonScreen(self.db, ws, f"cio_{event.row_key.value}"), self._person_closed)
+            self.post_message(self.OpenPerson(ws, f"cio_{event.row_key.value}", self._person_closed))
 
     def _person_closed(self, changed: bool | None) -> None:
         if changed:

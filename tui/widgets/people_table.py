@@ -22,7 +22,7 @@ from tui.core.db import Database
 from tui.core.errors import SwitchboardError
 from tui.core.people import PeoplePage, PersonInfo, list_people
 from tui.core.workspaces import WorkspaceInfo
-from tui.widgets.core_work import CoreWork, error_text
+from tui.parts.core_work import CoreWork, error_text
 from tui.widgets.people_columns import PeopleColumn, cell, people_columns
 from tui.widgets.people_window import PAGE_SIZE, PeopleWindow
 

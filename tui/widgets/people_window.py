@@ -8,14 +8,10 @@ that scrolling back up can fetch them again. Nothing here touches the database.
 from __future__ import annotations
 
 from tui.core.people import PersonInfo
+from tui.parts.person_ident import ident_of
 
 PAGE_SIZE = 100
 MAX_ROWS = 4 * PAGE_SIZE
-
-
-def ident_of(person: PersonInfo) -> str:
-    """The person's identifier, the keyset order of `list_people`: the id, or else the email."""
-    return person.id if person.id is not None else (person.email or "")
 
 
 class PeopleWindow:

@@ -15,14 +15,14 @@ from tui.core.db import Database
 from tui.core.imports import ImportResult
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
-from tui.screens.action_form import ActionFormDialog
-from tui.screens.action_type import ActionTypeDialog
-from tui.screens.campaign_stale import Stale
-from tui.screens.confirm import ConfirmDialog
-from tui.screens.import_wizard import ImportWizard
-from tui.screens.import_wizard.launch import imported_note
-from tui.screens.preview_message import PreviewDialog
-from tui.widgets.literal import literal
+from tui.dialogs.action_form import ActionFormDialog
+from tui.dialogs.action_type import ActionTypeDialog
+from tui.dialogs.campaign_stale import Stale
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.import_wizard import ImportWizard
+from tui.dialogs.import_wizard.launch import imported_note
+from tui.dialogs.preview_message import PreviewDialog
+from tui.parts.literal import literal
 from tui.widgets.workflow_view import WorkflowView
 
 # A plain mixin at run time (a Widget base would reset the pane's can_focus); a Widget to type checkers.

@@ -14,8 +14,8 @@ from textual.widgets import Static
 
 from tui.core.campaigns import ActionInfo, CampaignInfo
 from tui.core.states import CampaignState
-from tui.widgets.campaign_badges import state_badge, type_tag
-from tui.widgets.literal import count, literal
+from tui.parts.campaign_badges import state_badge, type_tag
+from tui.parts.literal import count, literal
 from tui.widgets.workflow_timing import entry_offsets, since_entry
 
 NOTES = {

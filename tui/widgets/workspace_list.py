@@ -12,8 +12,8 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.workspaces import WorkspaceInfo
-from tui.widgets.literal import count, literal
-from tui.widgets.swatch import swatch
+from tui.parts.literal import count, literal
+from tui.parts.swatch import swatch
 
 
 def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:

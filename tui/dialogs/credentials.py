@@ -1,0 +1,106 @@
+"""A workspace's credentials: Site ID, tracking key and App keys, secrets masked to their last 4."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Static
+
+from tui.core.credentials import Credentials, credentials
+from tui.dialogs.app_key import AddAppKeyDialog
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.dialog import WorkspaceDialog
+from tui.dialogs.secret import SecretDialog
+from tui.parts.literal import literal
+
+MASK = "•" * 12
+
+
+def masked(last4: str) -> str:
+    return MASK + last4
+
+
+class CredentialsDialog(WorkspaceDialog[None]):
+    """Shows the credentials; rotating the tracking key or adding an App key shows the secret once."""
+
+    heading = "API credentials"
+    DEFAULT_CSS = """
+    CredentialsDialog .dialog { width: 76; }
+    CredentialsDialog #credentials { margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Close", tooltip="Close the credentials"),
+        Binding("t", "rotate", "Rotate tracking key", tooltip="Replace the tracking API key"),
+        Binding("a", "add_app_key", "Add App key", tooltip="Create a labelled App API key"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Content.assemble("Workspace ", literal(self.workspace.name, "bold")))
+        yield Static("Loading…", id="credentials")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> Credentials:
+        return credentials(self.db, self.workspace.name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def rotate(self) -> Credentials:
+        return credentials(self.db, self.workspace.name, rotate_tracking_key=True)
+
+    def action_rotate(self) -> None:
+        question = Content.assemble(
+            "Rotate the tracking API key of ", literal(self.workspace.name, "bold"),
+            "?\nThe current key stops working at once.",
+        )  # fmt: skip
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.rotate()
+
+        self.app.push_screen(ConfirmDialog("Rotate tracking key", question, "Rotate"), answered)
+
+    def action_add_app_key(self) -> None:
+        def added(result: Credentials | None) -> None:
+            if result is not None:
+                self.show(result)
+
+        self.app.push_screen(AddAppKeyDialog(self.db, self.workspace), added)
+
+    def core_done(self, name: str, result: Any) -> None:
+        self.show(result)
+
+    def show(self, result: Credentials) -> None:
+        """Show the credentials, and a secret in them once."""
+        self.query_one("#credentials", Static).update(self._describe(result))
+        secret = result.tracking_api_key or result.app_api_key
+        if secret:
+            kind = "tracking API key" if result.tracking_api_key else "App API key"
+            about = Content.assemble(f"The new {kind} of ", literal(self.workspace.name, "bold"), ":")
+            self.app.push_screen(SecretDialog(f"New {kind}", about, secret))
+
+    @staticmethod
+    def _describe(creds: Credentials) -> Content:
+        def row(label: str, value: Content | str) -> Content:
+            return Content.assemble(Content.styled(f"{label:<18}", "$text-muted"), value, "\n")
+
+        rows = [
+            row("Site ID", Content.styled(creds.site_id, "bold")),
+            row("Tracking API key", masked(creds.tracking_api_key_last4)),
+            Content.styled("\nApp API keys\n", "bold"),
+        ]
+        if not creds.app_api_keys:
+            rows.append(Content.styled("None yet: press a to add one.", "$text-muted"))
+        for key in creds.app_api_keys:
+            created = f"  created {key.created_at:%Y-%m-%d}"
+            rows.append(
+                Content.assemble(
+                    literal(key.label), "  ", masked(key.last4), Content.styled(created, "$text-muted"), "\n"
+                )
+            )
+        return Content.assemble(*rows).rstrip()

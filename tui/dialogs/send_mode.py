@@ -1,0 +1,55 @@
+"""The dialog that changes a workspace's send mode: normal, test (to one address) or never."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+
+from tui.core.workspaces import SEND_MODES, WorkspaceInfo, update_workspace
+from tui.dialogs.dialog import WorkspaceDialog
+from tui.parts.literal import literal
+
+MEANING = {
+    "normal": "normal: deliver to each person",
+    "test": "test: emails go to the test address below",
+    "never": "never: deliver nothing (messages are suppressed)",
+}
+
+
+class SendModeDialog(WorkspaceDialog[WorkspaceInfo | None]):
+    """Dismisses the updated workspace, or None."""
+
+    heading = "Send mode"
+    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="Save the send mode")]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(Content.assemble("Workspace ", literal(self.workspace.name, "bold")))
+        with RadioSet(id="send-mode", compact=True):
+            for mode in SEND_MODES:
+                yield RadioButton(MEANING[mode], value=mode == self.workspace.send_mode, id=mode)
+        yield Label("Test address")
+        yield Input(self.workspace.test_address or "", placeholder="qa@example.com", compact=True, id="test-address")
+        yield Static("ctrl+s saves; Enter in the address saves too.", classes="note")
+
+    def on_mount(self) -> None:
+        self._enable_address()
+
+    @on(RadioSet.Changed)
+    def _enable_address(self) -> None:
+        self.query_one("#test-address", Input).disabled = self._mode() != "test"
+
+    def _mode(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.id if pressed and pressed.id else self.workspace.send_mode
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        address = self.query_one("#test-address", Input).value
+        self.save(self._mode(), address if self._mode() == "test" else None)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def save(self, mode: str, test_address: str | None) -> WorkspaceInfo:
+        return update_workspace(self.db, self.workspace.name, send_mode=mode, test_address=test_address)
