@@ -29,11 +29,16 @@ from tui.screens.main import MainScreen
 from tui.widgets.campaign_list import CampaignList
 from tui.widgets.campaign_send import SendPanel
 from tui.widgets.campaigns_pane import CampaignsPane
+from tui.widgets.workflow_editor import WorkflowEditor
 from tui.widgets.workflow_view import WorkflowStep, WorkflowView
 
 
 def pane_of(pilot: Pilot) -> CampaignsPane:
     return pilot.app.query_one(CampaignsPane)
+
+
+def editor_of(pilot: Pilot) -> WorkflowEditor:
+    return pilot.app.query_one(WorkflowEditor)
 
 
 def noting(app: SwitchboardApp) -> SwitchboardApp:
@@ -167,7 +172,7 @@ async def test_move_an_action_down_and_up(db: Database) -> None:
         assert pilot.app.query_one(WorkflowView).selected == 2  # the selection follows the action
         await press(pilot, "K", "K")
         assert actions_of(db)[:3] == [("delay", "Wait a day"), ("email", "Welcome"), ("sms", "Nudge")]
-        assert pane_of(pilot).check_action("move_action", (-1,)) is None  # the first cannot go up
+        assert editor_of(pilot).check_action("move_action", (-1,)) is None  # the first cannot go up
 
 
 @pilot_test
@@ -250,13 +255,14 @@ async def test_an_archived_campaign_is_read_only(db: Database) -> None:
         await open_campaign(pilot, "Old promo")
         pane = pane_of(pilot)
         assert "read-only" in shown(pilot.app.query_one("#workflow-note", Static))
-        for action in ("add_action", "import_actions", "rename_campaign"):
-            assert pane.check_action(action, ()) is None, action  # shown dimmed, not run
+        for action in ("add_action", "import_actions"):
+            assert editor_of(pilot).check_action(action, ()) is None, action  # shown dimmed, not run
+        assert pane.check_action("rename_campaign", ()) is None
         await press(pilot, "a")
         assert isinstance(pilot.app.screen, MainScreen)
         await press(pilot, "x")
         assert get_campaign(db, WS, "Old promo").state == "stopped"
-        assert pane.check_action("add_action", ()) is True
+        assert editor_of(pilot).check_action("add_action", ()) is True
 
 
 @pilot_test
@@ -333,7 +339,7 @@ async def test_preview_renders_for_a_chosen_person(db: Database) -> None:
         texts = [shown(s) for s in dialog.query("#rendered .text").results(Static)]
         assert texts[0] == "Welcome to Acme EU, Bob"
         await press(pilot, "escape", "down")
-        assert pane_of(pilot).check_action("preview", ()) is None  # a delay has nothing to preview
+        assert editor_of(pilot).check_action("preview", ()) is None  # a delay has nothing to preview
 
 
 @pilot_test

@@ -29,8 +29,8 @@ from tui.core.models import Action, AppKey, Campaign, Message, Person, UsageDay,
 from tui.core.people_import import import_people
 from tui.core.runtime import FixedClock, Runtime, SeededTokens
 from tui.core.workspaces import DeletionStopped, delete_workspace, get_workspace
+from tui.dialogs import delete_workspace as dialog_module
 from tui.dialogs.delete_workspace import DeleteWorkspaceDialog
-from tui.screens import delete_workspace as dialog_module
 from tui.screens.main import MainScreen
 
 BATCH = 50

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,9 +18,10 @@ from tui.core.campaigns import ActionInfo
 from tui.core.db import Database
 from tui.core.errors import TemplateProblem
 from tui.core.text import visible
-from tui.dialogs.campaign_stale import Stale, unless_stale
+from tui.dialogs.campaign_stale import Stale, stale_or_refused
 from tui.dialogs.dialog import Dialog
 from tui.parts.campaign_badges import type_tag
+from tui.parts.core_work import CoreError
 from tui.parts.literal import literal
 
 LABELS = {
@@ -146,11 +147,11 @@ class ActionFormDialog(Dialog[ActionInfo | Stale | None]):
         settings = {key: field_value(self.query_one(f"#setting-{key}")) for key in SPECS[self.action_type].options}
         self.save(name, settings)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def save(self, name: str, settings: dict[str, str]) -> ActionInfo | Stale:
+    def save(self, name: str, settings: dict[str, str]) -> None:
         action = self.action
         if action is None:
-            return add_action(
+            add = partial(
+                add_action,
                 self.db,
                 self.workspace,
                 self.campaign,
@@ -159,25 +160,26 @@ class ActionFormDialog(Dialog[ActionInfo | Stale | None]):
                 settings=settings,
                 position=self.position,
             )
+            self.run_core(add, self.dismiss, refused=self._refused)
+            return
         # Unchanged fields are not sent: they hold the stored text, not the visible form shown here.
         changed = {key: value for key, value in settings.items() if value != self._shown[key]}
-        return unless_stale(
-            partial(
-                edit_action,
-                self.db,
-                self.workspace,
-                self.campaign,
-                action.id,
-                name=action.name if name == self._shown["name"] else name,
-                settings=changed,
-                expected_version=action.version,
-            )
+        edit = partial(
+            edit_action,
+            self.db,
+            self.workspace,
+            self.campaign,
+            action.id,
+            name=action.name if name == self._shown["name"] else name,
+            settings=changed,
+            expected_version=action.version,
         )
+        self.run_core(edit, self.dismiss, refused=self._refused)
 
-    def core_refused(self, name: str, error: BaseException | None) -> None:
-        """A template error shows under its field, with the cursor where it is; others in the error line."""
+    def _refused(self, error: CoreError) -> None:
+        """A template error shows under its field, with the cursor where it is; others as usual."""
         if not isinstance(error, TemplateProblem) or error.field not in SPECS[self.action_type].options:
-            super().core_refused(name, error)
+            stale_or_refused(self, error)
             return
         shown = self.query_one(f"#{error.field}-error", Static)
         shown.update(literal(str(error)))

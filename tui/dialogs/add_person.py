@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
-
-from textual import work
 
 from tui.core.people import AddResult, add_person
 from tui.dialogs.person_form import PersonFormDialog
@@ -22,6 +21,6 @@ class AddPersonDialog(PersonFormDialog[AddResult | None]):
         else:
             self.add(identifier, email or None, attributes)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def add(self, person_id: str | None, email: str | None, attributes: dict[str, Any]) -> AddResult:
-        return add_person(self.db, self.workspace.name, id=person_id, email=email, attributes=attributes)
+    def add(self, person_id: str | None, email: str | None, attributes: dict[str, Any]) -> None:
+        add = partial(add_person, self.db, self.workspace.name, id=person_id, email=email, attributes=attributes)
+        self.run_core(add, self.dismiss)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Label, Static
@@ -27,6 +29,5 @@ class AddAppKeyDialog(WorkspaceDialog[Credentials | None]):
     def submit(self, event: Input.Submitted) -> None:
         self.add(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def add(self, label: str) -> Credentials:
-        return credentials(self.db, self.workspace.name, add_app_key=label)
+    def add(self, label: str) -> None:
+        self.run_core(partial(credentials, self.db, self.workspace.name, add_app_key=label), self.dismiss)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Label, Static
@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Static
 from tui.core.campaigns import MAX_NAME, CampaignInfo, CampaignSummary, create_campaign, rename_campaign
 from tui.core.db import Database
 from tui.core.text import visible
-from tui.dialogs.campaign_stale import Stale, unless_stale
+from tui.dialogs.campaign_stale import Stale, stale_or_refused
 from tui.dialogs.dialog import Dialog
 from tui.parts.literal import literal
 
@@ -42,11 +42,12 @@ class CampaignNameDialog(Dialog[CampaignInfo | Stale | None]):
     def submit(self, event: Input.Submitted) -> None:
         self.save(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def save(self, name: str) -> CampaignInfo | Stale:
+    def save(self, name: str) -> None:
         campaign = self.campaign
         if campaign is None:
-            return create_campaign(self.db, self.workspace, name)
-        return unless_stale(
-            partial(rename_campaign, self.db, self.workspace, campaign.name, name, expected_version=campaign.version)
+            self.run_core(partial(create_campaign, self.db, self.workspace, name), self.dismiss)
+            return
+        rename = partial(
+            rename_campaign, self.db, self.workspace, campaign.name, name, expected_version=campaign.version
         )
+        self.run_core(rename, self.dismiss, refused=partial(stale_or_refused, self))

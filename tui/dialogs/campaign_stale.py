@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any
 
 from tui.core.errors import ChangedElsewhere
-
-T = TypeVar("T")
+from tui.dialogs.dialog import Dialog
+from tui.parts.core_work import CoreError, error_text
 
 
 @dataclass(frozen=True)
@@ -18,9 +17,10 @@ class Stale:
     message: str
 
 
-def unless_stale(call: Callable[[], T]) -> T | Stale:
-    """`call()`, or Stale when core says the record changed elsewhere (other refusals raise)."""
-    try:
-        return call()
-    except ChangedElsewhere as exc:
-        return Stale(str(exc))
+def stale_or_refused(dialog: Dialog[Any], error: CoreError) -> None:
+    """The `refused` of a campaign edit: a lost race closes the dialog with Stale (the pane then
+    reloads); any other refusal shows in the dialog, which stays open for a correction."""
+    if isinstance(error, ChangedElsewhere):
+        dialog.dismiss(Stale(str(error)))
+    else:
+        dialog.core_failed(error_text(error))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -45,13 +44,11 @@ class CredentialsDialog(WorkspaceDialog[None]):
     def on_mount(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> Credentials:
-        return credentials(self.db, self.workspace.name)
+    def load(self) -> None:
+        self.run_core(partial(credentials, self.db, self.workspace.name), self.show)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def rotate(self) -> Credentials:
-        return credentials(self.db, self.workspace.name, rotate_tracking_key=True)
+    def rotate(self) -> None:
+        self.run_core(partial(credentials, self.db, self.workspace.name, rotate_tracking_key=True), self.show)
 
     def action_rotate(self) -> None:
         question = Content.assemble(
@@ -71,9 +68,6 @@ class CredentialsDialog(WorkspaceDialog[None]):
                 self.show(result)
 
         self.app.push_screen(AddAppKeyDialog(self.db, self.workspace), added)
-
-    def core_done(self, name: str, result: Any) -> None:
-        self.show(result)
 
     def show(self, result: Credentials) -> None:
         """Show the credentials, and a secret in them once."""

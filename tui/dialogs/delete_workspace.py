@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -25,6 +26,7 @@ from tui.core.identity import name_key
 from tui.core.text import visible
 from tui.core.workspaces import DeletedWorkspace, delete_workspace, deletion_preview
 from tui.dialogs.dialog import WorkspaceDialog
+from tui.parts.core_work import CoreError, error_text
 from tui.parts.literal import count, literal
 
 
@@ -89,9 +91,12 @@ class DeleteWorkspaceDialog(WorkspaceDialog[DeletedWorkspace | None]):
     def deleting(self) -> bool:
         return self.query_one(".dialog").has_class("-deleting")
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def preview(self) -> DeletedWorkspace:
-        return deletion_preview(self.db, self.workspace.name)
+    def preview(self) -> None:
+        self.run_core(partial(deletion_preview, self.db, self.workspace.name), self._previewed, group="preview")
+
+    def _previewed(self, preview: DeletedWorkspace) -> None:
+        self._total = preview.people
+        self.query_one("#what-goes", Static).update(self._what_goes(preview))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#delete")
@@ -102,7 +107,7 @@ class DeleteWorkspaceDialog(WorkspaceDialog[DeletedWorkspace | None]):
             self.show_error("the name typed does not match the workspace's name; nothing was deleted")
             return
         self._start()
-        self.delete()
+        self.run_core(self._delete, self.dismiss, group="delete-workspace", refused=self._delete_refused)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self, event: Button.Pressed) -> None:
@@ -118,8 +123,8 @@ class DeleteWorkspaceDialog(WorkspaceDialog[DeletedWorkspace | None]):
             self._stop.set()
             self._status("Stopping after this batch…")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="delete-workspace")
-    def delete(self) -> DeletedWorkspace:
+    def _delete(self) -> DeletedWorkspace:
+        """In the worker thread."""
         worker = get_current_worker()
         return delete_workspace(
             self.db,
@@ -162,18 +167,10 @@ class DeleteWorkspaceDialog(WorkspaceDialog[DeletedWorkspace | None]):
     def _status(self, text: str) -> None:
         self.query_one("#delete-status", Static).update(text)
 
-    def core_done(self, name: str, result: Any) -> None:
-        if name == "preview":
-            self._total = result.people
-            self.query_one("#what-goes", Static).update(self._what_goes(result))
-        else:
-            self.dismiss(result)
-
-    def core_failed(self, name: str, message: str) -> None:
-        if name == "delete":
-            self._end()
-            self.preview()  # what is left, if it was stopped half-way
-        self.show_error(message)
+    def _delete_refused(self, error: CoreError) -> None:
+        self._end()
+        self.preview()  # what is left, if it was stopped half-way
+        self.show_error(error_text(error))
 
     @staticmethod
     def _what_goes(preview: DeletedWorkspace) -> Content:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,8 +24,8 @@ class Dialog(CoreWork, ModalScreen[ResultT]):
     """Subclasses yield their body from `compose_body` (and buttons from `compose_buttons`);
     `heading` titles the frame; Escape dismisses None.
 
-    A worker that succeeds dismisses its result; a refusal shows in the error line and the
-    dialog stays open so the user can correct it.
+    A dialog saves with `self.run_core(call, self.dismiss)`: success dismisses the result; a
+    refusal shows in the error line and the dialog stays open so the user can correct it.
     """
 
     DEFAULT_CSS = """
@@ -83,10 +83,7 @@ class Dialog(CoreWork, ModalScreen[ResultT]):
         error.update(literal(message))
         error.display = True
 
-    def core_done(self, name: str, result: Any) -> None:
-        self.dismiss(result)
-
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         self.show_error(message)
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
-
-from textual import work
 
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere
@@ -12,6 +11,7 @@ from tui.core.identity import normalize_email
 from tui.core.people import PersonInfo, update_person
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.person_form import PersonFormDialog, attributes_json, optional_email
+from tui.parts.core_work import CoreError, error_text
 from tui.parts.person_ident import ident_of
 
 _MISSING = object()
@@ -56,20 +56,23 @@ class EditPersonDialog(PersonFormDialog[PersonInfo | ChangedElsewhere | None]):
             return
         self.save(new_id, new_email, changes, unset)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def save(
-        self, new_id: str | None, new_email: str | None, changes: dict[str, Any], unset: list[str]
-    ) -> PersonInfo | ChangedElsewhere:
-        try:
-            return update_person(
-                self.db,
-                self.workspace.name,
-                self.person.reference,
-                id=new_id,
-                email=new_email,
-                attributes=changes,
-                unset=unset,
-                expected_version=self.person.version,
-            )
-        except ChangedElsewhere as exc:
-            return exc
+    def save(self, new_id: str | None, new_email: str | None, changes: dict[str, Any], unset: list[str]) -> None:
+        update = partial(
+            update_person,
+            self.db,
+            self.workspace.name,
+            self.person.reference,
+            id=new_id,
+            email=new_email,
+            attributes=changes,
+            unset=unset,
+            expected_version=self.person.version,
+        )
+        self.run_core(update, self.dismiss, refused=self._refused)
+
+    def _refused(self, error: CoreError) -> None:
+        """Edited elsewhere meanwhile: the person screen reloads and says so; else shown here."""
+        if isinstance(error, ChangedElsewhere):
+            self.dismiss(error)
+        else:
+            self.core_failed(error_text(error))

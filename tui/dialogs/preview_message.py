@@ -5,7 +5,9 @@ shows the texts, and why the message would fail, if it would."""
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -91,22 +93,19 @@ class PreviewDialog(Dialog[None]):
         if event.option.id:
             self.render_person(event.option.id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="people")
-    def find_people(self, prefix: str) -> list[PersonInfo]:
-        return list_people(self.db, self.workspace.name, search=prefix or None, limit=MATCHES).people
+    def find_people(self, prefix: str) -> None:
+        find = partial(list_people, self.db, self.workspace.name, search=prefix or None, limit=MATCHES)
+        self.run_core(lambda: find().people, self._found, group="people")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="render")
-    def render_person(self, ref: str) -> MessagePreview:
-        return preview_message(self.db, self.workspace.name, self.campaign, ref, action_id=self.action.id)
+    def render_person(self, ref: str) -> None:
+        render = partial(preview_message, self.db, self.workspace.name, self.campaign, ref, action_id=self.action.id)
+        self.run_core(render, self._show, group="render")
 
-    def core_done(self, name: str, result: object) -> None:
-        if isinstance(result, MessagePreview):
-            self._show(result)
-        elif isinstance(result, list):
-            people = self.query_one(OptionList)
-            people.set_options(Option(person_label(p), id=p.reference) for p in result)
-            if result:
-                people.highlighted = 0
+    def _found(self, found: list[PersonInfo]) -> None:
+        people = self.query_one(OptionList)
+        people.set_options(Option(person_label(p), id=p.reference) for p in found)
+        if found:
+            people.highlighted = 0
 
     def _show(self, preview: MessagePreview) -> None:
         self.query_one(".dialog > .error").display = False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Static
@@ -45,6 +47,5 @@ class RecolourWorkspaceDialog(WorkspaceDialog[WorkspaceInfo | None]):
     def submit(self, event: Input.Submitted) -> None:
         self.recolour(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def recolour(self, color: str) -> WorkspaceInfo:
-        return update_workspace(self.db, self.workspace.name, color=color)
+    def recolour(self, color: str) -> None:
+        self.run_core(partial(update_workspace, self.db, self.workspace.name, color=color), self.dismiss)

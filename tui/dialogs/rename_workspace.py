@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Input, Label, Static
@@ -28,6 +30,5 @@ class RenameWorkspaceDialog(WorkspaceDialog[WorkspaceInfo | None]):
     def submit(self, event: Input.Submitted) -> None:
         self.rename(event.value)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def rename(self, new_name: str) -> WorkspaceInfo:
-        return rename_workspace(self.db, self.workspace.name, new_name)
+    def rename(self, new_name: str) -> None:
+        self.run_core(partial(rename_workspace, self.db, self.workspace.name, new_name), self.dismiss)

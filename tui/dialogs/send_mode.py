@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from functools import partial
+
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -50,6 +52,6 @@ class SendModeDialog(WorkspaceDialog[WorkspaceInfo | None]):
         address = self.query_one("#test-address", Input).value
         self.save(self._mode(), address if self._mode() == "test" else None)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def save(self, mode: str, test_address: str | None) -> WorkspaceInfo:
-        return update_workspace(self.db, self.workspace.name, send_mode=mode, test_address=test_address)
+    def save(self, mode: str, test_address: str | None) -> None:
+        update = partial(update_workspace, self.db, self.workspace.name, send_mode=mode, test_address=test_address)
+        self.run_core(update, self.dismiss)

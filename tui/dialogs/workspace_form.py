@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -80,12 +81,11 @@ class WorkspaceForm(CoreWork, Vertical):
         name = self.query_one("#workspace-name", Input).value
         self.create(name, "id" if pressed.id == "by-id" else "email")
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def create(self, name: str, identify_by: str) -> CreatedWorkspace:
-        return create_workspace(self.db, name, identify_by)
+    def create(self, name: str, identify_by: str) -> None:
+        self.run_core(partial(create_workspace, self.db, name, identify_by), self._created)
 
-    def core_done(self, name: str, result: CreatedWorkspace) -> None:
-        self.post_message(self.Created(result))
+    def _created(self, created: CreatedWorkspace) -> None:
+        self.post_message(self.Created(created))
 
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         self.show_error(message)

@@ -1,50 +1,94 @@
-"""Calling core off the UI thread: the outcome of a node's own thread workers, routed back.
+"""Calling core off the UI thread, with its outcome back on the UI thread: the app's one path.
 
-A node (screen or widget) mixes in `CoreWork`, decorates a method that calls `tui.core` with
-`@work(thread=True, exclusive=True, exit_on_error=False)` and returns the core result; when the
-worker ends, `core_done(name, result)` or `core_failed(name, sentence)` runs on the UI thread,
-`name` being the method's name. Domain and database errors become sentences; anything else is a
-bug and is raised. A node that reads more than the sentence (a TemplateProblem's field, line and
-column) overrides `core_refused(name, error)`, which sees the exception itself.
+A node (screen, widget or dialog) mixes in `CoreWork` and calls
+`self.run_core(call, done, group=...)`. `call` runs in a thread worker; when it returns,
+`done(result)` runs on the UI thread, typed by what `call` returns. When core refuses (a domain
+or database error), the exception goes to `refused` if the call gave one, else to the node's one
+failure handler, `core_failed(sentence)`. Anything else is a bug and is raised.
+
+Calls in one group are exclusive: a new call cancels the one before it, whose outcome is then
+dropped (a reload that arrives late never overwrites a newer one). Calls in different groups run
+side by side.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.exc import SQLAlchemyError
+from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
 from tui.core.errors import SwitchboardError
 
+T = TypeVar("T")
+CoreError = SwitchboardError | SQLAlchemyError
 
-def error_text(error: BaseException | None) -> str:
+
+def error_text(error: CoreError) -> str:
     """The sentence to show for a refused core call."""
     if isinstance(error, SwitchboardError):
         return str(error)
-    if isinstance(error, SQLAlchemyError):
-        return f"the database failed: {getattr(error, 'orig', None) or error}"
-    raise error if error is not None else RuntimeError("a worker failed without an error")
+    return f"the database failed: {getattr(error, 'orig', None) or error}"
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    done: Callable[[Any], object]
+    refused: Callable[[CoreError], object] | None
+
+
+_OUTCOMES: WeakKeyDictionary[Worker[Any], _Outcome] = WeakKeyDictionary()
 
 
 class CoreWork:
     """Mixin for a DOM node whose thread workers call core (see the module docstring)."""
 
+    def run_core(
+        self,
+        call: Callable[[], T],
+        done: Callable[[T], object],
+        *,
+        group: str = "core",
+        refused: Callable[[CoreError], object] | None = None,
+    ) -> Worker[T]:
+        """Run `call` off the UI thread; then `done(result)`, or `refused(error)` / `core_failed`."""
+        self.drop_core(group)
+        node = cast(DOMNode, self)
+        worker = node.run_worker(call, name=group, group=group, thread=True, exclusive=True, exit_on_error=False)
+        _OUTCOMES[worker] = _Outcome(done, refused)
+        return worker
+
+    def core_busy(self, group: str = "core") -> bool:
+        """A call in `group` is under way (its outcome not yet handled)."""
+        return any(worker.node is self and worker.group == group for worker in _OUTCOMES)
+
+    def drop_core(self, group: str = "core") -> None:
+        """Forget the call under way in `group`: its outcome, even if already on its way, is dropped."""
+        for older in [worker for worker in _OUTCOMES if worker.node is self and worker.group == group]:
+            older.cancel()
+            del _OUTCOMES[older]
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.node is not self:
+        if worker.node is not self or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        outcome = _OUTCOMES.pop(worker, None)
+        if outcome is None:
             return
         if event.state is WorkerState.SUCCESS:
-            self.core_done(worker.name, worker.result)
-        elif event.state is WorkerState.ERROR:
-            self.core_refused(worker.name, worker.error)
+            outcome.done(worker.result)
+            return
+        error = worker.error
+        if not isinstance(error, CoreError):
+            raise error if error is not None else RuntimeError("a worker failed without an error")
+        if outcome.refused is not None:
+            outcome.refused(error)
+        else:
+            self.core_failed(error_text(error))
 
-    def core_done(self, name: str, result: Any) -> None:
-        """The worker `name` returned `result`."""
-
-    def core_refused(self, name: str, error: BaseException | None) -> None:
-        """The worker `name` raised `error`; by default its sentence goes to `core_failed`."""
-        self.core_failed(name, error_text(error))
-
-    def core_failed(self, name: str, message: str) -> None:
-        """The worker `name` was refused with `message` (untrusted text: render it literally)."""
+    def core_failed(self, message: str) -> None:
+        """A core call was refused with `message` (untrusted text: render it literally)."""

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
@@ -113,12 +111,10 @@ class BillingScreen(CoreWork, Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> BillingData:
-        return BillingData(billing(self.db), messages_per_day(self.db, CHART_DAYS))
+    def load(self) -> None:
+        self.run_core(lambda: BillingData(billing(self.db), messages_per_day(self.db, CHART_DAYS)), self._show)
 
-    def core_done(self, name: str, result: Any) -> None:
-        data: BillingData = result
+    def _show(self, data: BillingData) -> None:
         report = data.report
         self.query_one("#month", Static).update(figures(report.people, report.messages))
         self.query_one("#month").border_title = f"This month · {month_label(report.period)}"
@@ -138,5 +134,5 @@ class BillingScreen(CoreWork, Screen[None]):
         chart.days = tuple(data.days)
         chart.border_subtitle = f"{sum(day.messages for day in data.days):,} in {CHART_DAYS} days"
 
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         self.notify(visible(message), title="Cannot load billing", severity="error", markup=False)

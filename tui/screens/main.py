@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
@@ -143,16 +143,15 @@ class MainScreen(CoreWork, Screen[None]):
 
     # Loading ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load_workspaces(self) -> tuple[WorkspaceInfo, ...]:
-        return tuple(list_workspaces(self.db))
+    def load_workspaces(self) -> None:
+        self.run_core(lambda: tuple(list_workspaces(self.db)), self._loaded)
 
-    def core_done(self, name: str, result: Any) -> None:
+    def _loaded(self, workspaces: tuple[WorkspaceInfo, ...]) -> None:
         self._last_error = ""
-        self._show(result)
+        self._show(workspaces)
         self.query_one(BillingTotals).load(self.db)
 
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         if message != self._last_error:
             self.notify(visible(message), title="Cannot load workspaces", severity="error", markup=False)
         self._last_error = message

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -21,7 +21,7 @@ from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.person_edit import EditPersonDialog
-from tui.parts.core_work import CoreWork
+from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.key_footer import KeyFooter
 from tui.parts.literal import count, literal
 from tui.parts.person_ident import ident_of
@@ -140,35 +140,33 @@ class PersonScreen(CoreWork, Screen[bool]):
             return None
         return True
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> PersonView:
+    def load(self) -> None:
+        self.run_core(self._read, self.show, refused=self._unreadable)
+
+    def _read(self) -> PersonView:
+        """In the worker thread."""
         person = get_person(self.db, self.workspace.name, self.ref)
         messages = list_messages(self.db, self.workspace.name, person=person.reference, limit=MESSAGES_SHOWN)
         return PersonView(person, messages)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def erase(self, person: PersonInfo) -> PersonInfo | ChangedElsewhere:
-        try:
-            return delete_person(self.db, self.workspace.name, person.reference, expected_version=person.version)
-        except ChangedElsewhere as exc:
-            return exc
+    def _unreadable(self, error: CoreError) -> None:
+        self.person = None
+        self.refresh_bindings()
+        self.query_one("#person-card", Static).update(literal(error_text(error), "$text-error"))
 
-    def core_done(self, name: str, result: Any) -> None:
-        if isinstance(result, ChangedElsewhere):
-            self.changed_elsewhere(result)
-        elif name == "load":
-            self.show(result)
-        else:
-            self.notify(f"Deleted {visible(ident_of(result))}.", title="Person deleted", markup=False)
-            self.dismiss(True)
+    def erase(self, person: PersonInfo) -> None:
+        delete = partial(delete_person, self.db, self.workspace.name, person.reference, expected_version=person.version)
+        self.run_core(delete, self._erased, refused=self._not_erased)
 
-    def core_failed(self, name: str, message: str) -> None:
-        if name == "load":
-            self.person = None
-            self.refresh_bindings()
-            self.query_one("#person-card", Static).update(literal(message, "$text-error"))
+    def _erased(self, person: PersonInfo) -> None:
+        self.notify(f"Deleted {visible(ident_of(person))}.", title="Person deleted", markup=False)
+        self.dismiss(True)
+
+    def _not_erased(self, error: CoreError) -> None:
+        if isinstance(error, ChangedElsewhere):
+            self.changed_elsewhere(error)
         else:
-            self.notify(visible(message), title="Not deleted", severity="error", markup=False)
+            self.notify(visible(error_text(error)), title="Not deleted", severity="error", markup=False)
 
     def show(self, view: PersonView) -> None:
         self.person = view.person

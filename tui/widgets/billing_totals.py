@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
-from textual import work
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -13,6 +12,7 @@ from textual.widget import Widget
 from tui.core.billing import Period, billing
 from tui.core.db import Database
 from tui.parts.core_work import CoreWork
+from tui.parts.literal import literal
 
 
 def month_label(period: Period) -> str:
@@ -29,9 +29,16 @@ class MonthTotals:
     messages: int
 
 
+def read_totals(db: Database) -> MonthTotals:
+    """This month's totals (in a worker thread)."""
+    report = billing(db)
+    return MonthTotals(month_label(report.period), report.people, report.messages)
+
+
 class BillingTotals(CoreWork, Widget):
     """Shows `totals`; None means the figures are not loaded. `load` refreshes them from core
-    (billing reads kept per-day facts: cheap whatever the number of people)."""
+    (billing reads kept per-day facts: cheap whatever the number of people). A failed load says
+    so in the heading, with the reason in the tooltip, and keeps the last figures."""
 
     DEFAULT_CSS = """
     BillingTotals {
@@ -43,22 +50,30 @@ class BillingTotals(CoreWork, Widget):
     """
 
     totals: reactive[MonthTotals | None] = reactive(None)
+    failure: reactive[str] = reactive("")  # why the last load failed; the figures shown are older
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self, db: Database) -> MonthTotals:
-        report = billing(db)
-        return MonthTotals(month_label(report.period), report.people, report.messages)
+    def load(self, db: Database) -> None:
+        self.run_core(partial(read_totals, db), self._loaded)
 
-    def core_done(self, name: str, result: Any) -> None:
-        self.totals = result
+    def _loaded(self, totals: MonthTotals) -> None:
+        self.totals = totals
+        self.failure = ""
+        self.tooltip = None
+
+    def core_failed(self, message: str) -> None:
+        self.failure = message
+        self.tooltip = Content.assemble("Cannot load billing: ", literal(message))
 
     def render(self) -> Content:
         totals = self.totals
-        heading = f"Billing · {totals.month}" if totals else "Billing · this month"
+        if self.failure:
+            heading = "Billing · not loaded"
+        else:
+            heading = f"Billing · {totals.month}" if totals else "Billing · this month"
         people = f"{totals.people:,}" if totals else "—"
         messages = f"{totals.messages:,}" if totals else "—"
         return Content.assemble(
-            Content.styled(heading, "bold $text-secondary"),
+            Content.styled(heading, "bold $text-error" if self.failure else "bold $text-secondary"),
             "\nPeople   ",
             Content.styled(people, "$foreground"),
             "\nMessages ",

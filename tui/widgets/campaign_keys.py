@@ -1,4 +1,4 @@
-"""The Campaigns pane's keys, and which of them apply to what shows (the list or a workflow)."""
+"""The Campaigns pane's keys and the workflow's, and which of them apply to what shows."""
 
 from __future__ import annotations
 
@@ -8,19 +8,26 @@ from tui.core.campaigns import ActionInfo, CampaignInfo, CampaignSummary, allowe
 from tui.core.sending import MESSAGE_TYPES
 from tui.core.states import CampaignState
 
-# Keys are looked up in this order, so the Footer lists them in it. Keys bound twice (a, d,
-# enter, s, x) mean one thing in the list and another in a workflow, or depend on the state.
-PANE_BINDINGS: list[BindingType] = [
+# The Footer lists keys in this order: the focused widget's first (the workflow's, when it
+# shows), then the pane's. Keys bound in both (a, d, enter) mean one thing in the list and
+# another in a workflow; the pane hides its list keys while a workflow shows.
+WORKFLOW_BINDINGS: list[BindingType] = [
     Binding("escape", "back", "Back", tooltip="Back to the campaign list"),
-    Binding("n,a", "new_campaign", "New", tooltip="Create a campaign"),
     Binding("a", "add_action", "Add", tooltip="Add an action after the selected one"),
-    Binding("enter", "open", "Open", tooltip="Show the highlighted campaign's workflow"),
     Binding("e,enter", "edit_action", "Edit", tooltip="Edit the selected action (not its type)"),
     Binding("K,shift+up", "move_action(-1)", "Up", tooltip="Move the selected action up"),
     Binding("J,shift+down", "move_action(1)", "Down", tooltip="Move the selected action down"),
     Binding("d,delete", "remove_action", "Remove", tooltip="Remove the selected action"),
     Binding("v", "preview", "Preview", tooltip="The selected message rendered for a person you choose"),
     Binding("i", "import_actions", "Import", tooltip="Import actions from another campaign"),
+    Binding("up,k", "cursor(-1)", "Previous", show=False),
+    Binding("down,j", "cursor(1)", "Next", show=False),
+]
+# Keys bound twice here (s, x) depend on the campaign's state.
+PANE_BINDINGS: list[BindingType] = [
+    Binding("n,a", "new_campaign", "New", tooltip="Create a campaign"),
+    Binding("enter", "open", "Open", tooltip="Show the highlighted campaign's workflow"),
+    Binding("d,delete", "delete_campaign", "Delete", tooltip="Delete the campaign with its actions and messages"),
     Binding("s", "change_state('start')", "Start", tooltip="Start the campaign"),
     Binding("s", "change_state('stop')", "Stop", tooltip="Stop the running campaign"),
     Binding("g", "send_now", "Send now", tooltip="Send the running campaign to everyone without its messages"),
@@ -28,7 +35,6 @@ PANE_BINDINGS: list[BindingType] = [
     Binding("x", "change_state('unarchive')", "Unarchive", tooltip="Unarchive the campaign (it becomes stopped)"),
     Binding("r", "rename_campaign", "Rename", tooltip="Rename the campaign"),
     Binding("y", "duplicate_campaign", "Duplicate", tooltip="Copy the campaign, with its actions, as a draft"),
-    Binding("d,delete", "delete_campaign", "Delete", tooltip="Delete the campaign with its actions and messages"),
     Binding("up,k", "cursor(-1)", "Previous", show=False),
     Binding("down,j", "cursor(1)", "Next", show=False),
 ]
@@ -38,7 +44,8 @@ WORKFLOW_ONLY = {"back", "add_action", "edit_action", "remove_action", "move_act
 EDITS = {"add_action", "edit_action", "remove_action", "move_action", "import_actions", "rename_campaign"}
 ON_AN_ACTION = {"edit_action", "remove_action", "move_action", "preview"}
 ON_A_CAMPAIGN = {"open", "rename_campaign", "duplicate_campaign", "delete_campaign", "change_state", "send_now"}
-PANE_ACTIONS = LIST_ONLY | WORKFLOW_ONLY | ON_A_CAMPAIGN | {"cursor"}
+WORKFLOW_ACTIONS = WORKFLOW_ONLY | {"cursor"}
+PANE_ACTIONS = LIST_ONLY | ON_A_CAMPAIGN | {"cursor"}
 
 
 def key_state(

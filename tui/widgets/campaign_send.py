@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import partial
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -59,6 +59,13 @@ class SendPanel(CoreWork, Vertical):
     }
     """
 
+    @dataclass
+    class Progressed(Message):
+        """In the worker thread, after each stored batch."""
+
+        done: int
+        total: int
+
     class Finished(Message):
         """A send ended (sent or refused): what it changed should be shown."""
 
@@ -91,18 +98,28 @@ class SendPanel(CoreWork, Vertical):
         self._show(Content("To everyone in the workspace without these messages…"))
         self.query_one(ProgressBar).update(total=None, progress=0)
         self.set_classes("-shown -sending")
-        self.send(workspace, campaign)
+        self.run_core(partial(self._send, workspace, campaign), self._sent)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def send(self, workspace: str, campaign: str) -> SendResult:
-        bar = self.query_one(ProgressBar)
-        report = partial(self.app.call_from_thread, lambda done, total: bar.update(total=total, progress=done))
+    def _send(self, workspace: str, campaign: str) -> SendResult:
+        """In the worker thread: progress goes to the UI as messages, never waiting for it."""
         worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Progressed(done, total))
+
         return send_campaign(
-            self.db, workspace, campaign, progress=report, cancelled=lambda: self._stop.is_set() or worker.is_cancelled
+            self.db,
+            workspace,
+            campaign,
+            progress=progress,
+            cancelled=lambda: self._stop.is_set() or worker.is_cancelled,
         )
 
-    def core_done(self, name: str, result: SendResult) -> None:
+    def on_send_panel_progressed(self, message: Progressed) -> None:
+        message.stop()
+        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
+
+    def _sent(self, result: SendResult) -> None:
         self._stop_bar()
         self._title("Sent")
         self._show(result_summary(result))
@@ -110,7 +127,7 @@ class SendPanel(CoreWork, Vertical):
         self.notify(result_summary(result).plain, title=f"Sent {visible(self.campaign)}", markup=False)
         self.post_message(self.Finished())
 
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         self._stop_bar()
         self._title("Not sent")
         self._show(literal(message))

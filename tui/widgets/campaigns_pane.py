@@ -1,29 +1,30 @@
 """The Campaigns tab: the workspace's campaigns and, opened, one campaign's workflow.
 
-The pane keeps the focus and owns every key; which keys apply depends on whether the list or
-a workflow shows (`check_action`). Core calls run in thread workers; every write is followed
-by a reload, so what shows is what the database holds, changes made elsewhere included.
+The pane owns the list and the keys that act on a campaign (the highlighted one, or the open
+one); the workflow is a widget of its own (`WorkflowEditor`) with its own keys and workers.
+A change is written and the list read back in one worker, so what shows is what the database
+holds, and a second key press waits for the first to land.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TypeVar
 
-from textual import work
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import ContentSwitcher, Static
 
 from tui.core.campaigns import (
-    MOVES,
     CampaignInfo,
     CampaignSummary,
     DeletedCampaign,
     change_state,
     delete_campaign,
     duplicate_campaign,
+    list_campaigns,
 )
 from tui.core.db import Database
 from tui.core.text import visible
@@ -31,22 +32,22 @@ from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.campaign_name import CampaignNameDialog
 from tui.dialogs.campaign_stale import Stale
 from tui.dialogs.confirm import ConfirmDialog
-from tui.parts.core_work import CoreWork
+from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.literal import count, literal
 from tui.widgets.campaign_keys import PANE_ACTIONS, PANE_BINDINGS, key_state
 from tui.widgets.campaign_list import CampaignList
-from tui.widgets.campaign_loads import Loaded, read_campaigns
 from tui.widgets.campaign_send import SendPanel
 from tui.widgets.pane import WorkspacePane
-from tui.widgets.workflow_editing import WorkflowEditing
-from tui.widgets.workflow_view import WorkflowStep, WorkflowView
+from tui.widgets.workflow_editor import WorkflowEditor
 
 NO_WORKSPACE = "No workspace yet: create one with n in the workspace list, or from ctrl+p."
+READS, WRITES = "read", "write"  # worker groups, as in the workflow editor
 
 Campaign = CampaignSummary | CampaignInfo
+T = TypeVar("T")
 
 
-class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
+class CampaignsPane(CoreWork, WorkspacePane):
     """The current workspace's campaigns; Enter opens one as a workflow, Escape comes back."""
 
     DEFAULT_CSS = """
@@ -55,6 +56,7 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
         &.-no-workspace #no-workspace { display: block; }
         &.-no-workspace ContentSwitcher { display: none; }
         ContentSwitcher { height: 1fr; }
+        &:focus-within { background-tint: $foreground 4%; }
         &:focus CampaignOptions > .option-list--option-highlighted {
             color: $block-cursor-foreground;
             background: $block-cursor-background;
@@ -66,31 +68,44 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
 
     def __init__(self, db: Database, *, id: str | None = None) -> None:
         super().__init__(db, id=id)
-        self._open: str | None = None  # the name of the campaign whose workflow shows
-        self._select_action: int | None = None  # the action to select once the campaign loads
-        self._select_campaign: int | None = None  # the campaign to highlight once the list loads
-        self._writing = False  # a change and the reload after it are under way: other changes wait
-        self._written_unseen = False  # a change was made and no reload has started since
-        self._loading = False
-        self._load_again = False  # a reload was asked for while one was under way
+        self._select_campaign: int | None = None  # the campaign to highlight once the list is read
         self._load_error = ""  # the last refusal to list the campaigns, said once
 
     def compose(self) -> ComposeResult:
         yield Static(NO_WORKSPACE, id="no-workspace")
         with ContentSwitcher(initial="campaign-list"):
             yield CampaignList(id="campaign-list")
-            yield WorkflowView(id="workflow")
+            yield WorkflowEditor(self.db, id="workflow")
         yield SendPanel(self.db)
 
     # What shows ---------------------------------------------------------------------------
 
     @property
+    def editor(self) -> WorkflowEditor:
+        return self.query_one(WorkflowEditor)
+
+    @property
+    def opened(self) -> bool:
+        """A workflow shows (not the list)."""
+        return self.query_one(ContentSwitcher).current == "workflow"
+
+    @property
+    def campaign(self) -> CampaignInfo | None:
+        """The open campaign, once read; None while the list shows."""
+        return self.editor.campaign if self.opened else None
+
+    @property
     def target(self) -> Campaign | None:
         """The campaign that campaign keys act on: the open one, else the highlighted one."""
-        return self.campaign if self._open is not None else self.query_one(CampaignList).highlighted
+        return self.editor.campaign if self.opened else self.query_one(CampaignList).highlighted
+
+    def on_focus(self) -> None:
+        if self.opened:
+            self.editor.focus()
 
     def watch_workspace(self, old: WorkspaceInfo | None, new: WorkspaceInfo | None) -> None:
         self.set_class(new is None, "-no-workspace")
+        self.editor.workspace = new
         if new is None:
             return
         if old is None or old.id != new.id:
@@ -102,37 +117,26 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
         """Read the campaigns again (and the open one), showing changes made elsewhere."""
         if self.workspace is None:
             return
-        if self._loading:  # one at a time: the next starts when this one ends
-            self._load_again = True
-            return
-        self._loading = True
-        after_write, self._written_unseen = self._written_unseen, False
-        self.load(self.workspace.name, self._open, after_write)
+        if self.opened:
+            self.editor.reload()
+        if not self.core_busy(WRITES):  # a write under way reads the list anyway
+            self.run_core(partial(list_campaigns, self.db, self.workspace.name), self._show_campaigns, group=READS)
 
     def _show_list(self) -> None:
-        self._open = None
+        focused = self.editor.has_focus
+        self.editor.close()
         self.query_one(ContentSwitcher).current = "campaign-list"
-        self.query_one(WorkflowView).campaign = None
+        if focused:
+            self.focus()
         self.refresh_bindings()
 
     def _show_workflow(self, name: str) -> None:
-        self._open = name
-        self.query_one(WorkflowView).selected = 0
+        if self.workspace is None:
+            return
         self.query_one(ContentSwitcher).current = "workflow"
         self.query_one(SendPanel).hide()
-        self.reload()
-
-    def _show_campaign(self, campaign: CampaignInfo) -> None:
-        view = self.query_one(WorkflowView)
-        view.campaign = campaign
-        self._open = campaign.name
-        ids = [a.id for a in campaign.actions]
-        if self._select_action in ids:
-            view.selected = ids.index(self._select_action)
-        else:
-            view.selected = max(0, min(view.selected, len(ids) - 1))
-        self._select_action = None
-        self.refresh_bindings()
+        self.editor.open(self.workspace, name)
+        self.editor.focus()
 
     def _show_campaigns(self, campaigns: list[CampaignSummary]) -> None:
         campaign_list = self.query_one(CampaignList)
@@ -149,6 +153,23 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
         )
         self.refresh_bindings()
 
+    def core_failed(self, message: str) -> None:
+        """The list could not be read."""
+        if message != self._load_error:  # the reload every few seconds would repeat it
+            self.notify(visible(message), title="Cannot load campaigns", severity="error", markup=False)
+        self._load_error = message
+
+    @on(WorkflowEditor.Closed)
+    def _workflow_closed(self, event: WorkflowEditor.Closed) -> None:
+        event.stop()
+        if event.gone is not None:
+            self.notify(visible(event.gone), title="Campaign not found", severity="warning", markup=False)
+        campaign = self.editor.campaign
+        self._select_campaign = campaign.id if campaign else None
+        self._show_list()
+        self.query_one(SendPanel).hide()
+        self.reload()
+
     # Keys ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -156,36 +177,20 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
             return True
         if self.workspace is None:
             return False
-        return key_state(action, parameters, opened=self._open is not None, target=self.target, selected=self.action)
+        if action == "cursor":
+            return not self.opened
+        return key_state(action, parameters, opened=self.opened, target=self.target, selected=self.editor.action)
 
     def action_cursor(self, step: int) -> None:
-        if self._open is None:
-            self.query_one(CampaignList).move(step)
-            self.refresh_bindings()
-            return
-        view = self.query_one(WorkflowView)
-        campaign = view.campaign
-        if campaign and campaign.actions:
-            view.selected = max(0, min(view.selected + step, len(campaign.actions) - 1))
-            view.fresh = frozenset()
-            self.refresh_bindings()
+        self.query_one(CampaignList).move(step)
+        self.refresh_bindings()
 
     def on_campaign_list_chosen(self, event: CampaignList.Chosen) -> None:
         self._show_workflow(event.name)
 
-    def on_workflow_step_clicked(self, event: WorkflowStep.Clicked) -> None:
-        self.query_one(WorkflowView).selected = event.index
-        self.refresh_bindings()
-
     def action_open(self) -> None:
         if (target := self.target) is not None:
             self._show_workflow(target.name)
-
-    def action_back(self) -> None:
-        self._select_campaign = self.campaign.id if self.campaign else None
-        self._show_list()
-        self.query_one(SendPanel).hide()
-        self.reload()
 
     def action_new_campaign(self) -> None:
         if self.workspace is not None:
@@ -197,7 +202,7 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
 
     def action_duplicate_campaign(self) -> None:
         if self.workspace is not None and (target := self.target) is not None:
-            self._write("duplicate", partial(duplicate_campaign, self.db, self.workspace.name, target.name))
+            self._write(partial(duplicate_campaign, self.db, self.workspace.name, target.name), self._duplicated)
 
     def action_delete_campaign(self) -> None:
         if (target := self.target) is None:
@@ -214,7 +219,7 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
             call = partial(
                 change_state, self.db, self.workspace.name, target.name, move, expected_version=target.version
             )
-            self._write(move, call)
+            self._write(call, self._state_changed)
 
     def action_send_now(self) -> None:
         """Bug 5: a send reaches a whole workspace, so it asks first, naming what it will do."""
@@ -237,7 +242,7 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
     def on_send_panel_finished(self) -> None:
         self.reload()
 
-    # Dialog outcomes ----------------------------------------------------------------------
+    # Outcomes -----------------------------------------------------------------------------
 
     def _created(self, campaign: CampaignInfo | Stale | None) -> None:
         if isinstance(campaign, CampaignInfo):
@@ -245,80 +250,53 @@ class CampaignsPane(CoreWork, WorkflowEditing, WorkspacePane):
             self._show_workflow(campaign.name)
 
     def _renamed(self, campaign: CampaignInfo | Stale | None) -> None:
-        if isinstance(campaign, CampaignInfo) and self._open is not None:
-            self._open = campaign.name
-        self.after_dialog(campaign)
+        if isinstance(campaign, Stale):
+            self.notify(visible(campaign.message), title="Not saved", severity="warning", markup=False)
+        elif isinstance(campaign, CampaignInfo) and self.opened:
+            self.editor.show(campaign)
+        if campaign is not None:
+            self.reload()
 
     def _delete(self, name: str, yes: bool | None) -> None:
         if yes and self.workspace is not None:
-            self._write("delete", partial(delete_campaign, self.db, self.workspace.name, name, confirmed=True))
+            self._write(partial(delete_campaign, self.db, self.workspace.name, name, confirmed=True), self._deleted)
 
-    # Core work ----------------------------------------------------------------------------
+    def _deleted(self, deleted: DeletedCampaign) -> None:
+        self.notify(f"Deleted {visible(deleted.name)} and its {count(deleted.actions, 'action')}.", markup=False)
 
-    @work(thread=True, exit_on_error=False, group="load")
-    def load(self, workspace: str, name: str | None, after_write: bool) -> Loaded:
-        return read_campaigns(self.db, workspace, name, after_write=after_write)
+    def _duplicated(self, copy: CampaignInfo) -> None:
+        self._select_campaign = copy.id
+        self.notify(f"Copied as {visible(copy.name)}, a draft.", markup=False)
 
-    def _write(self, name: str, call: Callable[[], object]) -> None:
-        """Run one change through core; its outcome arrives in core_done / core_failed as `name`.
+    def _state_changed(self, campaign: CampaignInfo) -> None:
+        if self.opened and campaign.id == (self.editor.campaign.id if self.editor.campaign else None):
+            self.editor.show(campaign)
+        self.notify(f"{visible(campaign.name)} is {campaign.state} now.", markup=False)
 
-        Ignored while another change (or the reload after it) is under way: it would act on what
-        the screen showed before, and be refused as changed elsewhere."""
-        if self._writing:
+    # Writing ------------------------------------------------------------------------------
+
+    def _write(self, change: Callable[[], T], done: Callable[[T], object]) -> None:
+        """Make one change, then read the list back, in one worker; `done(result)` says what
+        changed. Ignored while another is under way: it would act on what the screen showed
+        before the first one landed (and be refused as changed elsewhere)."""
+        workspace = self.workspace
+        if workspace is None or self.core_busy(WRITES):
             return
-        self._writing = True
-        self.run_worker(call, name=name, group="write", thread=True, exit_on_error=False)
+        self.drop_core(READS)
 
-    def core_done(self, name: str, result: Any) -> None:
-        if isinstance(result, Loaded):
-            self._loaded(result)
-        else:
-            self._written(name, result)
-            self._written_unseen = True
-            self.reload()  # which ends `_writing`
+        def change_then_read() -> tuple[T, list[CampaignSummary]]:
+            return change(), list_campaigns(self.db, workspace.name)
 
-    def _loaded(self, loaded: Loaded) -> None:
-        self._loading = False
-        if self.workspace is not None and loaded.workspace == self.workspace.name:  # not switched meanwhile
-            self._show_loaded(loaded)
-        if loaded.after_write:
-            self._writing = False
-        if self._load_again:
-            self._load_again = False
-            self.reload()
+        def written(outcome: tuple[T, list[CampaignSummary]]) -> None:
+            result, campaigns = outcome
+            done(result)
+            self._show_campaigns(campaigns)
 
-    def _show_loaded(self, loaded: Loaded) -> None:
-        if isinstance(loaded.campaigns, str):
-            self._not_listed(visible(loaded.campaigns))
-        else:
-            self._show_campaigns(loaded.campaigns)
-        if loaded.name is None or loaded.name != self._open:  # closed, or another opened, meanwhile
-            return
-        if isinstance(loaded.campaign, CampaignInfo):
-            self._show_campaign(loaded.campaign)
-        elif loaded.campaign is not None:  # deleted or renamed elsewhere
-            self._show_list()
-            self.notify(visible(loaded.campaign), title="Campaign not found", severity="warning", markup=False)
+        self.run_core(change_then_read, written, group=WRITES, refused=self._refused)
 
-    def _not_listed(self, message: str) -> None:
-        if message != self._load_error:  # the reload every few seconds would repeat it
-            self.notify(message, title="Cannot load campaigns", severity="error", markup=False)
-        self._load_error = message
-
-    def _written(self, name: str, result: Any) -> None:
-        if isinstance(result, DeletedCampaign):
-            self._show_list()
-            self.notify(f"Deleted {visible(result.name)} and its {count(result.actions, 'action')}.", markup=False)
-        elif name == "duplicate":
-            self._select_campaign = result.id
-            self.notify(f"Copied as {visible(result.name)}, a draft.", markup=False)
-        elif name in MOVES:
-            self.notify(f"{visible(result.name)} is {result.state} now.", markup=False)
-
-    def core_failed(self, name: str, message: str) -> None:
+    def _refused(self, error: CoreError) -> None:
         """A change was refused: say why, and show what the database holds now."""
-        self.notify(visible(message), title="Not changed", severity="error", markup=False)
-        self._written_unseen = True
+        self.notify(visible(error_text(error)), title="Not changed", severity="error", markup=False)
         self.reload()
 
 

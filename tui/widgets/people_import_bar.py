@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -79,9 +79,9 @@ class ImportBar(CoreWork, Vertical):
     def on_unmount(self) -> None:
         self._cancel.set()
 
-    @work(thread=True, exclusive=True, group="people-import", exit_on_error=False)
-    def run_import(self, workspace: str, path: Path) -> ImportReport:
-        return import_people(self.db, workspace, path, progress=self._progress)
+    def run_import(self, workspace: str, path: Path) -> None:
+        run = partial(import_people, self.db, workspace, path, progress=self._progress)
+        self.run_core(run, self._imported, group="people-import")
 
     def _progress(self, progress: ImportProgress) -> None:
         """In the worker thread, after each committed batch."""
@@ -104,10 +104,10 @@ class ImportBar(CoreWork, Vertical):
     def _label(self, text: Content | str) -> None:
         self.query_one("#import-label", Static).update(text)
 
-    def core_done(self, name: str, result: ImportReport) -> None:
-        self._finish(report=result)
+    def _imported(self, report: ImportReport) -> None:
+        self._finish(report=report)
 
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         self._finish(error=message)
 
     def _finish(self, *, report: ImportReport | None = None, error: str | None = None) -> None:

@@ -9,23 +9,21 @@ slow answer (an old filter, a workspace left behind) never overwrites a fresher 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
-from sqlalchemy.exc import SQLAlchemyError
-from textual import work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.core.db import Database
-from tui.core.errors import SwitchboardError
 from tui.core.people import PeoplePage, PersonInfo, list_people
 from tui.core.workspaces import WorkspaceInfo
-from tui.parts.core_work import CoreWork, error_text
+from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.widgets.people_columns import PeopleColumn, cell, people_columns
 from tui.widgets.people_window import PAGE_SIZE, PeopleWindow
 
+PAGE_READS = "people-page"  # the worker group of page reads: a new read drops the one under way
 MARGIN = PAGE_SIZE // 2  # read the next page when the view comes this close to the last loaded row
 
 
@@ -34,7 +32,6 @@ class PageRequest:
     """One read: the `first` page, the `next` one below, the `previous` one above, or a `refresh`
     of the loaded rows in place."""
 
-    serial: int
     kind: str
     workspace: str
     search: str
@@ -63,7 +60,6 @@ class PeopleTable(CoreWork, DataTable):
         self.pending: PageRequest | None = None
         self.error: str | None = None
         self.loaded_for: int | None = None  # the workspace whose rows are shown
-        self._serial = 0
         self._columns: list[PeopleColumn] = []
         self._replacing = False  # rows are being replaced: the view is not where it will be
 
@@ -82,7 +78,7 @@ class PeopleTable(CoreWork, DataTable):
 
     def open(self, workspace: WorkspaceInfo | None) -> None:
         """Start over on a workspace (or none), without a filter."""
-        self._serial += 1  # whatever is on its way belongs to the one left behind
+        self.drop_core(PAGE_READS)  # whatever is on its way belongs to the one left behind
         self.workspace, self.search = workspace, ""
         self.pending, self.error, self.loaded_for = None, None, None
         self.window.reset([], more_below=False)
@@ -115,31 +111,19 @@ class PeopleTable(CoreWork, DataTable):
             after, limit = window.previous_page
         elif kind == "refresh":
             after, limit = window.start, max(len(window.rows), window.page_size)
-        self._serial += 1
-        self.pending = PageRequest(self._serial, kind, ws.name, self.search, after, limit)
-        self.fetch(self.pending)
+        request = self.pending = PageRequest(kind, ws.name, self.search, after, limit)
+        read = partial(list_people, self.db, ws.name, search=self.search or None, limit=limit, after=after)
+        self.run_core(read, partial(self._read, request), group=PAGE_READS, refused=self._unread)
         if self.reading:
             self.post_message(self.Changed())
 
-    @work(thread=True, exclusive=True, group="people-page", exit_on_error=False)
-    def fetch(self, request: PageRequest) -> tuple[PageRequest, PeoplePage | str]:
-        """A page, or the sentence saying why there is none (with its request, to tell stale answers)."""
-        try:
-            page = list_people(
-                self.db, request.workspace, search=request.search or None, limit=request.limit, after=request.after
-            )
-        except (SwitchboardError, SQLAlchemyError) as exc:
-            return request, error_text(exc)
-        return request, page
+    def _read(self, request: PageRequest, page: PeoplePage) -> None:
+        self.pending = self.error = None
+        self._apply(request.kind, page)
+        self.post_message(self.Changed())
 
-    def core_done(self, name: str, result: Any) -> None:
-        request, page = result
-        if request.serial != self._serial:
-            return  # a newer read is on its way
-        self.pending = None
-        self.error = page if isinstance(page, str) else None
-        if not isinstance(page, str):
-            self._apply(request.kind, page)
+    def _unread(self, error: CoreError) -> None:
+        self.pending, self.error = None, error_text(error)
         self.post_message(self.Changed())
 
     def _apply(self, kind: str, page: PeoplePage) -> None:

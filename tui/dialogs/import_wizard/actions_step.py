@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -90,8 +90,11 @@ class ActionsStep(WizardStep):
         self.loading = True
         self.load(workspace, campaign)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self, workspace: str, campaign: CampaignSummary) -> Loaded:
+    def load(self, workspace: str, campaign: CampaignSummary) -> None:
+        self.run_core(partial(self._read, workspace, campaign), self._show)
+
+    def _read(self, workspace: str, campaign: CampaignSummary) -> Loaded:
+        """In the worker thread."""
         target = get_workspace(self.db, self.target)
         actions = list_actions(self.db, workspace, campaign.name)
         # review_reason reads only the target's name and identify_by, which WorkspaceInfo has too.
@@ -99,8 +102,7 @@ class ActionsStep(WizardStep):
         reviews = {action_id: reason for action_id, reason in reasons.items() if reason}
         return Loaded(campaign.id, actions, reviews, target.name)
 
-    def core_done(self, name: str, result: Any) -> None:
-        loaded: Loaded = result
+    def _show(self, loaded: Loaded) -> None:
         checklist = self.query_one(ActionChecklist)
         same = self._loaded is not None and self._loaded.campaign_id == loaded.campaign_id
         ticked = set(checklist.selected) if same else set()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
@@ -66,12 +66,10 @@ class CampaignStep(WizardStep):
         self.loading = True
         self.load(workspace.name)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self, workspace: str) -> list[CampaignSummary]:
-        return list_campaigns(self.db, workspace)
+    def load(self, workspace: str) -> None:
+        self.run_core(partial(list_campaigns, self.db, workspace), self._loaded)
 
-    def core_done(self, name: str, result: Any) -> None:
-        campaigns: list[CampaignSummary] = result
+    def _loaded(self, campaigns: list[CampaignSummary]) -> None:
         self._campaigns = {str(c.id): c for c in campaigns}
         self.loading = False
         empty = Content.assemble(

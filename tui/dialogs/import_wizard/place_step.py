@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -91,36 +91,34 @@ class PlaceStep(WizardStep):
         self.loading = True
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> CampaignInfo:
-        return get_campaign(self.db, self.workspace, self.campaign)
+    def load(self) -> None:
+        self.run_core(partial(get_campaign, self.db, self.workspace, self.campaign), self._loaded)
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def run_import(self, position: int) -> ImportResult:
+    def run_import(self, position: int) -> None:
         choice = self.choice
         assert choice.source is not None and choice.campaign is not None
-        return import_actions(
-            self.db, self.workspace, self.campaign,
+        run = partial(
+            import_actions, self.db, self.workspace, self.campaign,
             from_workspace=choice.source.name, from_campaign=choice.campaign.name,
             action_ids=[a.id for a in choice.actions], position=position,
         )  # fmt: skip
+        self.run_core(run, self._imported)
 
-    def core_done(self, name: str, result: Any) -> None:
+    def _imported(self, result: ImportResult) -> None:
+        self.loading = self.busy = False
+        self.pick(result)
+
+    def _loaded(self, target: CampaignInfo) -> None:
         self.loading = False
-        if name == "run_import":
-            self.busy = False
-            self.pick(result)
-            return
-        target: CampaignInfo = result
         self._places = places(target.actions)
         options = self.query_one(PlaceList)
         options.set_options(Option(place.label) for place in self._places)
         options.highlighted = len(self._places) - 1
         self._show_sentence(options.highlighted)
 
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         self.busy = False
-        super().core_failed(name, message)
+        super().core_failed(message)
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

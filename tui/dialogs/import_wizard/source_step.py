@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
@@ -50,12 +50,10 @@ class SourceStep(WizardStep):
         self.loading = True
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> list[WorkspaceInfo]:
-        return source_workspaces(self.db, self.target)
+    def load(self) -> None:
+        self.run_core(partial(source_workspaces, self.db, self.target), self._loaded)
 
-    def core_done(self, name: str, result: Any) -> None:
-        workspaces: list[WorkspaceInfo] = result
+    def _loaded(self, workspaces: list[WorkspaceInfo]) -> None:
         own = name_key(self.target)
         self._workspaces = {str(ws.id): ws for ws in workspaces}
         rows = [workspace_row(ws, own=name_key(ws.name) == own) for ws in workspaces]

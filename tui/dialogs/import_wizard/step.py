@@ -24,9 +24,8 @@ class Choice:
 
 
 class WizardStep(CoreWork, Vertical):
-    """One step. Subclasses load in `@work(thread=True, exclusive=True, exit_on_error=False)`
-    workers (showing `loading` meanwhile), post `Picked` with what the user chose; a refused
-    worker posts `Failed`."""
+    """One step. Subclasses load through `run_core` (showing `loading` meanwhile), post `Picked`
+    with what the user chose; a refused core call posts `Failed`."""
 
     DEFAULT_CSS = """
     WizardStep {
@@ -55,6 +54,6 @@ class WizardStep(CoreWork, Vertical):
     def pick(self, value: Any) -> None:
         self.post_message(self.Picked(self, value))
 
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         self.loading = False
         self.post_message(self.Failed(message))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
@@ -45,12 +45,10 @@ class TargetCampaignDialog(Dialog[str | None]):
         self.query_one(PickList).loading = True
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
-    def load(self) -> list[CampaignSummary]:
-        return list_campaigns(self.db, self.workspace)
+    def load(self) -> None:
+        self.run_core(partial(list_campaigns, self.db, self.workspace), self._loaded)
 
-    def core_done(self, name: str, result: Any) -> None:
-        campaigns: list[CampaignSummary] = result
+    def _loaded(self, campaigns: list[CampaignSummary]) -> None:
         self._campaigns = {str(c.id): c for c in campaigns}
         pick_list = self.query_one(PickList)
         pick_list.loading = False
@@ -59,9 +57,9 @@ class TargetCampaignDialog(Dialog[str | None]):
         )
         pick_list.show(campaign_rows(campaigns), empty=empty)
 
-    def core_failed(self, name: str, message: str) -> None:
+    def core_failed(self, message: str) -> None:
         self.query_one(PickList).loading = False
-        super().core_failed(name, message)
+        super().core_failed(message)
 
     @on(PickList.Picked)
     def _picked(self, event: PickList.Picked) -> None:
