@@ -9,24 +9,15 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from tui import __version__
+from tui.cli.state import CliState, Refused
 from tui.core.db import Database, default_db_path, open_database
 from tui.core.errors import SwitchboardError
 from tui.core.text import visible
-
-
-class Refused(click.ClickException):
-    """A domain error shown as `error: <what and why>` with exit status 1."""
-
-    exit_code = 1
-
-    def show(self, file=None) -> None:
-        click.echo(f"error: {visible(self.format_message(), keep_lines=True)}", err=True)
 
 
 class BadArgument(Refused):
@@ -75,22 +66,6 @@ class SwitchboardGroup(click.Group):
             if os.environ.get("SWITCHBOARD_DEBUG"):
                 raise
             raise Refused(f"internal error ({type(exc).__name__}: {exc}); set SWITCHBOARD_DEBUG=1 for details") from exc
-
-
-@dataclass
-class CliState:
-    target: str | None
-    _db: Database | None = field(default=None, repr=False)
-
-    @property
-    def db(self) -> Database:
-        if self._db is None:
-            self._db = open_database(self.target)
-        return self._db
-
-
-def db_of(ctx: click.Context) -> Database:
-    return ctx.find_object(CliState).db  # type: ignore[union-attr]
 
 
 DEMO_FILE = "demo.db"

@@ -10,6 +10,7 @@ import click
 
 from tui.cli.campaigns_cmd import action_json, action_notes, campaign_json, campaign_lines
 from tui.cli.output import emit, expected_version_option, json_option, workspace_option
+from tui.cli.state import CliState, pass_state
 from tui.core import actions as core
 from tui.core.action_settings import ACTION_TYPES, SETTING_NAMES, WEBHOOK_METHODS
 from tui.core.campaigns import ActionInfo
@@ -72,9 +73,9 @@ def actions() -> None:
 @settings_options
 @position_option
 @json_option
-@click.pass_context
+@pass_state
 def add_cmd(
-    ctx: click.Context,
+    state: CliState,
     workspace: str,
     campaign: str,
     action_type: str,
@@ -84,10 +85,8 @@ def add_cmd(
     as_json: bool,
 ) -> None:
     """Add an action to a campaign's workflow; the ones from its position on move down."""
-    from tui.cli import db_of
-
     action = core.add_action(
-        db_of(ctx), workspace, campaign, type=action_type, name=name, settings=settings, position=position
+        state.db, workspace, campaign, type=action_type, name=name, settings=settings, position=position
     )
     _print_action(as_json, action, "Added action")
 
@@ -104,9 +103,9 @@ def add_cmd(
 @click.option("--position", type=int, help="Move it to this step (1 to the last).")
 @expected_version_option("action")
 @json_option
-@click.pass_context
+@pass_state
 def edit_cmd(
-    ctx: click.Context,
+    state: CliState,
     workspace: str,
     campaign: str,
     action_id: int,
@@ -118,10 +117,8 @@ def edit_cmd(
     as_json: bool,
 ) -> None:
     """Change an action's name or settings ("" unsets an optional one); its type stays."""
-    from tui.cli import db_of
-
     action = core.edit_action(
-        db_of(ctx),
+        state.db,
         workspace,
         campaign,
         action_id,
@@ -141,9 +138,9 @@ def edit_cmd(
 @click.option("--to", "to", type=int, required=True, help="The new step: 1 to the last.")
 @expected_version_option("action")
 @json_option
-@click.pass_context
+@pass_state
 def move_cmd(
-    ctx: click.Context,
+    state: CliState,
     workspace: str,
     campaign: str,
     action_id: int,
@@ -152,9 +149,7 @@ def move_cmd(
     as_json: bool,
 ) -> None:
     """Move an action to another step; the ones in between close up."""
-    from tui.cli import db_of
-
-    moved = core.move_action(db_of(ctx), workspace, campaign, action_id, to, expected_version=expected_version)
+    moved = core.move_action(state.db, workspace, campaign, action_id, to, expected_version=expected_version)
     _print_action(as_json, moved, "Moved action")
 
 
@@ -164,14 +159,12 @@ def move_cmd(
 @action_argument
 @expected_version_option("action")
 @json_option
-@click.pass_context
+@pass_state
 def remove_cmd(
-    ctx: click.Context, workspace: str, campaign: str, action_id: int, expected_version: int | None, as_json: bool
+    state: CliState, workspace: str, campaign: str, action_id: int, expected_version: int | None, as_json: bool
 ) -> None:
     """Remove an action; the ones after it move up."""
-    from tui.cli import db_of
-
-    removed = core.remove_action(db_of(ctx), workspace, campaign, action_id, expected_version=expected_version)
+    removed = core.remove_action(state.db, workspace, campaign, action_id, expected_version=expected_version)
     _print_action(as_json, removed, "Removed action")
 
 
@@ -186,9 +179,9 @@ def remove_cmd(
 @click.option("--all", "all_actions", is_flag=True, help="Copy every action of the campaign.")
 @position_option
 @json_option
-@click.pass_context
+@pass_state
 def import_cmd(
-    ctx: click.Context,
+    state: CliState,
     workspace: str,
     campaign: str,
     from_workspace: str,
@@ -199,8 +192,6 @@ def import_cmd(
     as_json: bool,
 ) -> None:
     """Copy actions of another campaign into this one, in their order, in one go."""
-    from tui.cli import db_of
-
     if action_ids and all_actions:
         raise InvalidInput(
             "--action and --all do not go together: give --action ID for each action to import, or --all"
@@ -208,7 +199,7 @@ def import_cmd(
     if not (action_ids or all_actions):
         raise InvalidInput("no action chosen: give --action ID (repeatable) for each action to import, or --all")
     result = import_actions(
-        db_of(ctx),
+        state.db,
         workspace,
         campaign,
         from_workspace=from_workspace,

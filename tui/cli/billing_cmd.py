@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from tui.cli.output import emit, json_option, table
+from tui.cli.state import CliState, pass_state
 from tui.core import billing as core
 from tui.core.billing import BillingReport
 
@@ -37,11 +38,9 @@ def _lines(report: BillingReport) -> list[str]:
 @click.command()
 @click.option("--period", metavar="YYYY-MM", help="A UTC calendar month (default: the current one).")
 @json_option
-@click.pass_context
-def billing(ctx: click.Context, period: str | None, as_json: bool) -> None:
+@pass_state
+def billing(state: CliState, period: str | None, as_json: bool) -> None:
     """Billable people and messages for a month and for all time, per workspace (deleted ones included)."""
-    from tui.cli import db_of
-
     chosen = core.parse_period(period) if period is not None else None
-    report = core.billing(db_of(ctx), chosen)
+    report = core.billing(state.db, chosen)
     emit(as_json, billing_json(report), lambda: _lines(report))

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from tui.cli.output import confirm_or_refuse, emit, expected_version_option, iso, json_option, table, workspace_option
+from tui.cli.state import CliState, pass_state
 from tui.core import campaigns as core
 from tui.core.campaigns import ActionInfo, CampaignInfo
 from tui.core.preview import MessagePreview, preview_message
@@ -97,12 +98,10 @@ def campaigns() -> None:
 @campaigns.command("list")
 @workspace_option
 @json_option
-@click.pass_context
-def list_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
+@pass_state
+def list_cmd(state: CliState, workspace: str, as_json: bool) -> None:
     """List a workspace's campaigns with their state and number of actions."""
-    from tui.cli import db_of
-
-    rows = core.list_campaigns(db_of(ctx), workspace)
+    rows = core.list_campaigns(state.db, workspace)
     emit(
         as_json,
         [
@@ -130,12 +129,10 @@ def list_cmd(ctx: click.Context, workspace: str, as_json: bool) -> None:
 @workspace_option
 @name_argument
 @json_option
-@click.pass_context
-def create_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+@pass_state
+def create_cmd(state: CliState, workspace: str, name: str, as_json: bool) -> None:
     """Create a draft campaign."""
-    from tui.cli import db_of
-
-    campaign = core.create_campaign(db_of(ctx), workspace, name)
+    campaign = core.create_campaign(state.db, workspace, name)
     _print_campaign(
         as_json, campaign, f"Created draft campaign {visible(campaign.name)} in workspace {visible(campaign.workspace)}"
     )
@@ -145,12 +142,10 @@ def create_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> 
 @workspace_option
 @name_argument
 @json_option
-@click.pass_context
-def show_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+@pass_state
+def show_cmd(state: CliState, workspace: str, name: str, as_json: bool) -> None:
     """Show a campaign and its workflow of actions."""
-    from tui.cli import db_of
-
-    _print_campaign(as_json, core.get_campaign(db_of(ctx), workspace, name))
+    _print_campaign(as_json, core.get_campaign(state.db, workspace, name))
 
 
 @campaigns.command("rename")
@@ -159,14 +154,12 @@ def show_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> No
 @click.argument("new_name")
 @expected_version_option("campaign")
 @json_option
-@click.pass_context
+@pass_state
 def rename_cmd(
-    ctx: click.Context, workspace: str, name: str, new_name: str, expected_version: int | None, as_json: bool
+    state: CliState, workspace: str, name: str, new_name: str, expected_version: int | None, as_json: bool
 ) -> None:
     """Rename a campaign (not an archived one)."""
-    from tui.cli import db_of
-
-    campaign = core.rename_campaign(db_of(ctx), workspace, name, new_name, expected_version=expected_version)
+    campaign = core.rename_campaign(state.db, workspace, name, new_name, expected_version=expected_version)
     _print_campaign(as_json, campaign, f"Renamed to {visible(campaign.name)}")
 
 
@@ -174,12 +167,10 @@ def rename_cmd(
 @workspace_option
 @name_argument
 @json_option
-@click.pass_context
-def duplicate_cmd(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+@pass_state
+def duplicate_cmd(state: CliState, workspace: str, name: str, as_json: bool) -> None:
     """Copy a campaign with all its actions into a new draft named "NAME (2)", "NAME (3)"..."""
-    from tui.cli import db_of
-
-    campaign = core.duplicate_campaign(db_of(ctx), workspace, name)
+    campaign = core.duplicate_campaign(state.db, workspace, name)
     _print_campaign(
         as_json, campaign, f"Created draft campaign {visible(campaign.name)}, a copy of {visible(name.strip())}"
     )
@@ -199,11 +190,9 @@ def _state_command(move: str) -> None:
     @name_argument
     @expected_version_option("campaign")
     @json_option
-    @click.pass_context
-    def command(ctx: click.Context, workspace: str, name: str, expected_version: int | None, as_json: bool) -> None:
-        from tui.cli import db_of
-
-        campaign = core.change_state(db_of(ctx), workspace, name, move, expected_version=expected_version)
+    @pass_state
+    def command(state: CliState, workspace: str, name: str, expected_version: int | None, as_json: bool) -> None:
+        campaign = core.change_state(state.db, workspace, name, move, expected_version=expected_version)
         _print_campaign(as_json, campaign, f"Campaign {visible(campaign.name)} is now {campaign.state}")
 
 
@@ -216,12 +205,10 @@ for _move in core.MOVES:
 @name_argument
 @click.option("--yes", is_flag=True, help="Confirm without asking.")
 @json_option
-@click.pass_context
-def delete_cmd(ctx: click.Context, workspace: str, name: str, yes: bool, as_json: bool) -> None:
+@pass_state
+def delete_cmd(state: CliState, workspace: str, name: str, yes: bool, as_json: bool) -> None:
     """Delete a campaign with its actions and messages."""
-    from tui.cli import db_of
-
-    db = db_of(ctx)
+    db = state.db
     if not yes:
         campaign = core.get_campaign(db, workspace, name)
         confirm_or_refuse(
@@ -289,14 +276,12 @@ def _preview_lines(preview: MessagePreview) -> list[str]:
 @click.option("--action", "action_id", type=int, metavar="ID", help="The action with this id (instead of --step).")
 @click.option("--person", required=True, metavar="REF", help="The person: cio_<hex>, or their id or email.")
 @json_option
-@click.pass_context
+@pass_state
 def preview_cmd(
-    ctx: click.Context, workspace: str, name: str, step: int | None, action_id: int | None, person: str, as_json: bool
+    state: CliState, workspace: str, name: str, step: int | None, action_id: int | None, person: str, as_json: bool
 ) -> None:
     """Show one message action rendered for one person, as a send would make it (nothing is sent)."""
-    from tui.cli import db_of
-
     if (step is None) == (action_id is None):
         raise click.UsageError("give the action as --step N or --action ID (one of them)")
-    preview = preview_message(db_of(ctx), workspace, name, person, step=step, action_id=action_id)
+    preview = preview_message(state.db, workspace, name, person, step=step, action_id=action_id)
     emit(as_json, _preview_json(preview), lambda: _preview_lines(preview))

@@ -8,6 +8,7 @@ import signal
 import click
 
 from tui.cli.output import emit, json_option
+from tui.cli.state import CliState, pass_state
 from tui.core.workspaces import get_workspace
 
 
@@ -28,9 +29,9 @@ from tui.core.workspaces import get_workspace
     help="Seconds to wait for a server before the attempt counts as a temporary failure.",
 )
 @json_option
-@click.pass_context
+@pass_state
 def deliver(
-    ctx: click.Context,
+    state: CliState,
     once: bool,
     concurrency: int,
     workspace: str | None,
@@ -43,11 +44,10 @@ def deliver(
 ) -> None:
     """Deliver queued emails from the outbox: with --once until none is due, otherwise until
     Ctrl-C or SIGTERM (what is in flight is finished first). Other channels stay queued."""
-    from tui.cli import db_of
     from tui.delivery.smtp import SmtpSettings
     from tui.delivery.worker import Summary, WorkerConfig, run
 
-    db = db_of(ctx)
+    db = state.db
     config = WorkerConfig(
         smtp=SmtpSettings(smtp_host, smtp_port, timeout_s),
         sender=sender,

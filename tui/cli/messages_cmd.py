@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from tui.cli.output import emit, iso, json_option, table, workspace_option
+from tui.cli.state import CliState, pass_state
 from tui.core import messages as core
 from tui.core.messages import MessageInfo
 
@@ -28,14 +29,12 @@ def messages() -> None:
     "--limit", type=int, default=core.DEFAULT_LIMIT, show_default=True, help=f"At most this many (1..{core.MAX_LIMIT})."
 )
 @json_option
-@click.pass_context
+@pass_state
 def list_cmd(
-    ctx: click.Context, workspace: str, campaign: str | None, person: str | None, limit: int, as_json: bool
+    state: CliState, workspace: str, campaign: str | None, person: str | None, limit: int, as_json: bool
 ) -> None:
     """List a workspace's messages, newest first."""
-    from tui.cli import db_of
-
-    rows = core.list_messages(db_of(ctx), workspace, campaign=campaign, person=person, limit=limit)
+    rows = core.list_messages(state.db, workspace, campaign=campaign, person=person, limit=limit)
     emit(
         as_json,
         rows,

@@ -13,6 +13,7 @@ import click
 
 from tui.cli.output import emit, expected_version_option, iso, json_option, table, workspace_option
 from tui.cli.progress_file import ProgressFile
+from tui.cli.state import CliState, pass_state
 from tui.core import attributes
 from tui.core import people as core
 from tui.core.errors import InvalidInput
@@ -93,9 +94,9 @@ def people() -> None:
 @attr_option
 @attrs_json_option
 @json_option
-@click.pass_context
+@pass_state
 def add_cmd(
-    ctx: click.Context,
+    state: CliState,
     workspace: str,
     person_id: str | None,
     email: str | None,
@@ -104,9 +105,7 @@ def add_cmd(
     as_json: bool,
 ) -> None:
     """Add a person, or update the one with the same identifier (merging attributes)."""
-    from tui.cli import db_of
-
-    result = core.add_person(db_of(ctx), workspace, id=person_id, email=email, attributes=_changes(pairs, attrs_json))
+    result = core.add_person(state.db, workspace, id=person_id, email=email, attributes=_changes(pairs, attrs_json))
     emit(
         as_json,
         {"created": result.created, "person": person_json(result.person)},
@@ -123,16 +122,14 @@ def add_cmd(
     help="Write a JSON line to PATH after each committed batch (what survives a crash) and one at the end.",
 )
 @json_option
-@click.pass_context
-def import_cmd(ctx: click.Context, workspace: str, file: str, progress_file: str | None, as_json: bool) -> None:
+@pass_state
+def import_cmd(state: CliState, workspace: str, file: str, progress_file: str | None, as_json: bool) -> None:
     """Import people from a CSV file (with a header row) or JSON Lines (.jsonl/.ndjson).
 
     Valid rows are imported and refused ones listed with their line; the exit status is 1 when
     any row was refused. Importing the same file again is safe: existing people are updated.
     """
-    from tui.cli import db_of
-
-    db = db_of(ctx)
+    db = state.db
     meter = _ProgressMeter()
     record = ProgressFile(progress_file, database=db.file_path, source=Path(file))
 
@@ -150,7 +147,7 @@ def import_cmd(ctx: click.Context, workspace: str, file: str, progress_file: str
             f"interrupted: {where}; run the same import again to finish (people already imported are updated)",
             err=True,
         )
-        ctx.exit(INTERRUPTED_EXIT)
+        raise click.exceptions.Exit(INTERRUPTED_EXIT) from None
     if report.rejected:
         raise InvalidInput(
             f"{report.rejected} row(s) of {file!r} were rejected (listed above); the valid rows were imported"
@@ -208,14 +205,10 @@ class _ProgressMeter:
 @click.option("--limit", type=int, default=core.DEFAULT_LIMIT, show_default=True, help=f"At most {core.MAX_LIMIT}.")
 @click.option("--after", metavar="CURSOR", help="Start after this cursor (the `next` of the previous page).")
 @json_option
-@click.pass_context
-def list_cmd(
-    ctx: click.Context, workspace: str, search: str | None, limit: int, after: str | None, as_json: bool
-) -> None:
+@pass_state
+def list_cmd(state: CliState, workspace: str, search: str | None, limit: int, after: str | None, as_json: bool) -> None:
     """List people in identifier order, a page at a time."""
-    from tui.cli import db_of
-
-    page = core.list_people(db_of(ctx), workspace, search=search, limit=limit, after=after)
+    page = core.list_people(state.db, workspace, search=search, limit=limit, after=after)
 
     def lines() -> list[str]:
         if not page.people:
@@ -242,12 +235,10 @@ def list_cmd(
 @workspace_option
 @ref_argument
 @json_option
-@click.pass_context
-def show_cmd(ctx: click.Context, workspace: str, ref: str, as_json: bool) -> None:
+@pass_state
+def show_cmd(state: CliState, workspace: str, ref: str, as_json: bool) -> None:
     """Show one person."""
-    from tui.cli import db_of
-
-    person = core.get_person(db_of(ctx), workspace, ref)
+    person = core.get_person(state.db, workspace, ref)
     emit(as_json, person_json(person), lambda: _details(person))
 
 
@@ -261,9 +252,9 @@ def show_cmd(ctx: click.Context, workspace: str, ref: str, as_json: bool) -> Non
 @click.option("--unset", multiple=True, metavar="K", help="Remove an attribute (repeatable).")
 @expected_version_option("person")
 @json_option
-@click.pass_context
+@pass_state
 def update_cmd(
-    ctx: click.Context,
+    state: CliState,
     workspace: str,
     ref: str,
     person_id: str | None,
@@ -275,10 +266,8 @@ def update_cmd(
     as_json: bool,
 ) -> None:
     """Change a person's id, email or attributes."""
-    from tui.cli import db_of
-
     person = core.update_person(
-        db_of(ctx),
+        state.db,
         workspace,
         ref,
         id=person_id,
@@ -294,10 +283,8 @@ def update_cmd(
 @workspace_option
 @ref_argument
 @json_option
-@click.pass_context
-def delete_cmd(ctx: click.Context, workspace: str, ref: str, as_json: bool) -> None:
+@pass_state
+def delete_cmd(state: CliState, workspace: str, ref: str, as_json: bool) -> None:
     """Delete a person and their messages (billing still counts them for this period)."""
-    from tui.cli import db_of
-
-    person = core.delete_person(db_of(ctx), workspace, ref)
+    person = core.delete_person(state.db, workspace, ref)
     emit(as_json, {"deleted": True, "person": person_json(person)}, f"Deleted {_describe(person)}")

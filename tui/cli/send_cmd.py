@@ -8,6 +8,7 @@ import click
 
 from tui.cli.campaigns_cmd import name_argument
 from tui.cli.output import emit, json_option, workspace_option
+from tui.cli.state import CliState, pass_state
 from tui.core import sending
 from tui.core.text import visible
 
@@ -21,14 +22,12 @@ def _progress(done: int, total: int) -> None:
 @workspace_option
 @name_argument
 @json_option
-@click.pass_context
-def send(ctx: click.Context, workspace: str, name: str, as_json: bool) -> None:
+@pass_state
+def send(state: CliState, workspace: str, name: str, as_json: bool) -> None:
     """Send a running campaign to every person of the workspace (people who already have a
     campaign's message are skipped)."""
-    from tui.cli import db_of
-
     watching = sys.stderr.isatty()
-    result = sending.send_campaign(db_of(ctx), workspace, name, progress=_progress if watching else None)
+    result = sending.send_campaign(state.db, workspace, name, progress=_progress if watching else None)
     if watching:
         click.echo(err=True)
     emit(

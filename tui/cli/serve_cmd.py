@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from tui.cli.state import CliState, Refused, pass_state
+
 
 @click.group()
 def serve() -> None:
@@ -57,9 +59,9 @@ def serve() -> None:
 @click.option(
     "--db", "target", metavar="TARGET", help="Database file path or SQLAlchemy URL (default: switchboard --db)."
 )
-@click.pass_context
+@pass_state
 def ssh(
-    ctx: click.Context,
+    state: CliState,
     host: str,
     port: int,
     host_key: Path | None,
@@ -77,14 +79,13 @@ def ssh(
     """
     import asyncio
 
-    from tui.cli import CliState, Refused
     from tui.core.db import open_database
     from tui.ssh.auth import default_authorized_keys_path
     from tui.ssh.hostkey import HostKeyError, default_host_key_path
     from tui.ssh.server import ListenError, ServeConfig, serve
 
     # Open (create or upgrade) the database once, before any session does.
-    db = open_database(target or ctx.find_object(CliState).target)  # type: ignore[union-attr]
+    db = open_database(target or state.target)
     db.dispose()
     config = ServeConfig(
         host=host,

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table
+from tui.cli.state import CliState, pass_state
 from tui.core import credentials as credentials_core
 from tui.core import workspaces as core
 from tui.core.db import Database
@@ -56,12 +57,10 @@ def workspaces() -> None:
 
 @workspaces.command("list")
 @json_option
-@click.pass_context
-def list_cmd(ctx: click.Context, as_json: bool) -> None:
+@pass_state
+def list_cmd(state: CliState, as_json: bool) -> None:
     """List every workspace."""
-    from tui.cli import db_of
-
-    rows = core.list_workspaces(db_of(ctx))
+    rows = core.list_workspaces(state.db)
     emit(
         as_json,
         [workspace_json(ws) for ws in rows],
@@ -91,9 +90,9 @@ def list_cmd(ctx: click.Context, as_json: bool) -> None:
 @send_mode_option
 @test_address_option
 @json_option
-@click.pass_context
+@pass_state
 def create_cmd(
-    ctx: click.Context,
+    state: CliState,
     name: str,
     identify_by: str,
     color: str | None,
@@ -102,10 +101,8 @@ def create_cmd(
     as_json: bool,
 ) -> None:
     """Create a workspace. Its tracking API key is shown this once."""
-    from tui.cli import db_of
-
     created = core.create_workspace(
-        db_of(ctx), name, identify_by, color=color, send_mode=send_mode or "normal", test_address=test_address
+        state.db, name, identify_by, color=color, send_mode=send_mode or "normal", test_address=test_address
     )
     data = workspace_json(created.workspace) | {"tracking_api_key": created.tracking_api_key}
     emit(
@@ -121,12 +118,10 @@ def create_cmd(
 @workspaces.command("show")
 @click.argument("name")
 @json_option
-@click.pass_context
-def show_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
+@pass_state
+def show_cmd(state: CliState, name: str, as_json: bool) -> None:
     """Show one workspace."""
-    from tui.cli import db_of
-
-    ws = core.get_workspace(db_of(ctx), name)
+    ws = core.get_workspace(state.db, name)
     emit(as_json, workspace_json(ws), _summary(ws))
 
 
@@ -134,12 +129,10 @@ def show_cmd(ctx: click.Context, name: str, as_json: bool) -> None:
 @click.argument("name")
 @click.argument("new_name")
 @json_option
-@click.pass_context
-def rename_cmd(ctx: click.Context, name: str, new_name: str, as_json: bool) -> None:
+@pass_state
+def rename_cmd(state: CliState, name: str, new_name: str, as_json: bool) -> None:
     """Rename a workspace."""
-    from tui.cli import db_of
-
-    ws = core.rename_workspace(db_of(ctx), name, new_name)
+    ws = core.rename_workspace(state.db, name, new_name)
     emit(as_json, workspace_json(ws), f"Renamed to {visible(ws.name)}")
 
 
@@ -150,9 +143,9 @@ def rename_cmd(ctx: click.Context, name: str, new_name: str, as_json: bool) -> N
 @test_address_option
 @click.option("--identify-by", help="Refused: the identifier kind can never change.")
 @json_option
-@click.pass_context
+@pass_state
 def set_cmd(
-    ctx: click.Context,
+    state: CliState,
     name: str,
     color: str | None,
     send_mode: str | None,
@@ -161,12 +154,10 @@ def set_cmd(
     as_json: bool,
 ) -> None:
     """Change a workspace's colour or send mode."""
-    from tui.cli import db_of
-
     if identify_by is None and color is None and send_mode is None and test_address is None:
         raise InvalidInput("nothing to change: give --color, --send-mode or --test-address")
     ws = core.update_workspace(
-        db_of(ctx), name, color=color, send_mode=send_mode, test_address=test_address, identify_by=identify_by
+        state.db, name, color=color, send_mode=send_mode, test_address=test_address, identify_by=identify_by
     )
     emit(as_json, workspace_json(ws), f"Updated {_summary(ws)}")
 
@@ -175,17 +166,15 @@ def set_cmd(
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Confirm without asking.")
 @json_option
-@click.pass_context
-def delete_cmd(ctx: click.Context, name: str, yes: bool, as_json: bool) -> None:
+@pass_state
+def delete_cmd(state: CliState, name: str, yes: bool, as_json: bool) -> None:
     """Delete a workspace with its people, campaigns and messages (billing history stays).
 
     A big workspace is deleted in batches, showing progress on stderr; other sessions keep
     working meanwhile. If it is interrupted, what was deleted stays deleted: run the same
     command again to finish.
     """
-    from tui.cli import db_of
-
-    db = db_of(ctx)
+    db = state.db
     if not yes:
         preview = core.deletion_preview(db, name)
         question = (
@@ -199,7 +188,7 @@ def delete_cmd(ctx: click.Context, name: str, yes: bool, as_json: bool) -> None:
     except KeyboardInterrupt:
         meter.finish()
         click.echo(f"interrupted: {_what_is_left(db, name)}; run the same command again to finish", err=True)
-        ctx.exit(INTERRUPTED_EXIT)
+        raise click.exceptions.Exit(INTERRUPTED_EXIT) from None
     meter.finish()
     emit(
         as_json,
@@ -248,9 +237,9 @@ class _DeleteMeter:
 @click.option("--add-app-key", metavar="LABEL", help="Add an App API key with this label.")
 @click.option("--revoke-app-key", metavar="LABEL", help="Revoke the App API key with this label.")
 @json_option
-@click.pass_context
+@pass_state
 def credentials_cmd(
-    ctx: click.Context,
+    state: CliState,
     name: str,
     rotate_tracking_key: bool,
     add_app_key: str | None,
@@ -258,10 +247,8 @@ def credentials_cmd(
     as_json: bool,
 ) -> None:
     """Show a workspace's credentials; rotate, add or revoke keys."""
-    from tui.cli import db_of
-
     creds = credentials_core.credentials(
-        db_of(ctx),
+        state.db,
         name,
         rotate_tracking_key=rotate_tracking_key,
         add_app_key=add_app_key,
