@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tui.core.text import visible
+from tui.screens.main import MainScreen
 
 Command = tuple[str, Callable[[], object], str]  # title (plain text, never markup), callback, help
 
@@ -17,8 +18,6 @@ class WorkspaceCommands(Provider):
     """`Switch workspace: <name>` for each workspace, and the workspace actions of the main screen."""
 
     def _commands(self) -> list[Command]:
-        from tui.screens.main import MainScreen
-
         screen = self.screen
         if not isinstance(screen, MainScreen):
             return []

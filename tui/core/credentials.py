@@ -6,7 +6,6 @@ long random strings, so a fast hash is enough); afterwards only their last 4 cha
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,23 +16,10 @@ from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound
 from tui.core.identity import has_control_chars
 from tui.core.models import AppKey, Workspace
-from tui.core.runtime import TokenSource
+from tui.core.secret_tokens import hash_secret, new_secret
+from tui.core.workspaces import find_workspace
 
-SECRET_LENGTH = 40
-SITE_ID_BYTES = 10  # 20 lowercase hex characters
 MAX_LABEL = 100
-
-
-def new_secret(tokens: TokenSource) -> str:
-    return tokens.token_alnum(SECRET_LENGTH)
-
-
-def new_site_id(tokens: TokenSource) -> str:
-    return tokens.token_hex(SITE_ID_BYTES)
-
-
-def hash_secret(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -72,7 +58,6 @@ def credentials(
     revoke_app_key: str | None = None,
 ) -> Credentials:
     """Show a workspace's credentials, applying at most these changes in one transaction."""
-    from tui.core.workspaces import find_workspace
 
     add_label = _clean_label(add_app_key) if add_app_key is not None else None
     new_tracking: str | None = None

@@ -11,11 +11,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from tui.core import credentials
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, SwitchboardError
 from tui.core.identity import clean_name, name_key, normalize_email
 from tui.core.models import Action, AppKey, Campaign, Message, Person, Workspace, WorkspaceLedger
+from tui.core.secret_tokens import hash_secret, new_secret, new_site_id
 from tui.core.usage import bump_counters, record_usage
 
 MAX_NAME = 64
@@ -145,7 +145,7 @@ def create_workspace(
         if chosen_color is None:
             count = session.scalar(select(func.count()).select_from(WorkspaceLedger)) or 0
             chosen_color = NAMED_COLORS[count % len(NAMED_COLORS)]
-        tracking = credentials.new_secret(db.runtime.tokens)
+        tracking = new_secret(db.runtime.tokens)
         ws = Workspace(
             name=clean,
             name_key=key,
@@ -153,8 +153,8 @@ def create_workspace(
             send_mode=mode,
             test_address=address,
             identify_by=kind,
-            site_id=credentials.new_site_id(db.runtime.tokens),
-            tracking_key_hash=credentials.hash_secret(tracking),
+            site_id=new_site_id(db.runtime.tokens),
+            tracking_key_hash=hash_secret(tracking),
             tracking_key_last4=tracking[-4:],
             people_count=0,
             campaigns_count=0,
