@@ -9,13 +9,16 @@ XDG_CONFIG_HOME that conftest sets.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
-from collections.abc import Callable, Coroutine, Iterable
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from typing import Any
 
 import pytest
+from textual.command import CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from tui.app import SwitchboardApp
@@ -63,6 +66,50 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
             return
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press each key, letting what it started finish before the next."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def until(pilot: Pilot, done: Callable[[], object], what: str = "the app", *, timeout: float = 30.0) -> None:
+    """Let the app run until `done()` holds; fail naming `what` after `timeout` seconds.
+    A deadline, not a pause: it returns as soon as the condition holds."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        await pilot.pause(0.02)
+        await settle(pilot)
+
+
+async def palette(pilot: Pilot, text: str, *, open_it: bool = True) -> None:
+    """Open the command palette (unless one is open) and type `text`; return once the command
+    that Enter would run (the highlighted one) contains it."""
+    await pilot.press(*(["ctrl+p"] if open_it else []), *text)
+
+    def highlighted() -> bool:
+        screen = pilot.app.screen
+        if not isinstance(screen, CommandPalette):
+            return False
+        options = screen.query_one(OptionList)
+        index = options.highlighted
+        return index is not None and text.casefold() in str(options.get_option_at_index(index).prompt).casefold()
+
+    await until(pilot, highlighted, f"the command palette to offer {text!r}")
+
+
+@contextlib.asynccontextmanager
+async def running(
+    db: Database, size: tuple[int, int] = (100, 30), *, app: SwitchboardApp | None = None
+) -> AsyncIterator[Pilot]:
+    """The app on `db` (or `app`) at `size`, once its first loads are done."""
+    async with (app or make_app(db)).run_test(size=size) as pilot:
+        await settle(pilot)
+        yield pilot
 
 
 async def type_into(pilot: Pilot, selector: str, text: str) -> None:

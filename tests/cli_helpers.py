@@ -26,7 +26,11 @@ def run_json(cli: CliRun, *args: str) -> Any:
 
 def refused(cli: CliRun, *args: str, code: int = 1, input: str | None = None) -> str:
     """Run a command that must be refused with exit `code` and no traceback; returns its stderr."""
-    result = cli(*args, input=input)
+    return refusal(cli(*args, input=input), code=code)
+
+
+def refusal(result: Any, *, code: int = 1) -> str:
+    """The stderr of a command run that was refused with exit `code` and no traceback."""
     assert result.exit_code == code, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     if code == 1:

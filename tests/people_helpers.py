@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -83,21 +83,6 @@ async def people_tab(db: Database, *, size: tuple[int, int] = (100, 30)) -> Asyn
     async with app.run_test(size=size) as pilot:
         await open_people(pilot)
         yield app, pilot
-
-
-async def press(pilot: Pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
-
-
-async def until(pilot: Pilot, done: Callable[[], bool], *, tries: int = 50) -> None:
-    """Settle until `done()` holds (or give up after `tries` rounds)."""
-    for _ in range(tries):
-        if done():
-            return
-        await pilot.pause(0.05)
-        await settle(pilot)
 
 
 def send_welcome(db: Database) -> None:

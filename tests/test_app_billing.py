@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app_factory import make_app, pilot_test, seed, settle
+import pytest
+from app_factory import palette, pilot_test, running, seed, settle
 from textual.widgets import DataTable
 from wizard_helpers import demo, text_of
 
 from tui.core.billing import DayCount, billing, messages_per_day
 from tui.core.db import Database
+from tui.core.errors import DatabaseError
 from tui.core.people import add_person
 from tui.core.workspaces import delete_workspace
 from tui.screens.billing import BillingScreen
 from tui.screens.main import MainScreen
+from tui.widgets import billing_totals
 from tui.widgets.billing_chart import BillingChart, bar_rows, date_line
 from tui.widgets.billing_totals import BillingTotals, MonthTotals
 
@@ -27,9 +30,8 @@ async def test_the_billing_screen_shows_core_figures(db: Database) -> None:
     demo(db)
     delete_workspace(db, "Newsletter", confirmed=True)
     report, days = billing(db), messages_per_day(db, 30)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("B")
         await settle(pilot)
         assert isinstance(app.screen, BillingScreen)
@@ -51,11 +53,9 @@ async def test_the_billing_screen_shows_core_figures(db: Database) -> None:
 @pilot_test
 async def test_the_palette_opens_billing_and_ctrl_r_shows_changes_made_elsewhere(db: Database) -> None:
     demo(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p", *"Billing")
-        await pilot.pause(0.5)
+    async with running(db) as pilot:
+        app = pilot.app
+        await palette(pilot, "Billing")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, BillingScreen)
@@ -69,15 +69,39 @@ async def test_the_palette_opens_billing_and_ctrl_r_shows_changes_made_elsewhere
 async def test_the_sidebar_totals_are_this_months_billing(db: Database) -> None:
     demo(db)
     report = billing(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         totals = app.screen.query_one(BillingTotals)
         assert totals.totals == MonthTotals("March 2026", report.people, report.messages)
         add_person(db, "Acme US", id="someone-new")
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert totals.totals.people == report.people + 1
+
+
+@pilot_test
+async def test_sidebar_totals_that_cannot_load_say_so_and_keep_the_last_figures(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo(db)
+    report = billing(db)
+    async with running(db) as pilot:
+        app = pilot.app
+        totals = app.screen.query_one(BillingTotals)
+
+        def locked(_db: Database) -> None:
+            raise DatabaseError("the database is locked by another program")
+
+        monkeypatch.setattr(billing_totals, "billing", locked)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        shown = str(totals.render())
+        assert shown.startswith("Billing · not loaded") and f"{report.people:,}" in shown
+        assert "the database is locked by another program" in str(totals.tooltip)
+        monkeypatch.undo()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert str(totals.render()).startswith("Billing · March 2026") and totals.tooltip is None
 
 
 def test_bars_scale_from_zero_and_any_message_shows() -> None:
@@ -101,9 +125,8 @@ def test_dates_label_today_and_each_week_before_it() -> None:
 @pilot_test
 async def test_without_messages_the_chart_says_so(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(db, size=(80, 24)) as pilot:
+        app = pilot.app
         await pilot.press("B")
         await settle(pilot)
         chart = app.screen.query_one(BillingChart)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
-from app_factory import make_app, pilot_test, seed, type_into
-from app_factory import settle as settle_workers
+from app_factory import make_app, palette, pilot_test, press, seed, settle, type_into
+from app_factory import running as app_running
 from campaign_helpers import WELCOME, WS, seed_campaigns, seed_people
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
-from textual.worker import WorkerFailed
 
 from tui.app import SwitchboardApp
 from tui.core import templates
@@ -55,12 +53,9 @@ def noting(app: SwitchboardApp) -> SwitchboardApp:
     return app
 
 
-@asynccontextmanager
-async def running(db: Database, size: tuple[int, int] = (100, 30)) -> AsyncIterator[Pilot]:
+def running(db: Database, size: tuple[int, int] = (100, 30)) -> AbstractAsyncContextManager[Pilot]:
     """The app on `db`, noting its notifications, once its first loads are done."""
-    async with noting(make_app(db)).run_test(size=size) as pilot:
-        await settle(pilot)
-        yield pilot
+    return app_running(db, size, app=noting(make_app(db)))
 
 
 def notes(pilot: Pilot) -> str:
@@ -69,22 +64,6 @@ def notes(pilot: Pilot) -> str:
 
 def shown(widget: Static) -> str:
     return str(widget.content)
-
-
-async def settle(pilot: Pilot) -> None:
-    """app_factory.settle, also while a refused worker (what some tests wait for) is ending."""
-    for _ in range(5):
-        try:
-            await settle_workers(pilot)
-            return
-        except WorkerFailed:
-            await pilot.pause()
-
-
-async def press(pilot: Pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
 
 
 async def open_campaign(pilot: Pilot, name: str) -> None:
@@ -455,8 +434,7 @@ async def test_switching_workspace_goes_back_to_its_list(db: Database) -> None:
 async def test_new_campaign_from_the_palette(db: Database) -> None:
     seed(db)
     async with running(db) as pilot:
-        await pilot.press("ctrl+p", *"New campaign")
-        await pilot.pause(0.5)
+        await palette(pilot, "New campaign")
         await press(pilot, "enter")
         await type_into(pilot, "#campaign-name", "From the palette")
         await press(pilot, "enter")

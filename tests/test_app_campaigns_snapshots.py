@@ -1,6 +1,7 @@
 """Snapshots of the Campaigns pane, the workflow view and their dialogs, at 80x24 and 200x50.
 
-Look at them as pictures before accepting: `../shared/tools/snap2png tests/__snapshots__/test_app_campaigns_snapshots`.
+Look at them as pictures before accepting (README, "Snapshots"): open the SVGs in tests/__snapshots__,
+or the side-by-side report (snapshot_report.html) that a failing run writes.
 """
 
 from __future__ import annotations

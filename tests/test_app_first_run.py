@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_factory import make_app, pilot_test, seed, settle, type_into
+from app_factory import pilot_test, running, seed, settle, type_into
 from textual.widgets import RadioButton, RadioSet, Static
 
 from tui.core.db import Database
@@ -21,9 +21,8 @@ async def choose_kind(pilot, kind: str) -> None:
 
 @pilot_test
 async def test_first_run_creates_an_email_workspace_then_an_id_workspace(db: Database) -> None:
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         assert isinstance(app.screen, WelcomeScreen)
 
         await type_into(pilot, "#workspace-name", "Acme EU")
@@ -53,9 +52,8 @@ async def test_first_run_creates_an_email_workspace_then_an_id_workspace(db: Dat
 
 @pilot_test
 async def test_a_kind_must_be_chosen_and_nothing_is_created_without_one(db: Database) -> None:
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await type_into(pilot, "#workspace-name", "Acme EU")
         await pilot.press("enter")
         await settle(pilot)
@@ -70,9 +68,8 @@ async def test_a_kind_must_be_chosen_and_nothing_is_created_without_one(db: Data
 
 @pilot_test
 async def test_a_refused_name_shows_the_core_error_in_the_dialog(db: Database) -> None:
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await type_into(pilot, "#workspace-name", "   ")
         await choose_kind(pilot, "id")
         await pilot.press("enter")
@@ -86,9 +83,8 @@ async def test_a_refused_name_shows_the_core_error_in_the_dialog(db: Database) -
 @pilot_test
 async def test_escape_closes_the_new_workspace_dialog_without_creating(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("n")
         await type_into(pilot, "#workspace-name", "Never made")
         await pilot.press("escape")

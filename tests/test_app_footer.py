@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from app_factory import make_app, pilot_test, seed, settle
+from app_factory import pilot_test, running, seed, settle
 from textual.widgets._footer import FooterKey
 
 from tui.core.db import Database
@@ -15,9 +15,8 @@ async def test_footer_keys_removed_on_focus_changes_are_freed(db: Database) -> N
     """Every change of focus rebuilds the footer's keys; the old ones must be freed, not kept
     alive by watchers (Textual's Footer leaves them watching its `compact` setting)."""
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with running(db, size=(120, 40)) as pilot:
+        app = pilot.app
         for _ in range(10):
             await pilot.press("w", "p", "c")
         await settle(pilot)

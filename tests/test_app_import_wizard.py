@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from app_factory import make_app, pilot_test, settle, type_into
+from app_factory import make_app, palette, pilot_test, running, settle, type_into
 from textual.widgets import OptionList
 from wizard_helpers import demo, open_wizard, pick, preview_of, text_of, to_actions, to_place, wizard_of, workflows
 
@@ -51,12 +51,10 @@ async def test_the_wizard_copies_the_ticked_actions_in_order_with_their_origin(d
 @pilot_test
 async def test_from_the_palette_it_first_asks_for_the_target_campaign(db: Database) -> None:
     demo(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("down", "enter")  # Acme US becomes current
-        await pilot.press("ctrl+p", *"Import actions")
-        await pilot.pause(0.5)
+        await palette(pilot, "Import actions")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, TargetCampaignDialog)

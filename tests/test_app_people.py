@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from app_factory import make_app, pilot_test, seed, settle, type_into
+from app_factory import make_app, palette, pilot_test, press, seed, settle, type_into, until
 from people_helpers import (
     MARKUP_KEY,
     MARKUP_VALUE,
@@ -18,9 +18,7 @@ from people_helpers import (
     column_text,
     pane,
     people_tab,
-    press,
     table,
-    until,
     write_csv,
 )
 from rich.console import Console
@@ -166,9 +164,7 @@ async def test_the_palette_adds_and_imports_people(seeded: Database, command: st
     app = make_app(seeded)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.press(*command)
-        await pilot.pause(0.5)
+        await palette(pilot, command)
         await press(pilot, "enter")
         assert isinstance(app.screen, dialog)
 
@@ -202,7 +198,6 @@ async def test_only_the_latest_filter_is_shown(sample: Database) -> None:
         await type_into(pilot, "#people-filter-input", "bo")
         await press(pilot, "enter")  # ...and "bo" overtakes it
         await until(pilot, lambda: column_text(pilot) == ["bo@example.com"])
-        await pilot.pause(0.3)
         await settle(pilot)
         assert column_text(pilot) == ["bo@example.com"]
 

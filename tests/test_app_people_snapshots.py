@@ -1,6 +1,7 @@
 """Snapshots of the People pane and the screens it opens.
 
-Look at them as pictures before accepting: `../shared/tools/snap2png tests/__snapshots__/test_app_people_snapshots`.
+Look at them as pictures before accepting (README, "Snapshots"): open the SVGs in tests/__snapshots__,
+or the side-by-side report (snapshot_report.html) that a failing run writes.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from app_factory import make_app, seed, settle, steady_db_label, type_into  # noqa: F401 (fixture)
-from people_helpers import add_sample, open_people, press, send_welcome, write_csv
+from app_factory import make_app, press, seed, settle, steady_db_label, type_into  # noqa: F401 (fixture)
+from people_helpers import add_sample, open_people, send_welcome, write_csv
 from textual.pilot import Pilot
 
 from tui.core.db import Database

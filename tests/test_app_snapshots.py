@@ -1,6 +1,7 @@
 """Snapshots (pytest-textual-snapshot) of every screen and dialog of the app shell.
 
-Look at them as pictures before accepting: `../shared/tools/snap2png tests/__snapshots__`.
+Look at them as pictures before accepting (README, "Snapshots"): open the SVGs in tests/__snapshots__,
+or the side-by-side report (snapshot_report.html) that a failing run writes.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from app_factory import make_app, seed, settle, steady_db_label, type_into  # noqa: F401 (fixture)
+from app_factory import make_app, palette, seed, settle, steady_db_label, type_into  # noqa: F401 (fixture)
 from textual.pilot import Pilot
 
 from tui.core.credentials import credentials
@@ -137,8 +138,7 @@ def test_help(snap_compare, seeded: Database) -> None:
 
 def test_command_palette(snap_compare, seeded: Database) -> None:
     async def run(pilot: Pilot) -> None:
-        await keys("ctrl+p")(pilot)
-        await pilot.press(*"work")
-        await pilot.pause(0.5)
+        await palette(pilot, "work")
+        await settle(pilot)
 
     assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=run)

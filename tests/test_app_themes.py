@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_factory import make_app, pilot_test, seed, settle
+from app_factory import make_app, palette, pilot_test, running, seed, settle
 
 from tui.config import Settings, SettingsError, load_settings, save_settings, settings_path
 from tui.core.db import Database
@@ -72,18 +72,14 @@ def test_settings_default_then_round_trip(tmp_path: Path) -> None:
 @pilot_test
 async def test_the_chosen_theme_is_saved_and_used_next_time(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         assert app.theme == "switchboard"
         assert not settings_path().exists(), "starting the app writes nothing"
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Change theme")
-        await pilot.pause(0.5)
+        await palette(pilot, "Change theme")
         await pilot.press("enter")
-        await pilot.pause(0.5)
-        await pilot.press(*"daybreak")
-        await pilot.pause(0.5)
+        await settle(pilot)
+        await palette(pilot, "daybreak", open_it=False)
         await pilot.press("enter")
         await settle(pilot)
         assert app.theme == "daybreak"
@@ -99,9 +95,8 @@ async def test_the_chosen_theme_is_saved_and_used_next_time(db: Database) -> Non
 async def test_the_environment_overrides_the_theme_for_one_run(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     save_settings(Settings(theme="ember"))
     monkeypatch.setenv("SWITCHBOARD_THEME", "contrast")
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         assert app.theme == "contrast"
     assert load_settings().theme == "ember"
 
@@ -112,9 +107,8 @@ async def test_a_broken_settings_file_or_unknown_theme_is_reported_not_fatal(db:
     settings_path().write_text("theme = ", encoding="utf-8")
     user_themes_dir().mkdir(parents=True)
     (user_themes_dir() / "broken.toml").write_text("primary = 1", encoding="utf-8")
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         assert app.theme == "switchboard"
         messages = [str(notification.message) for notification in app._notifications]
         assert any("settings file" in message for message in messages)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_factory import make_app, pilot_test, seed, settle
+from app_factory import palette, pilot_test, running, seed, settle
 from sqlalchemy import update
 from textual.command import CommandPalette
 from textual.widgets import OptionList, Static
@@ -21,9 +21,8 @@ def screen_text(app) -> str:
 @pilot_test
 async def test_markup_looking_names_show_their_brackets_everywhere(db: Database) -> None:
     seed(db, [(MARKUP_NAMES[0], "email", "red"), (MARKUP_NAMES[1], "id", "blue")])
-    app = make_app(db)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
+    async with running(db, size=(120, 30)) as pilot:
+        app = pilot.app
         rows = [option.prompt.plain for option in app.screen.query_one(OptionList).options]
         assert MARKUP_NAMES[0] in rows[0] and MARKUP_NAMES[1] in rows[1]
         assert app.screen.title == f"Switchboard · {MARKUP_NAMES[0]}"
@@ -49,15 +48,12 @@ async def test_markup_looking_names_show_their_brackets_everywhere(db: Database)
 @pilot_test
 async def test_the_palette_shows_markup_names_literally(db: Database) -> None:
     seed(db, [(MARKUP_NAMES[0], "email", "red"), ("Plain", "id", "blue")])
-    app = make_app(db)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"switch")
-        await pilot.pause(0.5)
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
-        prompts = [option.prompt.plain for option in palette.query_one(OptionList).options]
+    async with running(db, size=(120, 30)) as pilot:
+        app = pilot.app
+        await palette(pilot, "switch")
+        shown = app.screen
+        assert isinstance(shown, CommandPalette)
+        prompts = [option.prompt.plain for option in shown.query_one(OptionList).options]
         assert any(f"Switch workspace: {MARKUP_NAMES[0]}" in prompt for prompt in prompts)
 
 
@@ -66,9 +62,8 @@ async def test_control_characters_are_shown_as_visible_stand_ins(db: Database) -
     seed(db, [("Tricky", "email", "red")])
     with db.write() as session:  # another tool wrote a name the core would refuse
         session.execute(update(Workspace).values(name="Tri\x1b[31mcky"))
-    app = make_app(db)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
+    async with running(db, size=(120, 30)) as pilot:
+        app = pilot.app
         main = app.screen
         assert isinstance(main, MainScreen)
         assert main.title == "Switchboard · Tri␛[31mcky"

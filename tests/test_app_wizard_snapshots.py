@@ -1,6 +1,7 @@
 """Snapshots of the import-action wizard (each step, a refusal) and the billing screen.
 
-Look at them as pictures before accepting: `../shared/tools/snap2png tests/__snapshots__`.
+Look at them as pictures before accepting (README, "Snapshots"): open the SVGs in tests/__snapshots__,
+or the side-by-side report (snapshot_report.html) that a failing run writes.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from app_factory import make_app, settle, steady_db_label, type_into  # noqa: F401 (fixture)
+from app_factory import make_app, palette, settle, steady_db_label, type_into  # noqa: F401 (fixture)
 from textual.pilot import Pilot
 from wizard_helpers import demo, open_wizard, pick, to_actions, to_place
 
@@ -78,8 +79,8 @@ def test_wizard(snap_compare, db: Database, size: tuple[int, int], state: str) -
 def test_target_campaign_picker(snap_compare, db: Database, size: tuple[int, int]) -> None:
     async def run(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("down", "enter", "ctrl+p", *"Import actions")
-        await pilot.pause(0.5)
+        await pilot.press("down", "enter")
+        await palette(pilot, "Import actions")
         await pilot.press("enter")
         await settle(pilot)
 

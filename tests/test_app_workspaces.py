@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_factory import make_app, pilot_test, seed, settle, type_into
+from app_factory import make_app, palette, pilot_test, running, seed, settle, type_into, until
 from textual.widgets import Input, OptionList, RadioSet, Static
 
 from tui.core.credentials import resolve_app_key, resolve_tracking_credentials
@@ -25,9 +25,8 @@ def main_of(app) -> MainScreen:
 @pilot_test
 async def test_choosing_another_workspace_switches_header_and_panes(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         main = main_of(app)
         assert main.current.name == "Acme EU"
         await pilot.press("down", "enter")
@@ -40,12 +39,9 @@ async def test_choosing_another_workspace_switches_header_and_panes(db: Database
 @pilot_test
 async def test_the_palette_switches_workspace_by_name(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Switch workspace: Newsletter")
-        await pilot.pause(0.5)
+    async with running(db) as pilot:
+        app = pilot.app
+        await palette(pilot, "Switch workspace: Newsletter")
         await pilot.press("enter")
         await settle(pilot)
         assert main_of(app).current.name == "Newsletter"
@@ -54,9 +50,8 @@ async def test_the_palette_switches_workspace_by_name(db: Database) -> None:
 @pilot_test
 async def test_p_and_c_show_the_tabs_and_ctrl_b_folds_the_sidebar(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with running(db, size=(80, 24)) as pilot:
+        app = pilot.app
         await pilot.press("c")
         assert app.screen.query_one("TabbedContent").active == "campaigns"
         assert app.focused.id == "campaigns-pane"
@@ -72,9 +67,8 @@ async def test_p_and_c_show_the_tabs_and_ctrl_b_folds_the_sidebar(db: Database) 
 @pilot_test
 async def test_rename(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("r")
         await type_into(pilot, "#new-name", "Acme Europe")
         await pilot.press("enter")
@@ -86,9 +80,8 @@ async def test_rename(db: Database) -> None:
 @pilot_test
 async def test_rename_to_a_taken_name_is_refused_in_the_dialog(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("r")
         await type_into(pilot, "#new-name", "acme us")
         await pilot.press("enter")
@@ -104,9 +97,8 @@ async def test_rename_to_a_taken_name_is_refused_in_the_dialog(db: Database) -> 
 @pilot_test
 async def test_recolour_with_a_named_colour_and_a_hex_colour(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("o")
         app.screen.query_one(OptionList).highlighted = 3  # purple
         await pilot.press("enter")
@@ -122,9 +114,8 @@ async def test_recolour_with_a_named_colour_and_a_hex_colour(db: Database) -> No
 @pilot_test
 async def test_send_mode_test_needs_a_valid_address(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("m")
         app.screen.query_one(RadioSet).query_one("#test").value = True
         await pilot.pause()
@@ -148,9 +139,8 @@ async def test_send_mode_test_needs_a_valid_address(db: Database) -> None:
 @pilot_test
 async def test_delete_needs_the_typed_name(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("d")
         await settle(pilot)
         dialog = app.screen
@@ -178,9 +168,8 @@ async def test_delete_needs_the_typed_name(db: Database) -> None:
 @pilot_test
 async def test_escape_backs_out_of_delete_without_deleting(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("d")
         await type_into(pilot, "#confirm-name", "Acme EU")
         await pilot.press("escape")
@@ -192,9 +181,8 @@ async def test_escape_backs_out_of_delete_without_deleting(db: Database) -> None
 @pilot_test
 async def test_deleting_the_last_workspace_returns_to_the_welcome_screen(db: Database) -> None:
     seed(db, [("Only", "id", "red")])
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("d")
         await type_into(pilot, "#confirm-name", "Only")
         await pilot.press("enter")
@@ -206,9 +194,8 @@ async def test_deleting_the_last_workspace_returns_to_the_welcome_screen(db: Dat
 async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> None:
     seed(db)
     site_id = get_workspace(db, "Acme EU").site_id
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("k")
         await settle(pilot)
         assert isinstance(app.screen, CredentialsDialog)
@@ -242,9 +229,8 @@ async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> 
 @pilot_test
 async def test_help_lists_the_keys_of_the_current_screen(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("f1")
         assert isinstance(app.screen, HelpDialog)
         assert ("d", "Delete the current workspace") in app.screen.keys
@@ -258,9 +244,8 @@ async def test_help_lists_the_keys_of_the_current_screen(db: Database) -> None:
 @pilot_test
 async def test_ctrl_r_shows_changes_made_by_another_process(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         create_workspace(db, "Made elsewhere", "id")
         rename_workspace(db, "Acme EU", "Acme Europe")
         await pilot.press("ctrl+r")
@@ -272,23 +257,20 @@ async def test_ctrl_r_shows_changes_made_by_another_process(db: Database) -> Non
 
 @pilot_test
 async def test_the_list_reloads_on_its_own(db: Database) -> None:
-    app = make_app(db, refresh_seconds=0.1)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db, app=make_app(db, refresh_seconds=0.1)) as pilot:
+        app = pilot.app
         assert app.screen.__class__.__name__ == "WelcomeScreen"
         create_workspace(db, "Made elsewhere", "email")
-        await pilot.pause(0.5)
-        await settle(pilot)
-        main = main_of(app)
-        assert main.current.name == "Made elsewhere"
+        shown = lambda: isinstance(app.screen, MainScreen) and app.screen.current is not None  # noqa: E731
+        await until(pilot, shown, "the timer's reload to show the new workspace")
+        assert main_of(app).current.name == "Made elsewhere"
 
 
 @pilot_test
 async def test_ctrl_q_quits_even_from_a_dialog(db: Database) -> None:
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, DeleteWorkspaceDialog)
@@ -303,11 +285,9 @@ async def test_the_sidebar_highlight_is_always_the_current_workspace(db: Databas
     """Issue 10, bug 1: after a switch from the palette the sidebar still highlighted the old
     row, and `d` asked to delete the current one while another row was highlighted."""
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+p", *"Switch workspace: Newsletter")
-        await pilot.pause(0.5)
+    async with running(db) as pilot:
+        app = pilot.app
+        await palette(pilot, "Switch workspace: Newsletter")
         await pilot.press("enter")
         await settle(pilot)
         sidebar = app.query_one("#workspace-list", OptionList)
@@ -328,9 +308,8 @@ async def test_the_sidebar_highlight_is_always_the_current_workspace(db: Databas
 async def test_a_refresh_keeps_the_highlight_and_the_current_workspace(db: Database) -> None:
     """Issue 10, bug 2: the 3 s refresh replaced the list under a quick switch."""
     seed(db)
-    app = make_app(db)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+    async with running(db) as pilot:
+        app = pilot.app
         await pilot.press("w", "down")
         main_of(app).action_reload()  # a refresh lands between the keys
         await pilot.press("enter")
