@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from app_factory import seed
 
+from tui.core.action_import import import_actions
 from tui.core.actions import add_action
 from tui.core.campaigns import change_state, create_campaign
 from tui.core.db import Database
-from tui.core.imports import import_actions
 from tui.core.people import add_person
 
 WS = "Acme EU"

@@ -14,10 +14,10 @@ from textual.widgets import Input, Static, TextArea
 
 from tui.app import SwitchboardApp
 from tui.core import templates
+from tui.core.action_import import import_actions
 from tui.core.actions import edit_action
 from tui.core.campaigns import change_state, create_campaign, delete_campaign, get_campaign, list_campaigns
 from tui.core.db import Database
-from tui.core.imports import import_actions
 from tui.core.messages import list_messages
 from tui.dialogs.action_form import ActionFormDialog
 from tui.dialogs.confirm import ConfirmDialog

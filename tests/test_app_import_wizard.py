@@ -7,9 +7,9 @@ from app_factory import make_app, palette, pilot_test, running, settle, type_int
 from textual.widgets import OptionList
 from wizard_helpers import demo, open_wizard, pick, preview_of, text_of, to_actions, to_place, wizard_of, workflows
 
+from tui.core.action_import import ImportResult
 from tui.core.campaigns import change_state, delete_campaign, get_campaign
 from tui.core.db import Database
-from tui.core.imports import ImportResult
 from tui.dialogs.import_wizard.target_picker import TargetCampaignDialog
 from tui.screens.main import MainScreen
 

@@ -10,7 +10,7 @@ import pytest
 from cli_helpers import CliRun, refusal
 from sqlalchemy import func, select
 
-from tui.cli import people_cmd
+from tui.cli import people_cmd, progress_meter
 from tui.core.db import Database
 from tui.core.models import Person, Workspace
 from tui.core.people_import import import_people
@@ -302,11 +302,11 @@ def test_import_interrupted_reports_the_last_line_and_exits_130(
     path = tmp_path / "p.csv"
     path.write_text("id\n" + "".join(f"u{i}\n" for i in range(5)), encoding="utf-8")
 
-    def ctrl_c(self, progress) -> None:  # type: ignore[no-untyped-def]
+    def ctrl_c(self, text: str, last: bool = False) -> None:  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
     monkeypatch.setattr(people_cmd, "import_people", partial(import_people, batch_size=2))
-    monkeypatch.setattr(people_cmd._ProgressMeter, "__call__", ctrl_c)
+    monkeypatch.setattr(progress_meter.ProgressMeter, "show", ctrl_c)
     result = cli("people", "import", "-w", apps, str(path), "--json")
     assert result.exit_code == 130
     report = json.loads(result.stdout)
@@ -320,7 +320,7 @@ def test_import_shows_progress_on_stderr_when_it_takes_a_while(
 ) -> None:
     path = tmp_path / "p.jsonl"
     path.write_text('{"id": "u1"}\n', encoding="utf-8")
-    monkeypatch.setattr(people_cmd, "PROGRESS_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(progress_meter, "AFTER_SECONDS", 0.0)
     result = cli("people", "import", "-w", apps, str(path))
     assert result.exit_code == 0
     assert result.stderr == "importing: line 1 (100%), 1 created, 0 updated, 0 rejected\n"

@@ -21,6 +21,7 @@ from sqlalchemy import event, func, select
 from textual.pilot import Pilot
 from textual.widgets import Button, ProgressBar, Static
 
+from tui.cli import progress_meter
 from tui.core import credentials, people, sending
 from tui.core import workspaces as core
 from tui.core.db import Database, open_database
@@ -346,10 +347,8 @@ def test_each_batch_is_an_index_range_not_a_scan(db: Database, tmp_path: Path) -
 @pytest.fixture
 def progress_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI shows progress from the first batch (it waits 2 s otherwise)."""
-    from tui.cli import workspaces_cmd
-
-    monkeypatch.setattr(workspaces_cmd, "PROGRESS_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr(workspaces_cmd, "PROGRESS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(progress_meter, "AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(progress_meter, "EVERY_SECONDS", 0.0)
 
 
 def test_cli_delete_shows_progress_on_stderr_and_prints_its_summary(
@@ -377,10 +376,8 @@ def test_cli_delete_shows_progress_on_stderr_and_prints_its_summary(
 def test_cli_delete_progress_is_throttled_but_shows_the_end(
     cli, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from tui.cli import workspaces_cmd
-
-    monkeypatch.setattr(workspaces_cmd, "PROGRESS_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr(workspaces_cmd, "PROGRESS_EVERY_SECONDS", 3600.0)
+    monkeypatch.setattr(progress_meter, "AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(progress_meter, "EVERY_SECONDS", 3600.0)
     fill(db, "Big", BIG, tmp_path)
     result = cli("workspaces", "delete", "Big", "--yes")
     assert result.stderr.splitlines() == ["deleting: 50 of 120 people (42%)", "deleting: 120 of 120 people (100%)"]
@@ -392,15 +389,13 @@ def test_cli_delete_interrupted_says_what_is_left_and_running_it_again_finishes(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    from tui.cli import workspaces_cmd
-
     big = fill(db, "Big", BIG, tmp_path)
 
-    def ctrl_c(self, done: int, total: int) -> None:  # type: ignore[no-untyped-def]
+    def ctrl_c(self, text: str, last: bool = False) -> None:  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(workspaces_cmd._DeleteMeter, "__call__", ctrl_c)
+        patch.setattr(progress_meter.ProgressMeter, "show", ctrl_c)
         stopped = cli("workspaces", "delete", "Big", "--yes")
 
     assert stopped.exit_code == 130

@@ -54,10 +54,10 @@ from textual.widgets import OptionList, SelectionList, Static
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from tui.app import SwitchboardApp
+from tui.core.action_import import review_reason
 from tui.core.action_settings import check_settings
 from tui.core.db import Database, open_database
 from tui.core.identity import name_key
-from tui.core.imports import review_reason
 from tui.core.models import Action, Campaign, Workspace
 from tui.core.text import iso
 from tui.core.usage import bump_counters

@@ -12,10 +12,10 @@ from tui.cli.campaigns_cmd import action_json, action_notes, campaign_json, camp
 from tui.cli.output import emit, expected_version_option, json_option, workspace_option
 from tui.cli.state import CliState, pass_state
 from tui.core import actions as core
+from tui.core.action_import import import_actions
 from tui.core.action_settings import ACTION_TYPES, SETTING_NAMES, WEBHOOK_METHODS
 from tui.core.campaigns import ActionInfo
 from tui.core.errors import InvalidInput
-from tui.core.imports import import_actions
 from tui.core.text import visible
 
 _SETTING_HELP = {

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -13,11 +11,7 @@ from typing import Any
 import click
 
 from tui.core.errors import InvalidInput
-from tui.core.text import iso, visible
-
-# json.dumps escapes C0 controls itself; DEL, C1 and bidi controls pass through with
-# ensure_ascii=False, so escape them afterwards.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from tui.core.text import iso, safe_json, visible
 
 
 def _default(value: Any) -> Any:
@@ -31,8 +25,7 @@ def _default(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    text = json.dumps(data, default=_default, ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return safe_json(data, default=_default, indent=2)
 
 
 workspace_option = click.option("-w", "--workspace", required=True, metavar="WS", help="The workspace, by name.")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,7 @@ import click
 
 from tui.cli.output import emit, expected_version_option, iso, json_option, table, workspace_option
 from tui.cli.progress_file import ProgressFile
+from tui.cli.progress_meter import ProgressMeter
 from tui.cli.state import CliState, pass_state
 from tui.core import attributes
 from tui.core import people as core
@@ -22,8 +21,6 @@ from tui.core.people_import import ImportProgress, ImportReport, import_people
 from tui.core.text import visible
 
 INTERRUPTED_EXIT = 130  # the shell's convention for a command stopped by Ctrl-C
-PROGRESS_AFTER_SECONDS = 2.0  # imports shorter than this print no progress
-PROGRESS_EVERY_SECONDS = 0.5
 
 
 def person_json(person: PersonInfo) -> dict[str, Any]:
@@ -130,12 +127,12 @@ def import_cmd(state: CliState, workspace: str, file: str, progress_file: str | 
     any row was refused. Importing the same file again is safe: existing people are updated.
     """
     db = state.db
-    meter = _ProgressMeter()
+    meter = ProgressMeter()
     record = ProgressFile(progress_file, database=db.file_path, source=Path(file))
 
     def progress(step: ImportProgress) -> None:
         record.batch(step)
-        meter(step)
+        meter.show(_import_line(step))
 
     report = import_people(db, workspace, file, progress=progress)
     record.end(report)
@@ -173,30 +170,11 @@ def _report_lines(file: str, report: ImportReport) -> list[str]:
     return lines
 
 
-class _ProgressMeter:
-    """Progress on stderr, once an import has run for PROGRESS_AFTER_SECONDS."""
-
-    def __init__(self) -> None:
-        self._start = time.monotonic()
-        self._last = float("-inf")
-        self._shown = False
-        self._overwrite = sys.stderr.isatty()
-
-    def __call__(self, progress: ImportProgress) -> None:
-        now = time.monotonic()
-        if now - self._start < PROGRESS_AFTER_SECONDS or now - self._last < PROGRESS_EVERY_SECONDS:
-            return
-        self._last = now
-        self._shown = True
-        text = (
-            f"importing: line {progress.lines:,} ({progress.fraction:.0%}), {progress.created:,} created, "
-            f"{progress.updated:,} updated, {progress.rejected:,} rejected"
-        )
-        click.echo(f"\r{text}" if self._overwrite else text, err=True, nl=not self._overwrite)
-
-    def finish(self) -> None:
-        if self._shown and self._overwrite:
-            click.echo("", err=True)
+def _import_line(progress: ImportProgress) -> str:
+    return (
+        f"importing: line {progress.lines:,} ({progress.fraction:.0%}), {progress.created:,} created, "
+        f"{progress.updated:,} updated, {progress.rejected:,} rejected"
+    )
 
 
 @people.command("list")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from typing import Any
 
 import click
 
 from tui.cli.output import confirm_or_refuse, emit, iso, json_option, table
+from tui.cli.progress_meter import ProgressMeter
 from tui.cli.state import CliState, pass_state
 from tui.core import credentials as credentials_core
 from tui.core import workspaces as core
@@ -42,8 +41,6 @@ def _summary(ws: WorkspaceInfo) -> str:
 
 
 INTERRUPTED_EXIT = 130  # the shell's convention for a command stopped by Ctrl-C
-PROGRESS_AFTER_SECONDS = 2.0  # deletions shorter than this print no progress (as people import)
-PROGRESS_EVERY_SECONDS = 0.5
 
 send_mode_option = click.option("--send-mode", type=click.Choice(core.SEND_MODES), help="normal, test or never.")
 test_address_option = click.option("--test-address", help="Where emails go in send mode 'test'.")
@@ -182,9 +179,14 @@ def delete_cmd(state: CliState, name: str, yes: bool, as_json: bool) -> None:
             f"and {preview.messages} messages?"
         )
         confirm_or_refuse(question, f"workspace {preview.name!r} was not deleted: confirm with --yes")
-    meter = _DeleteMeter()
+    meter = ProgressMeter()
     try:
-        deleted = core.delete_workspace(db, name, confirmed=True, progress=meter)
+        deleted = core.delete_workspace(
+            db,
+            name,
+            confirmed=True,
+            progress=lambda done, total: meter.show(_deleting_line(done, total), last=done >= total),
+        )
     except KeyboardInterrupt:
         meter.finish()
         click.echo(f"interrupted: {_what_is_left(db, name)}; run the same command again to finish", err=True)
@@ -205,30 +207,8 @@ def _what_is_left(db: Database, name: str) -> str:
     return f"workspace {visible(ws.name)!r} remains with {ws.people:,} people (the others were deleted)"
 
 
-class _DeleteMeter:
-    """Progress on stderr, as `people import` shows it: once the deletion has run for
-    PROGRESS_AFTER_SECONDS, at most every PROGRESS_EVERY_SECONDS (and the last batch); on a
-    terminal one line rewritten in place, elsewhere a line each time."""
-
-    def __init__(self) -> None:
-        self._start = time.monotonic()
-        self._last = float("-inf")
-        self._shown = False
-        self._overwrite = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        last = self._shown and done >= total  # once shown, the end shows too
-        if not last and (now - self._start < PROGRESS_AFTER_SECONDS or now - self._last < PROGRESS_EVERY_SECONDS):
-            return
-        self._last = now
-        self._shown = True
-        text = f"deleting: {done:,} of {total:,} people ({done / total if total else 1:.0%})"
-        click.echo(f"\r{text}" if self._overwrite else text, err=True, nl=not self._overwrite)
-
-    def finish(self) -> None:
-        if self._shown and self._overwrite:
-            click.echo("", err=True)
+def _deleting_line(done: int, total: int) -> str:
+    return f"deleting: {done:,} of {total:,} people ({done / total if total else 1:.0%})"
 
 
 @workspaces.command("credentials")

@@ -1,6 +1,6 @@
 """Campaigns (C1): create, list, show, rename, move through states, duplicate, delete.
 
-Also what actions.py and imports.py share: the read models, campaign lookups and the write
+Also what actions.py and action_import.py share: the read models, campaign lookups and the write
 transaction that turns a lost optimistic-concurrency race into ChangedElsewhere.
 """
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
+from typing import Any
 
 from tui.core.errors import InvalidInput
 
@@ -56,3 +58,15 @@ def check_scalar_text(value: str, what: str) -> str:
                 f"({value[exc.start]!r}), which no text encoding can hold"
             ) from None
     return value
+
+
+# json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves DEL, C1 controls, bidi
+# controls and invisible characters as they are, which a terminal must not receive.
+_UNSAFE_IN_JSON = re.compile(f"[\x7f-\x9f\u202a-\u202e\u2066-\u2069{_INVISIBLE}]")
+
+
+def safe_json(data: Any, **dumps_options: Any) -> str:
+    """`json.dumps(data, ensure_ascii=False, ...)` with every character a terminal must not
+    receive escaped as `\\uXXXX`: still the same JSON, safe to print or show."""
+    text = json.dumps(data, ensure_ascii=False, **dumps_options)
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -7,8 +7,6 @@ core would refuse with, and nothing is sent to the core until every field is val
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -23,14 +21,13 @@ from tui.core import attributes as attrs
 from tui.core.db import Database
 from tui.core.errors import InvalidInput
 from tui.core.identity import normalize_email, validate_person_id
+from tui.core.text import safe_json
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.dialog import Dialog
 from tui.parts.literal import count, literal
 
 ResultT = TypeVar("ResultT")
 ATTRIBUTES_HINT = 'key=value lines, or a JSON object: {"plan": "pro", "seats": 3}'
-# Characters json.dumps leaves as they are but a terminal must not receive (DEL, C1, bidi controls).
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def parse_attributes(text: str) -> dict[str, Any]:
@@ -45,8 +42,7 @@ def attributes_json(attributes: dict[str, Any]) -> str:
     """Attributes as editable JSON; every control character escaped (JSON escapes C0 itself)."""
     if not attributes:
         return ""
-    text = json.dumps(attributes, indent=2, ensure_ascii=False)
-    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return safe_json(attributes, indent=2)
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 
+from tui.core.action_import import ImportResult
 from tui.core.actions import move_action, remove_action
 from tui.core.campaigns import ActionInfo, CampaignInfo, get_campaign
 from tui.core.db import Database
 from tui.core.errors import NotFound
-from tui.core.imports import ImportResult
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.action_form import ActionFormDialog

@@ -14,10 +14,10 @@ from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from tui.core.action_import import review_reason
 from tui.core.actions import list_actions
 from tui.core.campaigns import ActionInfo, CampaignSummary
 from tui.core.db import Database
-from tui.core.imports import review_reason
 from tui.core.workspaces import get_workspace
 from tui.dialogs.import_wizard.preview import ActionPreview, type_tag
 from tui.dialogs.import_wizard.step import WizardStep

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.app import App
 
+from tui.core.action_import import ImportResult
 from tui.core.db import Database
-from tui.core.imports import ImportResult
 from tui.core.text import visible
 from tui.dialogs.import_wizard.target_picker import TargetCampaignDialog
 from tui.dialogs.import_wizard.wizard import ImportWizard

@@ -13,9 +13,9 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.action_import import ImportResult, import_actions
 from tui.core.campaigns import ActionInfo, CampaignInfo, get_campaign
 from tui.core.db import Database
-from tui.core.imports import ImportResult, import_actions
 from tui.dialogs.import_wizard.step import Choice, WizardStep
 from tui.parts.literal import count, literal
 

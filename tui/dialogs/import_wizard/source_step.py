@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.core.action_import import source_workspaces
 from tui.core.db import Database
 from tui.core.identity import name_key
-from tui.core.imports import source_workspaces
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.import_wizard.pick_list import PickList, Row
 from tui.dialogs.import_wizard.step import WizardStep

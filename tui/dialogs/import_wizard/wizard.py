@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import ContentSwitcher, Static
 
+from tui.core.action_import import ImportResult
 from tui.core.db import Database
-from tui.core.imports import ImportResult
 from tui.dialogs.dialog import Dialog
 from tui.dialogs.import_wizard.actions_step import ActionsStep
 from tui.dialogs.import_wizard.campaign_step import CampaignStep

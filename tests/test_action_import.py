@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import event, select
 
+from tui.core.action_import import import_actions, source_workspaces
 from tui.core.actions import add_action, edit_action, list_actions
 from tui.core.campaigns import (
     change_state,
@@ -18,7 +19,6 @@ from tui.core.campaigns import (
 )
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound
-from tui.core.imports import import_actions, source_workspaces
 from tui.core.models import Action
 from tui.core.runtime import FixedClock
 from tui.core.workspaces import create_workspace, delete_workspace
