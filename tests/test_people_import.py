@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from tui.core import people, people_import, workspaces
+from tui.core import people, people_commit, people_import, people_reader, people_rows, workspaces
 from tui.core.db import Database
 from tui.core.errors import DatabaseError, InvalidInput, NotFound
 from tui.core.models import Person, UsageDay, Workspace
@@ -157,7 +157,7 @@ def test_P8_invalid_ids_and_extra_cells_reject_their_rows(db: Database, apps: st
 def test_P8_rows_that_are_not_utf8_are_rejected(db: Database, shop: str, tmp_path: Path) -> None:
     path = write(tmp_path, "p.csv", "email,name\nann@example.com,Zoë\n".encode() + b"bob@example.com,Zo\xeb\n")
     report = import_people(db, shop, path)
-    assert report.errors == (RowError(3, people_import.NOT_UTF8),)
+    assert report.errors == (RowError(3, people_rows.NOT_UTF8),)
     assert rows(db, shop) == {"ann@example.com": ("ann@example.com", {"name": "Zoë"})}
 
 
@@ -189,7 +189,7 @@ def test_P8_a_quote_never_closed_is_a_rejected_line_and_the_lines_after_it_are_r
 def test_P8_a_record_past_the_size_bound_is_rejected_on_its_first_line(
     db: Database, apps: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(people_import, "MAX_RECORD_CHARS", 100)
+    monkeypatch.setattr(people_rows, "MAX_RECORD_CHARS", 100)
     long_line = "c4," + "z" * 300
     path = write(tmp_path, "p.csv", f'id,plan\nc1,"open\n{"x" * 60}\n{"y" * 60}\nc2,ok\n{long_line}\nc5,end\n')
     report = import_people(db, apps, path)
@@ -249,7 +249,7 @@ def test_P8_ndjson_in_an_email_workspace_rejects_non_string_emails_and_ids(
 def test_P8_jsonl_lines_that_are_not_utf8_are_rejected(db: Database, apps: str, tmp_path: Path) -> None:
     path = write(tmp_path, "p.jsonl", b'{"id": "a"}\n{"id": "b\xff"}\n{"id": "c"}\n')
     report = import_people(db, apps, path)
-    assert report.errors == (RowError(2, people_import.NOT_UTF8),)
+    assert report.errors == (RowError(2, people_rows.NOT_UTF8),)
     assert sorted(rows(db, apps)) == ["a", "c"]
 
 
@@ -382,7 +382,7 @@ def test_P8_ctrl_c_during_a_commit_waits_for_it(
 ) -> None:
     """A real SIGINT arriving inside the second batch's transaction: that batch still commits
     and is reported; nothing after it is imported."""
-    real_bump = people_import.bump_counters
+    real_bump = people_commit.bump_counters
     calls: list[int] = []
 
     def bump_then_interrupt(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -391,7 +391,7 @@ def test_P8_ctrl_c_during_a_commit_waits_for_it(
             os.kill(os.getpid(), signal.SIGINT)
         real_bump(*args, **kwargs)
 
-    monkeypatch.setattr(people_import, "bump_counters", bump_then_interrupt)
+    monkeypatch.setattr(people_commit, "bump_counters", bump_then_interrupt)
     report = import_people(db, apps, _eleven_rows(tmp_path), batch_size=3)
     assert report.interrupted
     assert (report.created, report.last_line) == (5, 7)
@@ -429,7 +429,7 @@ def test_P8_workspace_deleted_during_the_import(db: Database, shop: str, tmp_pat
 def test_P8_a_database_failure_part_way_says_what_was_imported(
     db: Database, apps: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_bump = people_import.bump_counters
+    real_bump = people_commit.bump_counters
     calls: list[int] = []
 
     def fail_second_batch(*args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -438,7 +438,7 @@ def test_P8_a_database_failure_part_way_says_what_was_imported(
             raise DatabaseError("the database refused the change: disk I/O error")
         real_bump(*args, **kwargs)
 
-    monkeypatch.setattr(people_import, "bump_counters", fail_second_batch)
+    monkeypatch.setattr(people_commit, "bump_counters", fail_second_batch)
     with pytest.raises(
         DatabaseError, match="disk I/O error; the lines up to 4 were imported, and importing the file again is safe"
     ):
@@ -453,7 +453,7 @@ def test_P8_a_database_failure_part_way_says_what_was_imported(
 def read_elsewhere(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
     """From now on every file, however small, is read by a second process; returns the list of
     the processes started (filled as they are)."""
-    monkeypatch.setattr(people_import, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(people_reader, "PARALLEL_MIN_BYTES", 0)
     started: list[subprocess.Popen[bytes]] = []
 
     class Recorded(subprocess.Popen):  # type: ignore[type-arg]
@@ -569,7 +569,7 @@ def test_P8_deep_nesting_rejects_only_its_line(db: Database, apps: str, tmp_path
 def test_P8_a_line_past_the_size_bound_is_rejected_and_the_rest_goes_on(
     db: Database, apps: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(people_import, "MAX_LINE_BYTES", 50)
+    monkeypatch.setattr(people_rows, "MAX_LINE_BYTES", 50)
     path = write(tmp_path, "p.jsonl", '{"id": "u1"}\n{"id": "u2", "x": "' + "y" * 500 + '"}\n{"id": "u3"}\n')
     report = import_people(db, apps, path)
     assert [(e.line, e.reason) for e in report.errors] == [(2, "the line is over 50 bytes")]
