@@ -16,6 +16,7 @@ import httpx
 from tui.core import outbox
 from tui.core.db import Database
 from tui.core.outbox import OutboxItem
+from tui.core.states import MessageStatus
 from tui.delivery.email_build import build_email
 from tui.delivery.outcome import Outcome
 from tui.delivery.smtp import SmtpSettings, SmtpSlot
@@ -53,19 +54,19 @@ async def _attempt(
 
 async def _deliver(
     db: Database, config: WorkerConfig, slot: SmtpSlot, http: httpx.AsyncClient, item: OutboxItem
-) -> str:
+) -> MessageStatus:
     """Deliver one claimed message; returns its new status."""
     outcome = await _attempt(config, slot, http, item, db.runtime.now())
     if outcome.ok:
         await asyncio.to_thread(outbox.mark_delivered, db, item.id, outcome.text)
-        return "delivered"
+        return MessageStatus.DELIVERED
     if outcome.temporary:
         status = await asyncio.to_thread(
             partial(outbox.mark_retry, db, item.id, outcome.text, retry_after=outcome.retry_after)
         )
-        return str(status or "retrying")
+        return status or MessageStatus.RETRYING
     await asyncio.to_thread(outbox.mark_failed, db, item.id, outcome.text)
-    return "failed"
+    return MessageStatus.FAILED
 
 
 async def _drain(
@@ -74,7 +75,7 @@ async def _drain(
     slot: SmtpSlot,
     http: httpx.AsyncClient,
     queue: asyncio.Queue[OutboxItem],
-    counts: Counter[str],
+    counts: Counter[MessageStatus],
 ) -> None:
     while True:
         item = await queue.get()
@@ -88,7 +89,7 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     """Deliver due messages: with `once`, until none is due; otherwise until `stop` is set
     (what is in flight is finished first)."""
     stop = stop or asyncio.Event()
-    counts: Counter[str] = Counter()
+    counts: Counter[MessageStatus] = Counter()
     slots = [SmtpSlot(config.smtp) for _ in range(config.concurrency)]
     queue: asyncio.Queue[OutboxItem] = asyncio.Queue()
     limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
@@ -116,4 +117,4 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
         for slot in slots:
             await slot.close()
         await http.aclose()
-    return Summary(counts["delivered"], counts["retrying"], counts["failed"])
+    return Summary(counts[MessageStatus.DELIVERED], counts[MessageStatus.RETRYING], counts[MessageStatus.FAILED])
