@@ -1,5 +1,5 @@
 """The outbox worker: claim due messages, deliver them over a few reused SMTP connections (emails)
-and one HTTP keep-alive pool (webhooks), each as its workspace's delivery settings say, and
+and one HTTP keep-alive pool (webhooks, SMS and push providers), each as its workspace's delivery settings say, and
 record each outcome (one short transaction per transition, in a thread: the loop never waits
 on the database).
 
@@ -25,11 +25,10 @@ from tui.core.outbox import OutboxItem
 from tui.core.states import MessageStatus
 from tui.delivery.email_build import build_email
 from tui.delivery.outcome import Outcome
+from tui.delivery.providers import send_push, send_sms
 from tui.delivery.routes import Route, Routes
 from tui.delivery.smtp import SmtpSettings, SmtpSlot
 from tui.delivery.webhook import call_webhook
-
-CHANNELS = ("email", "webhook")  # what this worker can deliver; sms and push wait in the outbox
 
 
 @dataclass(frozen=True)
@@ -61,12 +60,25 @@ def _smtp_settings(route: Route, timeout_s: float) -> SmtpSettings:
 
 
 async def _attempt(
-    config: WorkerConfig, route: Route, slot: SmtpSlot, http: httpx.AsyncClient, item: OutboxItem, now: datetime
+    db: Database,
+    config: WorkerConfig,
+    route: Route,
+    slot: SmtpSlot,
+    http: httpx.AsyncClient,
+    item: OutboxItem,
+    now: datetime,
 ) -> Outcome:
     if item.channel == "webhook":
         return await call_webhook(http, item)
+    if item.channel == "push":
+        tokens = await asyncio.to_thread(outbox.device_tokens, db, item.person_id)
+        if not tokens:
+            return Outcome(False, f"the person has no device tokens (attribute {outbox.DEVICE_TOKENS_ATTRIBUTE})")
+        return await send_push(http, route, item, tokens)
     if not item.recipient:
         return Outcome(False, "the message has no address")
+    if item.channel == "sms":
+        return await send_sms(http, route, item)
     smtp = _smtp_settings(route, config.timeout_s)
     if not route.settings.sender:
         raise MissingSetting(
@@ -87,7 +99,7 @@ async def _deliver(
         if route.limit is not None:
             await route.limit.wait()
         try:
-            outcome = await _attempt(config, route, slot, http, item, db.runtime.now())
+            outcome = await _attempt(db, config, route, slot, http, item, db.runtime.now())
         except MissingSetting as exc:
             outcome = Outcome(False, str(exc), temporary=True)
     if outcome.ok:
@@ -132,9 +144,7 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     workers = [asyncio.create_task(_drain(db, config, routes, slot, http, queue, counts)) for slot in slots]
     try:
         while not stop.is_set():
-            items = await asyncio.to_thread(
-                outbox.claim, db, config.concurrency * 4, workspace_id=config.workspace_id, channels=CHANNELS
-            )
+            items = await asyncio.to_thread(outbox.claim, db, config.concurrency * 4, workspace_id=config.workspace_id)
             await routes.load(item.workspace_id for item in items)
             for item in items:
                 queue.put_nowait(item)
