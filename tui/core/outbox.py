@@ -14,10 +14,12 @@ Each transition is one short transaction. Billing counts a message when it is de
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 
 from tui.core.db import Database
 from tui.core.models import Message, Person, Workspace, table_of
@@ -104,19 +106,36 @@ def claim(
 def mark_delivered(db: Database, message_id: int, answer: str) -> bool:
     """The message went out; `answer` is the server's (SMTP reply, HTTP status). Bills it once:
     False when it was already delivered (a duplicate after a lost lease)."""
+    return mark_delivered_many(db, [(message_id, answer)]) == 1
+
+
+def mark_delivered_many(db: Database, answers: Sequence[tuple[int, str]]) -> int:
+    """`mark_delivered` for many messages in one short transaction (a worker's group commit:
+    each message's transition is still whole). Returns how many were newly delivered (billed)."""
+    if not answers:
+        return 0
     now = db.runtime.now()
+    by_id = dict(answers)
     with db.write() as session:
-        workspace_id = session.scalar(
+        # Locked (PostgreSQL) or under the write lock (SQLite): a message another worker marks
+        # delivered meanwhile is billed by one of the two only.
+        rows = session.execute(
+            select(Message.id, Message.workspace_id)
+            .where(Message.id.in_(by_id), Message.status != MessageStatus.DELIVERED)
+            .with_for_update()
+        ).all()
+        if not rows:
+            return 0
+        session.execute(
             update(table_of(Message))
-            .where(Message.id == message_id, Message.status != MessageStatus.DELIVERED)
-            .values(status=MessageStatus.DELIVERED, delivered_at=now, answer=answer, lease_until=None)
-            .returning(Message.workspace_id)
+            .where(Message.id == bindparam("b_id"))
+            .values(status=MessageStatus.DELIVERED, delivered_at=now, answer=bindparam("b_answer"), lease_until=None),
+            [{"b_id": message_id, "b_answer": by_id[message_id]} for message_id, _ in rows],
         )
-        if workspace_id is None:
-            return False
-        bump_counters(session, workspace_id, messages_sent=1)
-        record_usage(session, workspace_id, now.date(), messages_sent=1)
-        return True
+        for workspace_id, count in Counter(workspace_id for _, workspace_id in rows).items():
+            bump_counters(session, workspace_id, messages_sent=count)
+            record_usage(session, workspace_id, now.date(), messages_sent=count)
+        return len(rows)
 
 
 def mark_failed(db: Database, message_id: int, reason: str) -> None:
