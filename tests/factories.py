@@ -17,11 +17,14 @@ with http), which sending must still survive.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy import update
 
 from tui.core import outbox, people
 from tui.core.db import Database
-from tui.core.models import Action, Campaign, Workspace
+from tui.core.models import Action, Campaign, Message, Workspace
 from tui.core.usage import bump_counters
 from tui.core.workspaces import create_workspace
 
@@ -83,3 +86,10 @@ def add_campaign(
 def deliver_due(db: Database) -> int:
     """Deliver every message due now as a worker would, each answered "250 OK"; returns how many."""
     return outbox.simulate_delivery(db, "250 OK")
+
+
+def retries_due(db: Database, when: datetime) -> None:
+    """Time passes: every retrying message is due at `when` (the CLI runs on the real clock, so
+    a test makes the backoff pass instead of waiting it out)."""
+    with db.write() as session:
+        session.execute(update(Message).where(Message.status == "retrying").values(next_attempt_at=when))

@@ -14,6 +14,7 @@ class Request:
     path: str
     body: str
     idempotency_key: str | None
+    authorization: str | None = None
 
 
 @dataclass
@@ -39,7 +40,15 @@ def start_http_sink() -> tuple[HttpSink, ThreadingHTTPServer]:
             script = sink.answers.get(self.path)
             status, headers = script.pop(0) if script else (200, {})
             if status < 300:
-                sink.received.append(Request(self.command, self.path, body, self.headers.get("Idempotency-Key")))
+                sink.received.append(
+                    Request(
+                        self.command,
+                        self.path,
+                        body,
+                        self.headers.get("Idempotency-Key"),
+                        self.headers.get("Authorization"),
+                    )
+                )
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)

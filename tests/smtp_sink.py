@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import email
 import socket
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 @dataclass
@@ -50,8 +52,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_sink() -> tuple[SmtpSink, Controller]:
+def start_sink(login: tuple[str, str] | None = None) -> tuple[SmtpSink, Controller]:
+    """A sink; with `login` (user, password) it takes mail only after that login (AUTH over a
+    plain connection, as a local test server may)."""
     sink = SmtpSink(port=free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    options: dict[str, object] = {}
+    if login is not None:
+
+        def authenticator(server, session, envelope, mechanism, auth_data) -> AuthResult:  # type: ignore[no-untyped-def]
+            given = (auth_data.login.decode(), auth_data.password.decode())
+            return AuthResult(success=given == login, handled=False)  # a refusal answers 535
+
+        # A test server on the loopback: aiosmtpd's warning about AUTH without TLS is expected.
+        warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+        options = {"auth_required": True, "auth_require_tls": False, "authenticator": authenticator}
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port, **options)
     controller.start()
     return sink, controller

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-from factories import add_campaign, add_person, make_workspace
+from factories import add_campaign, add_person, make_workspace, retries_due
 from smtp_sink import SmtpSink, free_port
 from sqlalchemy import update
 
@@ -66,12 +66,6 @@ def _wait_for_mail(smtp: SmtpSink, count: int) -> None:
         time.sleep(0.01)
 
 
-def _backoff_passes(db: Database) -> None:
-    """The CLI runs on the real clock: make every retry due now instead of waiting it out."""
-    with db.write() as session:
-        session.execute(update(Message).where(Message.status == "retrying").values(next_attempt_at=START))
-
-
 def _by_recipient(db: Database) -> dict[str, tuple[str, int, str | None]]:
     return {m.recipient or "": (m.status, m.attempts, m.answer or m.last_error) for m in list_messages(db, "Acme")}
 
@@ -112,7 +106,7 @@ def test_D1_smtp_4xx_is_retried_then_delivered_and_5xx_fails_with_the_reply(
         "gone@example.com": ("failed", 1, "550 5.1.1 no such user"),
     }
     for _ in range(2):
-        _backoff_passes(db)
+        retries_due(db, START)
         cli_summary = _deliver(cli, smtp.port)
     assert cli_summary == {"delivered": 1, "retrying": 0, "failed": 0}
     assert _by_recipient(db)["busy@example.com"] == ("delivered", 3, "250 2.0.0 Ok: queued")
@@ -172,10 +166,12 @@ def test_D1_two_workers_at_once_deliver_every_message_exactly_once(
     assert (len(copies), set(copies.values())) == (40, {1})
 
 
-def test_D1_deliver_refuses_an_unknown_workspace_and_a_missing_from(cli, db: Database) -> None:  # type: ignore[no-untyped-def]
+def test_D1_deliver_refuses_an_unknown_workspace_and_a_from_that_is_no_address(cli, db: Database) -> None:  # type: ignore[no-untyped-def]
     unknown = cli("deliver", "--once", "-w", "Nope", "--smtp-host", "127.0.0.1", "--from", "a@example.com")
     assert (unknown.exit_code, unknown.stderr) == (1, "error: no workspace named 'Nope'\n")
-    assert cli("deliver", "--once", "--smtp-host", "127.0.0.1").exit_code == 2  # --from is required
+    bad_from = cli("deliver", "--once", "--smtp-host", "127.0.0.1", "--from", "shop@")
+    assert bad_from.exit_code == 1
+    assert bad_from.stderr.startswith("error: From address 'shop@' is not valid")
 
 
 def test_D1_an_html_body_goes_with_a_text_alternative_and_unicode_headers_survive(

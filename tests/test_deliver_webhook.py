@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from factories import add_campaign, add_person, make_workspace
+from factories import add_campaign, add_person, make_workspace, retries_due
 from http_sink import HttpSink
 from smtp_sink import free_port
-from sqlalchemy import update
 
 from tui.core import sending
 from tui.core.db import Database
 from tui.core.messages import list_messages
-from tui.core.models import Message
 from tui.core.runtime import FixedClock
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
@@ -78,8 +76,7 @@ def test_D1_http_faults_retry_or_fail_as_the_status_says(cli, db: Database, cloc
     slow = next(m for m in list_messages(db, "Acme") if m.subject and m.subject.endswith("/slow"))
     assert slow.next_attempt_at is not None
     assert slow.next_attempt_at >= before + timedelta(hours=2)  # Retry-After, longer than the backoff
-    with db.write() as session:  # time passes: both retries are due
-        session.execute(update(Message).where(Message.status == "retrying").values(next_attempt_at=START))
+    retries_due(db, START)  # time passes: both retries are due
 
     assert _deliver(cli) == {"delivered": 2, "retrying": 0, "failed": 0}
     assert sorted(request.path for request in http.received) == ["/hook/flaky", "/hook/slow"]

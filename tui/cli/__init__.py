@@ -121,6 +121,13 @@ def _campaigns() -> click.Command:
     return campaigns_cmd.campaigns
 
 
+def _workspaces() -> click.Command:
+    from tui.cli import workspace_delivery_cmd, workspaces_cmd
+
+    workspaces_cmd.workspaces.add_command(workspace_delivery_cmd.delivery)
+    return workspaces_cmd.workspaces
+
+
 def _command(module: str, name: str) -> Callable[[], click.Command]:
     def load() -> click.Command:
         command: click.Command = getattr(importlib.import_module(f"tui.cli.{module}"), name)
@@ -132,7 +139,7 @@ def _command(module: str, name: str) -> Callable[[], click.Command]:
 # Commands are imported when used: opening the app imports none of them (and none of the core
 # modules they need), which keeps start-up short.
 SUBCOMMANDS: dict[str, Callable[[], click.Command]] = {
-    "workspaces": _command("workspaces_cmd", "workspaces"),
+    "workspaces": _workspaces,
     "people": _command("people_cmd", "people"),
     "campaigns": _campaigns,
     "actions": _command("actions_cmd", "actions"),

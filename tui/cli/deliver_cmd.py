@@ -9,6 +9,7 @@ import click
 
 from tui.cli.output import emit, json_option
 from tui.cli.state import CliState, pass_state
+from tui.core.delivery_settings import DeliveryConfig, check_address
 from tui.core.workspaces import get_workspace
 
 
@@ -16,10 +17,10 @@ from tui.core.workspaces import get_workspace
 @click.option("--once", is_flag=True, help="Deliver what is due now and exit (for cron).")
 @click.option("--concurrency", type=click.IntRange(1, 64), default=4, show_default=True, help="SMTP connections.")
 @click.option("--workspace", "-w", help="Only this workspace's messages.")
-@click.option("--smtp-host", required=True, help="The SMTP server's host name.")
-@click.option("--smtp-port", type=click.IntRange(1, 65535), default=25, show_default=True)
-@click.option("--from", "sender", required=True, metavar="ADDR", help="The From address of every email.")
-@click.option("--reply-to", metavar="ADDR", help="A Reply-To address.")
+@click.option("--smtp-host", help="The SMTP server of workspaces that set none of their own.")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), help="Its port (default 25).")
+@click.option("--from", "sender", metavar="ADDR", help="The From address of workspaces that set none.")
+@click.option("--reply-to", metavar="ADDR", help="The Reply-To address of workspaces that set none.")
 @click.option(
     "--timeout",
     "timeout_s",
@@ -35,23 +36,30 @@ def deliver(
     once: bool,
     concurrency: int,
     workspace: str | None,
-    smtp_host: str,
-    smtp_port: int,
-    sender: str,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    sender: str | None,
     reply_to: str | None,
     timeout_s: float,
     as_json: bool,
 ) -> None:
-    """Deliver queued emails from the outbox: with --once until none is due, otherwise until
-    Ctrl-C or SIGTERM (what is in flight is finished first). Other channels stay queued."""
-    from tui.delivery.smtp import SmtpSettings
+    """Deliver queued messages from the outbox: with --once until none is due, otherwise until
+    Ctrl-C or SIGTERM (what is in flight is finished first).
+
+    Each workspace's messages go as its delivery settings say (`switchboard workspaces delivery`);
+    the options here are the defaults for workspaces that set none of their own."""
     from tui.delivery.worker import Summary, WorkerConfig, run
 
     db = state.db
+    defaults = DeliveryConfig(
+        smtp_host=smtp_host,
+        smtp_port=smtp_port,
+        sender=check_address(sender, "From") if sender else None,
+        reply_to=check_address(reply_to, "Reply-To") if reply_to else None,
+    )
     config = WorkerConfig(
-        smtp=SmtpSettings(smtp_host, smtp_port, timeout_s),
-        sender=sender,
-        reply_to=reply_to,
+        defaults=defaults,
+        timeout_s=timeout_s,
         concurrency=concurrency,
         workspace_id=get_workspace(db, workspace).id if workspace else None,
     )

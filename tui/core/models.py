@@ -19,6 +19,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -245,6 +246,29 @@ class Message(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)  # the server's answer on delivery
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DeliverySettings(Base):
+    """How a workspace's messages go out (tui.core.delivery_settings). Secrets are never stored:
+    only the name of the environment variable or the path of the file that holds each one."""
+
+    __tablename__ = "delivery_settings"
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True)
+    smtp_host: Mapped[str | None] = mapped_column(String(255))
+    smtp_port: Mapped[int | None] = mapped_column(Integer)
+    smtp_security: Mapped[str | None] = mapped_column(String(16))
+    smtp_user: Mapped[str | None] = mapped_column(String(320))
+    smtp_password_env: Mapped[str | None] = mapped_column(String(255))
+    smtp_password_file: Mapped[str | None] = mapped_column(Text)
+    sender: Mapped[str | None] = mapped_column(String(400))
+    reply_to: Mapped[str | None] = mapped_column(String(400))
+    sms_url: Mapped[str | None] = mapped_column(Text)
+    sms_auth_env: Mapped[str | None] = mapped_column(String(255))
+    push_url: Mapped[str | None] = mapped_column(Text)
+    push_auth_env: Mapped[str | None] = mapped_column(String(255))
+    rate_per_s: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class WorkspaceLedger(Base):

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from tui.core.db import Database
-from tui.core.models import Message, Workspace, table_of
+from tui.core.models import Message, Person, Workspace, table_of
 from tui.core.states import MessageStatus
 from tui.core.usage import bump_counters, record_usage
 
@@ -28,6 +28,7 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 30.0
 BACKOFF_CAP_S = 3600.0
+DEVICE_TOKENS_ATTRIBUTE = "device_tokens"
 WAITING = (MessageStatus.QUEUED, MessageStatus.SCHEDULED, MessageStatus.RETRYING)
 
 
@@ -37,6 +38,7 @@ class OutboxItem:
 
     id: int
     workspace_id: int
+    person_id: int
     site_id: str
     channel: str
     test: bool
@@ -59,18 +61,14 @@ def claim(
     limit: int,
     *,
     workspace_id: int | None = None,
-    channels: tuple[str, ...] | None = None,
     lease: timedelta = LEASE,
 ) -> list[OutboxItem]:
-    """Lease up to `limit` due messages (oldest due first) to the caller; they become `sending`.
-    `channels` limits the claim to the channels the caller can deliver."""
+    """Lease up to `limit` due messages (oldest due first) to the caller; they become `sending`."""
     now = db.runtime.now()
     with db.write() as session:
         pick = select(Message.id).where(_due(now)).order_by(Message.next_attempt_at).limit(limit)
         if workspace_id is not None:
             pick = pick.where(Message.workspace_id == workspace_id)
-        if channels is not None:
-            pick = pick.where(Message.channel.in_(channels))
         ids = list(session.scalars(pick.with_for_update(skip_locked=True)))
         if not ids:
             return []
@@ -87,7 +85,18 @@ def claim(
             .order_by(Message.next_attempt_at)
         ).all()
         return [
-            OutboxItem(m.id, m.workspace_id, site_id, m.channel, m.test, m.recipient, m.subject, m.body, m.attempts)
+            OutboxItem(
+                m.id,
+                m.workspace_id,
+                m.person_id,
+                site_id,
+                m.channel,
+                m.test,
+                m.recipient,
+                m.subject,
+                m.body,
+                m.attempts,
+            )
             for m, site_id in rows
         ]
 
@@ -165,6 +174,19 @@ def mark_retry(
             }
         session.execute(update(table_of(Message)).where(Message.id == message_id).values(**values))
         return MessageStatus(str(values["status"]))
+
+
+def device_tokens(db: Database, person_id: int) -> list[str]:
+    """Where a push to the person goes: the tokens in their `device_tokens` attribute (a list of
+    texts, or one text), read when the push goes out so a new device counts at once."""
+    with db.read() as session:
+        attributes = session.scalar(select(Person.attributes).where(Person.id == person_id)) or {}
+    tokens = attributes.get(DEVICE_TOKENS_ATTRIBUTE)
+    if isinstance(tokens, str):
+        tokens = [tokens]
+    if not isinstance(tokens, list):
+        return []
+    return [token.strip() for token in tokens if isinstance(token, str) and token.strip()]
 
 
 def next_due(db: Database) -> datetime | None:

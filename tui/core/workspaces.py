@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, SwitchboardError
 from tui.core.identity import clean_name, name_key, normalize_email
-from tui.core.models import Action, AppKey, Campaign, Message, Person, Workspace, WorkspaceLedger
+from tui.core.models import Action, AppKey, Campaign, DeliverySettings, Message, Person, Workspace, WorkspaceLedger
 from tui.core.secret_tokens import hash_secret, new_secret, new_site_id
 from tui.core.usage import bump_counters, record_usage
 
@@ -387,6 +387,7 @@ def _delete_the_rest_in(session: Session, workspace_id: int, size: int, now: dat
         delete(Action).where(Action.campaign_id.in_(campaign_ids)),
         delete(Campaign).where(Campaign.workspace_id == workspace_id),
         delete(AppKey).where(AppKey.workspace_id == workspace_id),
+        delete(DeliverySettings).where(DeliverySettings.workspace_id == workspace_id),
         delete(Workspace).where(Workspace.id == workspace_id),
     ):
         session.execute(statement.execution_options(synchronize_session=False))

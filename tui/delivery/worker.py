@@ -1,11 +1,16 @@
 """The outbox worker: claim due messages, deliver them over a few reused SMTP connections (emails)
-and one HTTP keep-alive pool (webhooks), and
+and one HTTP keep-alive pool (webhooks, SMS and push providers), each as its workspace's delivery settings say, and
 record each outcome (one short transaction per transition, in a thread: the loop never waits
-on the database)."""
+on the database).
+
+A setting a message needs and does not have (no SMTP server, no From address, a password
+variable that is not set) is a temporary failure with that reason: fixing the settings lets
+the retries through."""
 
 from __future__ import annotations
 
 import asyncio
+import shlex
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,21 +20,21 @@ import httpx
 
 from tui.core import outbox
 from tui.core.db import Database
+from tui.core.delivery_settings import DeliveryConfig, MissingSetting, smtp_password
 from tui.core.outbox import OutboxItem
 from tui.core.states import MessageStatus
 from tui.delivery.email_build import build_email
 from tui.delivery.outcome import Outcome
+from tui.delivery.providers import send_push, send_sms
+from tui.delivery.routes import Route, Routes
 from tui.delivery.smtp import SmtpSettings, SmtpSlot
 from tui.delivery.webhook import call_webhook
-
-CHANNELS = ("email", "webhook")  # what this worker can deliver; sms and push wait in the outbox
 
 
 @dataclass(frozen=True)
 class WorkerConfig:
-    smtp: SmtpSettings
-    sender: str
-    reply_to: str | None = None
+    defaults: DeliveryConfig  # for workspaces without settings of their own
+    timeout_s: float = 30.0
     concurrency: int = 4
     workspace_id: int | None = None
     poll_s: float = 1.0
@@ -42,21 +47,61 @@ class Summary:
     failed: int = 0
 
 
+def _smtp_settings(route: Route, timeout_s: float) -> SmtpSettings:
+    settings = route.settings
+    if not settings.smtp_host:
+        raise MissingSetting(
+            f"no SMTP server is set for workspace {route.workspace!r}: set one with "
+            f"`switchboard workspaces delivery {shlex.quote(route.workspace)} --smtp-host HOST` (or deliver --smtp-host)"
+        )
+    return SmtpSettings(
+        settings.smtp_host, settings.port, timeout_s, settings.security, settings.smtp_user, smtp_password(settings)
+    )
+
+
 async def _attempt(
-    config: WorkerConfig, slot: SmtpSlot, http: httpx.AsyncClient, item: OutboxItem, now: datetime
+    db: Database,
+    config: WorkerConfig,
+    route: Route,
+    slot: SmtpSlot,
+    http: httpx.AsyncClient,
+    item: OutboxItem,
+    now: datetime,
 ) -> Outcome:
     if item.channel == "webhook":
         return await call_webhook(http, item)
+    if item.channel == "push":
+        tokens = await asyncio.to_thread(outbox.device_tokens, db, item.person_id)
+        if not tokens:
+            return Outcome(False, f"the person has no device tokens (attribute {outbox.DEVICE_TOKENS_ATTRIBUTE})")
+        return await send_push(http, route, item, tokens)
     if not item.recipient:
         return Outcome(False, "the message has no address")
-    return await slot.send(build_email(item, config.sender, now, config.reply_to))
+    if item.channel == "sms":
+        return await send_sms(http, route, item)
+    smtp = _smtp_settings(route, config.timeout_s)
+    if not route.settings.sender:
+        raise MissingSetting(
+            f"no From address is set for workspace {route.workspace!r}: set one with "
+            f"`switchboard workspaces delivery {shlex.quote(route.workspace)} --from ADDR` (or deliver --from)"
+        )
+    return await slot.send(smtp, build_email(item, route.settings.sender, now, route.settings.reply_to))
 
 
 async def _deliver(
-    db: Database, config: WorkerConfig, slot: SmtpSlot, http: httpx.AsyncClient, item: OutboxItem
+    db: Database, config: WorkerConfig, routes: Routes, slot: SmtpSlot, http: httpx.AsyncClient, item: OutboxItem
 ) -> MessageStatus:
     """Deliver one claimed message; returns its new status."""
-    outcome = await _attempt(config, slot, http, item, db.runtime.now())
+    route = routes.get(item.workspace_id)
+    if route is None:
+        outcome = Outcome(False, "the workspace was deleted")
+    else:
+        if route.limit is not None:
+            await route.limit.wait()
+        try:
+            outcome = await _attempt(db, config, route, slot, http, item, db.runtime.now())
+        except MissingSetting as exc:
+            outcome = Outcome(False, str(exc), temporary=True)
     if outcome.ok:
         await asyncio.to_thread(outbox.mark_delivered, db, item.id, outcome.text)
         return MessageStatus.DELIVERED
@@ -72,6 +117,7 @@ async def _deliver(
 async def _drain(
     db: Database,
     config: WorkerConfig,
+    routes: Routes,
     slot: SmtpSlot,
     http: httpx.AsyncClient,
     queue: asyncio.Queue[OutboxItem],
@@ -80,7 +126,7 @@ async def _drain(
     while True:
         item = await queue.get()
         try:
-            counts[await _deliver(db, config, slot, http, item)] += 1
+            counts[await _deliver(db, config, routes, slot, http, item)] += 1
         finally:
             queue.task_done()
 
@@ -90,16 +136,16 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     (what is in flight is finished first)."""
     stop = stop or asyncio.Event()
     counts: Counter[MessageStatus] = Counter()
-    slots = [SmtpSlot(config.smtp) for _ in range(config.concurrency)]
+    routes = Routes(db, config.defaults)
+    slots = [SmtpSlot() for _ in range(config.concurrency)]
     queue: asyncio.Queue[OutboxItem] = asyncio.Queue()
     limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
-    http = httpx.AsyncClient(timeout=config.smtp.timeout_s, limits=limits)
-    workers = [asyncio.create_task(_drain(db, config, slot, http, queue, counts)) for slot in slots]
+    http = httpx.AsyncClient(timeout=config.timeout_s, limits=limits)
+    workers = [asyncio.create_task(_drain(db, config, routes, slot, http, queue, counts)) for slot in slots]
     try:
         while not stop.is_set():
-            items = await asyncio.to_thread(
-                outbox.claim, db, config.concurrency * 4, workspace_id=config.workspace_id, channels=CHANNELS
-            )
+            items = await asyncio.to_thread(outbox.claim, db, config.concurrency * 4, workspace_id=config.workspace_id)
+            await routes.load(item.workspace_id for item in items)
             for item in items:
                 queue.put_nowait(item)
             await queue.join()

@@ -1,0 +1,50 @@
+"""Where a workspace's messages go: its saved delivery settings over the worker's defaults (the
+`deliver` command line), read again every half minute so a change reaches a running worker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tui.core.db import Database
+from tui.core.delivery_settings import DeliveryConfig, deliveries
+from tui.delivery.rate_limit import RateLimit
+
+REFRESH_S = 30.0
+
+
+@dataclass(frozen=True)
+class Route:
+    workspace: str  # the name, for failure reasons that say what to set
+    settings: DeliveryConfig
+    limit: RateLimit | None
+
+
+class Routes:
+    def __init__(self, db: Database, defaults: DeliveryConfig) -> None:
+        self._db = db
+        self._defaults = defaults
+        self._routes: dict[int, Route] = {}
+        self._loaded_at = 0.0
+
+    async def load(self, workspace_ids: Iterable[int]) -> None:
+        """Make sure the routes of these workspaces are known and fresh."""
+        ids = set(workspace_ids)
+        if time.monotonic() - self._loaded_at > REFRESH_S:
+            ids |= set(self._routes)
+            self._loaded_at = time.monotonic()
+        elif ids <= set(self._routes):
+            return
+        for ws_id, (name, saved) in (await asyncio.to_thread(deliveries, self._db, ids)).items():
+            settings = saved.over(self._defaults)
+            old = self._routes.get(ws_id)
+            limit = old.limit if old and old.limit and old.limit.per_s == settings.rate_per_s else None
+            if limit is None and settings.rate_per_s:
+                limit = RateLimit(settings.rate_per_s)
+            self._routes[ws_id] = Route(name, settings, limit)
+
+    def get(self, workspace_id: int) -> Route | None:
+        """None for a workspace deleted since its messages were claimed."""
+        return self._routes.get(workspace_id)
