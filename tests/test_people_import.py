@@ -6,11 +6,12 @@ import os
 import re
 import signal
 import subprocess
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from tui.core import people, people_commit, people_import, people_reader, people_rows, workspaces
 from tui.core.db import Database
@@ -315,6 +316,52 @@ def test_P8_importing_again_is_safe(db: Database, shop: str, tmp_path: Path) -> 
     assert counted(db, shop) == (7, 7)
     with db.read() as session:
         assert set(session.scalars(select(Person.version))) == {2}
+
+
+def test_P8_people_inside_a_batchs_range_of_identifiers_merge_or_stay_as_they_are(
+    db: Database, shop: str, tmp_path: Path
+) -> None:
+    """A batch looks people up one by one only when someone exists between its lowest and highest
+    identifier; then those it names merge and the others between are left alone."""
+    people.add_person(db, shop, email="k@example.com", attributes={"plan": "free"})
+    people.add_person(db, shop, email="m@example.com", attributes={"plan": "free"})
+    path = write(tmp_path, "p.csv", "email,plan\na@example.com,pro\nm@example.com,pro\nz@example.com,pro\n")
+    report = import_people(db, shop, path)
+    assert (report.created, report.updated) == (2, 1)
+    assert {ident: attributes["plan"] for ident, (_, attributes) in rows(db, shop).items()} == {
+        "a@example.com": "pro",
+        "k@example.com": "free",
+        "m@example.com": "pro",
+        "z@example.com": "pro",
+    }
+    assert counted(db, shop) == (4, 4)
+
+
+def _lookups(db: Database, call: Callable[[], object]) -> int:
+    """How many statements `call` ran that look people up by a list of identifiers."""
+    count = 0
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        nonlocal count
+        count += "ident IN (" in statement
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return count
+
+
+def test_P8_a_file_sorted_by_identifier_fills_a_new_workspace_without_lookups(
+    db: Database, shop: str, tmp_path: Path
+) -> None:
+    """Exports sorted by email are common: each batch's range of identifiers is past the last
+    batch's, nobody exists in it, so no batch looks its 10 people up; imported again, each does."""
+    path = write(tmp_path, "p.csv", "email\n" + "".join(f"p{i:02}@example.com\n" for i in range(30)))
+    assert _lookups(db, lambda: import_people(db, shop, path, batch_size=10)) == 0
+    assert _lookups(db, lambda: import_people(db, shop, path, batch_size=10)) == 3
+    assert counted(db, shop) == (30, 30)
 
 
 def test_P1_imported_people_get_their_own_cio_ids(db: Database, shop: str, apps: str, tmp_path: Path) -> None:

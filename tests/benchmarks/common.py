@@ -17,7 +17,7 @@ import sqlite3
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -32,6 +32,8 @@ from email_validator import EmailNotValidError, validate_email  # noqa: E402
 
 from tui.core import workspaces  # noqa: E402
 from tui.core.db import Database, open_database  # noqa: E402
+from tui.core.errors import InvalidInput  # noqa: E402
+from tui.core.identity import normalize_email  # noqa: E402
 
 WORKSPACE = "Bench"
 FIRST_NAMES = ("Ann", "Bob", "Carla", "Dmitri", "Eve", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kemal", "Lena")
@@ -100,14 +102,27 @@ def people(count: int, seed: int = 1) -> Iterator[Person]:
         yield Person(email, first, last, rng.choice(PLANS), rng.choice(CITIES))
 
 
-def write_people_csv(path: Path, count: int, seed: int = 1) -> None:
-    """A CSV file of `count` generated people: `email,first_name,last_name,plan,city`."""
+def people_sorted_by_address(count: int, seed: int = 1) -> list[Person]:
+    """`people(count, seed)` in the order of their normalized addresses (refused ones by their
+    trimmed text): an export sorted by email, as many are."""
+
+    def key(person: Person) -> str:
+        try:
+            return normalize_email(person.email)
+        except InvalidInput:
+            return person.email.strip()
+
+    return sorted(people(count, seed), key=key)
+
+
+def write_people_csv(path: Path, count: int, seed: int = 1, *, given: Iterable[Person] | None = None) -> None:
+    """A CSV file of `count` generated people (or of `given` ones): `email,first_name,last_name,plan,city`."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["email", "first_name", "last_name", "plan", "city"])
         writer.writerows(
             (person.email, person.first_name, person.last_name, person.plan, person.city)
-            for person in people(count, seed)
+            for person in (people(count, seed) if given is None else given)
         )
 
 
@@ -119,12 +134,15 @@ def reference_email(raw: str) -> str | None:
         return None
 
 
-def normalized_people_rows(workspace_id: int, count: int, moment: datetime, seed: int = 1) -> list[tuple[object, ...]]:
-    """The rows an import of `people(count, seed)` stores, in INSERT_PEOPLE's column order:
-    validated and normalized beforehand, JSON and timestamps already serialized."""
+def normalized_people_rows(
+    workspace_id: int, count: int, moment: datetime, seed: int = 1, *, given: Iterable[Person] | None = None
+) -> list[tuple[object, ...]]:
+    """The rows an import of `people(count, seed)` (or of `given` ones) stores, in INSERT_PEOPLE's
+    column order and the same order: validated and normalized beforehand, JSON and timestamps
+    already serialized."""
     stamp = moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
     rows: list[tuple[object, ...]] = []
-    for person in people(count, seed):
+    for person in people(count, seed) if given is None else given:
         email = reference_email(person.email)
         if email is not None:
             attributes = json.dumps(person.attributes())

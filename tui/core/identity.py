@@ -143,3 +143,22 @@ def clean_name(raw: str, *, what: str, max_length: int) -> tuple[str, str]:
 def name_key(name: str) -> str:
     """Names compare with `str.casefold()` after trimming."""
     return name.strip().casefold()
+
+
+def identifier(identify_by: str, person_id: object, email: object) -> tuple[str, str | None]:
+    """P2/P3: the (ident, normalized email) of a person given by id and/or email.
+
+    `None` means "not given". Used by `add_person` and the bulk import alike.
+    """
+    if identify_by == "email":
+        if person_id is not None:
+            raise InvalidInput(
+                "this workspace identifies people by email: a person there has no id; give only the email"
+            )
+        if email is None:
+            raise InvalidInput("this workspace identifies people by email: give the person's email")
+        normalized = normalize_email(email)  # type: ignore[arg-type]  # non-text is refused inside
+        return normalized, normalized
+    if person_id is None:
+        raise InvalidInput("this workspace identifies people by id: give the person's id")
+    return validate_person_id(person_id), None if email is None else normalize_email(email)  # type: ignore[arg-type]

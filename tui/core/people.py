@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tui.core import attributes as attrs
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere, Conflict, InvalidInput, NotFound
-from tui.core.identity import CIO_PREFIX, new_cio_id, normalize_email, parse_reference, validate_person_id
+from tui.core.identity import CIO_PREFIX, identifier, new_cio_id, normalize_email, parse_reference, validate_person_id
 from tui.core.models import Message, Person, Workspace
 from tui.core.runtime import TokenSource
 from tui.core.usage import bump_counters, record_usage
@@ -73,25 +73,6 @@ class AddResult:
 class PeoplePage:
     people: list[PersonInfo]
     next: str | None  # pass as `after` for the next page; None on the last page
-
-
-def identifier(identify_by: str, person_id: object, email: object) -> tuple[str, str | None]:
-    """P2/P3: the (ident, normalized email) of a person given by id and/or email.
-
-    `None` means "not given". Used by `add_person` and the bulk import alike.
-    """
-    if identify_by == "email":
-        if person_id is not None:
-            raise InvalidInput(
-                "this workspace identifies people by email: a person there has no id; give only the email"
-            )
-        if email is None:
-            raise InvalidInput("this workspace identifies people by email: give the person's email")
-        normalized = normalize_email(email)  # type: ignore[arg-type]  # non-text is refused inside
-        return normalized, normalized
-    if person_id is None:
-        raise InvalidInput("this workspace identifies people by id: give the person's id")
-    return validate_person_id(person_id), None if email is None else normalize_email(email)  # type: ignore[arg-type]
 
 
 def find_person(session: Session, ws: Workspace, ref: str) -> Person:

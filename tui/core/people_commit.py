@@ -10,13 +10,13 @@ counters. New people are inserted in identifier order, so the identifier index i
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Dialect, Integer, bindparam, cast, func, select, update
+from sqlalchemy import Row as ResultRow
 from sqlalchemy.orm import Session
 
 from tui.core import attributes as attrs
@@ -57,6 +57,19 @@ _FOUND_SQLITE = _FOUND_COLUMNS.where(
 )
 
 
+# A new person as inserted: (ident, email, attributes as JSON text).
+NewPerson = tuple[str, str | None, str]
+_ANY_BETWEEN = (
+    select(_PEOPLE.c.id)
+    .where(
+        _PEOPLE.c.workspace_id == bindparam("workspace"),
+        _PEOPLE.c.ident >= bindparam("low"),
+        _PEOPLE.c.ident <= bindparam("high"),
+    )
+    .limit(1)
+)
+
+
 @dataclass(frozen=True)
 class PeopleInsert:
     """The INSERT of new people, compiled once per import for the database's dialect and run
@@ -79,12 +92,12 @@ class PeopleInsert:
         )
 
     def execute(
-        self, session: Session, workspace_id: int, now: datetime, tokens: TokenSource, new: list[tuple[str, _Merged]]
+        self, session: Session, workspace_id: int, now: datetime, tokens: TokenSource, new: list[NewPerson]
     ) -> None:
         stamp = self.moment(now)
         rows: list[Any] = [
-            (workspace_id, cio_id, ident, m.email, m.attributes_json(), stamp, stamp, 1)
-            for cio_id, (ident, m) in zip(new_cio_ids(tokens, len(new)), new, strict=True)
+            (workspace_id, cio_id, ident, email, attributes, stamp, stamp, 1)
+            for cio_id, (ident, email, attributes) in zip(new_cio_ids(tokens, len(new)), new, strict=True)
         ]
         if not self.positional:
             rows = [dict(zip(_INSERTED, row, strict=True)) for row in rows]
@@ -136,15 +149,21 @@ def commit_rows(db: Database, target: Target, rows: list[Row]) -> tuple[int, int
             session.execute(select(func.pg_advisory_xact_lock(_IMPORT_LOCK, cast(target.workspace_id, Integer))))
         if session.get(Workspace, target.workspace_id) is None:
             raise NotFound(f"workspace {target.name!r} was deleted during the import")
-        idents = list({row[2] for row in rows})
-        if db.is_sqlite:
-            found = session.execute(_FOUND_SQLITE, {"workspace": target.workspace_id, "idents": json.dumps(idents)})
+        idents = {row[2] for row in rows}
+        merged = {
+            ident: _Merged(person_id, email, attributes)
+            for person_id, ident, email, attributes in _people_found(session, db.is_sqlite, target, idents)
+        }
+        if len(idents) == len(rows):  # each identifier once: new people go from their row to the INSERT
+            new = [(ident, email, attributes) for _, _, ident, email, attributes in rows if ident not in merged]
+            created = len(new)
+            _, updated, refused = _merge_rows([row for row in rows if row[2] in merged], merged)
         else:
-            found = session.execute(_FOUND, {"workspace": target.workspace_id, "idents": idents})
-        merged = {ident: _Merged(person_id, email, attributes) for person_id, ident, email, attributes in found}
-        created, updated, refused = _merge_rows(rows, merged)
-        # In identifier order the (workspace, ident) index is walked once, page after page.
-        new = sorted(((ident, m) for ident, m in merged.items() if m.person_id is None), key=itemgetter(0))
+            created, updated, refused = _merge_rows(rows, merged)
+            new = [(ident, m.email, m.attributes_json()) for ident, m in merged.items() if m.person_id is None]
+        # In identifier order the (workspace, ident) index is walked once, page after page (the
+        # identifiers are unique, so the tuples compare by them alone).
+        new.sort()
         if new:
             target.insert.execute(session, target.workspace_id, now, db.runtime.tokens, new)
         changed = [m for m in merged.values() if m.person_id is not None and m.rows]
@@ -163,6 +182,25 @@ def commit_rows(db: Database, target: Target, rows: list[Row]) -> tuple[int, int
         bump_counters(session, target.workspace_id, people=created)
         record_usage(session, target.workspace_id, now.date(), people_created=created)
     return created, updated, refused
+
+
+def _people_found(
+    session: Session, sqlite: bool, target: Target, idents: set[str]
+) -> Sequence[ResultRow[int, str, str | None, Any]]:
+    """(id, ident, email, attributes) of the people among `idents` who exist.
+
+    A cheap look first: when nobody exists between the batch's lowest and highest identifier
+    (a new workspace filled from a file sorted by identifier, batch after batch), there is
+    nothing to look up one by one.
+    """
+    bounds = {"workspace": target.workspace_id, "low": min(idents), "high": max(idents)}
+    if session.execute(_ANY_BETWEEN, bounds).first() is None:
+        return []
+    if sqlite:
+        return session.execute(
+            _FOUND_SQLITE, {"workspace": target.workspace_id, "idents": json.dumps(list(idents))}
+        ).all()
+    return session.execute(_FOUND, {"workspace": target.workspace_id, "idents": list(idents)}).all()
 
 
 def _merge_rows(rows: list[Row], merged: dict[str, _Merged]) -> tuple[int, int, list[RowError]]:

@@ -19,9 +19,8 @@ from typing import IO, Any
 from tui.core import attributes as attrs
 from tui.core import json_input
 from tui.core.errors import InvalidInput
-from tui.core.people import identifier
+from tui.core.identity import identifier
 
-PARALLEL_MIN_BYTES = 4_000_000
 # A CSV record (one row, its quoted cells across lines included) and a JSON line are at most
 # this big: far more than one person's attributes (P6) take, so only broken files reach it.
 MAX_RECORD_CHARS = 1_048_576
