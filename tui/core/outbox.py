@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 
 from tui.core.db import Database
-from tui.core.models import Message, Person, Workspace, table_of
+from tui.core.models import Device, Message, Workspace, table_of
 from tui.core.states import MessageStatus
 from tui.core.usage import bump_counters, record_usage
 
@@ -30,7 +30,6 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 30.0
 BACKOFF_CAP_S = 3600.0
-DEVICE_TOKENS_ATTRIBUTE = "device_tokens"
 WAITING = (MessageStatus.QUEUED, MessageStatus.SCHEDULED, MessageStatus.RETRYING)
 
 
@@ -196,16 +195,10 @@ def mark_retry(
 
 
 def device_tokens(db: Database, person_id: int) -> list[str]:
-    """Where a push to the person goes: the tokens in their `device_tokens` attribute (a list of
-    texts, or one text), read when the push goes out so a new device counts at once."""
+    """Where a push to the person goes: their devices' tokens (T4), read when the push goes out
+    so a device added or moved since the send counts."""
     with db.read() as session:
-        attributes = session.scalar(select(Person.attributes).where(Person.id == person_id)) or {}
-    tokens = attributes.get(DEVICE_TOKENS_ATTRIBUTE)
-    if isinstance(tokens, str):
-        tokens = [tokens]
-    if not isinstance(tokens, list):
-        return []
-    return [token.strip() for token in tokens if isinstance(token, str) and token.strip()]
+        return list(session.scalars(select(Device.token).where(Device.person_id == person_id).order_by(Device.token)))
 
 
 def next_due(db: Database) -> datetime | None:

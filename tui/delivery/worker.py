@@ -76,7 +76,7 @@ async def _attempt(
     if item.channel == "push":
         tokens = await asyncio.to_thread(outbox.device_tokens, db, item.person_id)
         if not tokens:
-            return Outcome(False, f"the person has no device tokens (attribute {outbox.DEVICE_TOKENS_ATTRIBUTE})")
+            return Outcome(False, "the person has no device to push to")
         return await send_push(http, route, item, tokens)
     if not item.recipient:
         return Outcome(False, "the message has no address")
