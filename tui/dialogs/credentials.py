@@ -23,6 +23,16 @@ def masked(last4: str) -> str:
     return MASK + last4
 
 
+def track_api_hint() -> Content:
+    """How to point an app at this Switchboard's Track API (`switchboard serve api`)."""
+    return Content.assemble(
+        Content.styled("Track API", "bold"), ": run ", Content.styled("switchboard serve api", "bold"),
+        ", then point clients at\nhttps://localhost:8443 with the Site ID and tracking key above; the\n",
+        "server prints the CA file they trust (REQUESTS_CA_BUNDLE for Python):\n",
+        Content.styled('CustomerIO(SITE_ID, KEY, host="localhost", port=8443)', "$text-accent"),
+    )  # fmt: skip
+
+
 class CredentialsDialog(WorkspaceDialog[None]):
     """Shows the credentials; rotating the tracking key or adding an App key shows the secret once."""
 
@@ -30,6 +40,7 @@ class CredentialsDialog(WorkspaceDialog[None]):
     DEFAULT_CSS = """
     CredentialsDialog .dialog { width: 76; }
     CredentialsDialog #credentials { margin-top: 1; }
+    CredentialsDialog #track-api-hint { margin-top: 1; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Close", tooltip="Close the credentials"),
@@ -40,6 +51,7 @@ class CredentialsDialog(WorkspaceDialog[None]):
     def compose_body(self) -> ComposeResult:
         yield Static(Content.assemble("Workspace ", literal(self.workspace.name, "bold")))
         yield Static("Loading…", id="credentials")
+        yield Static(track_api_hint(), id="track-api-hint", classes="note")
 
     def on_mount(self) -> None:
         self.load()
