@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -167,11 +168,98 @@ class Person(Base):
     ident: Mapped[str] = mapped_column(key_string(320))
     email: Mapped[str | None] = mapped_column(String(320))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The subscription state the Track API's `unsubscribed` sets (T2). A server default: the
+    # bulk import's INSERT names only the columns it fills.
+    unsubscribed: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class Event(Base):
+    """T3: an event, page view or screen view; anonymous ones have no person until identified."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        # A client's event id is stored once per workspace (clients retry); NULLs never clash.
+        UniqueConstraint("workspace_id", "client_id"),
+        Index("ix_events_workspace", "workspace_id", "id"),
+        Index("ix_events_person", "person_id", "id"),
+        Index("ix_events_anonymous", "workspace_id", "anonymous_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    anonymous_id: Mapped[str | None] = mapped_column(key_string(150))
+    client_id: Mapped[str | None] = mapped_column(key_string(150))
+    name: Mapped[str] = mapped_column(String(100))
+    type: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    timestamp: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AnonymousLink(Base):
+    """T3: an `anonymous_id` that an identify joined to a person: its events are theirs."""
+
+    __tablename__ = "anonymous_links"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    anonymous_id: Mapped[str] = mapped_column(key_string(150), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+
+class Device(Base):
+    """T4: a push token; it belongs to one person of the workspace at a time."""
+
+    __tablename__ = "devices"
+    __table_args__ = (UniqueConstraint("workspace_id", "token"), Index("ix_devices_person", "person_id", "token"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(key_string(255))
+    platform: Mapped[str] = mapped_column(String(16))
+    last_used: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Suppression(Base):
+    """T5: an identifier that is blocked: identify and events for it store nothing."""
+
+    __tablename__ = "suppressions"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    ident: Mapped[str] = mapped_column(key_string(320), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ActivityEntry(Base):
+    """T7: what the Track API did in a workspace, newest first by id. `person` is a cio_id,
+    kept as text: the entry outlives the person."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        Index("ix_activity_workspace", "workspace_id", "id"),
+        Index("ix_activity_kind", "workspace_id", "kind", "id"),
+        Index("ix_activity_person", "workspace_id", "person", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    person: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Campaign(Base):
@@ -301,4 +389,6 @@ class UsageDay(Base):
 Index("ix_people_workspace_created", Person.workspace_id, Person.created_at)
 # Sending walks a workspace's people by id (keyset); without this SQLite sorts per batch.
 Index("ix_people_workspace_id", Person.workspace_id, Person.id)
+# The Track API finds a person of an id workspace by email (T1).
+Index("ix_people_workspace_email", Person.workspace_id, Person.email)
 Index("ix_usage_days_day", UsageDay.day)

@@ -23,6 +23,7 @@ from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere, Conflict, InvalidInput, NotFound
 from tui.core.identity import CIO_PREFIX, identifier, new_cio_id, normalize_email, parse_reference, validate_person_id
 from tui.core.models import Message, Person, Workspace
+from tui.core.runtime import TokenSource
 from tui.core.usage import bump_counters, record_usage
 from tui.core.workspaces import find_workspace
 
@@ -41,6 +42,7 @@ class PersonInfo:
     created_at: datetime
     updated_at: datetime
     version: int
+    unsubscribed: bool = False
 
     @property
     def reference(self) -> str:
@@ -57,6 +59,7 @@ class PersonInfo:
             created_at=person.created_at,
             updated_at=person.updated_at,
             version=person.version,
+            unsubscribed=bool(person.unsubscribed),
         )
 
 
@@ -91,7 +94,7 @@ def find_person(session: Session, ws: Workspace, ref: str) -> Person:
     return person
 
 
-def _by_ident(session: Session, ws: Workspace, ident: str) -> Person | None:
+def by_ident(session: Session, ws: Workspace, ident: str) -> Person | None:
     return session.scalar(select(Person).where(Person.workspace_id == ws.id, Person.ident == ident))
 
 
@@ -109,7 +112,7 @@ def add_person(
     with db.write() as session:
         ws = find_workspace(session, workspace)
         ident, clean_email = identifier(ws.identify_by, id, email)
-        person = _by_ident(session, ws, ident)
+        person = by_ident(session, ws, ident)
         if person is not None:
             person.attributes = attrs.merge(person.attributes, changes)
             if clean_email is not None:
@@ -117,20 +120,35 @@ def add_person(
             person.updated_at = now
             _flush(session, ws, ident)
             return AddResult(False, PersonInfo.of(person, ws.identify_by))
-        person = Person(
-            workspace_id=ws.id,
-            cio_id=new_cio_id(db.runtime.tokens),
-            ident=ident,
-            email=clean_email,
-            attributes=changes,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(person)
-        session.flush()
-        bump_counters(session, ws.id, people=1)
-        record_usage(session, ws.id, now.date(), people_created=1)
+        person = create_person(session, ws, ident, clean_email, changes, db.runtime.tokens, now)
         return AddResult(True, PersonInfo.of(person, ws.identify_by))
+
+
+def create_person(
+    session: Session,
+    ws: Workspace,
+    ident: str,
+    email: str | None,
+    attributes: dict[str, Any],
+    tokens: TokenSource,
+    now: datetime,
+) -> Person:
+    """Insert a person with checked values, counting them in the kept count and billing (P1)."""
+    person = Person(
+        workspace_id=ws.id,
+        cio_id=new_cio_id(tokens),
+        ident=ident,
+        email=email,
+        attributes=attributes,
+        unsubscribed=False,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(person)
+    session.flush()
+    bump_counters(session, ws.id, people=1)
+    record_usage(session, ws.id, now.date(), people_created=1)
+    return person
 
 
 def get_person(db: Database, workspace: str, ref: str) -> PersonInfo:
@@ -221,7 +239,7 @@ def _change_identifier(session: Session, ws: Workspace, person: Person, new_id: 
 
 def _claim_ident(session: Session, ws: Workspace, person: Person, ident: str, what: str) -> None:
     """P7: move `person` to a new identifier, refused when someone else holds it."""
-    holder = _by_ident(session, ws, ident)
+    holder = by_ident(session, ws, ident)
     if holder is not None and holder.id != person.id:
         raise Conflict(
             f"{what} {ident!r} already belongs to another person in workspace {ws.name!r} "
@@ -236,12 +254,18 @@ def delete_person(db: Database, workspace: str, ref: str, *, expected_version: i
     with db.write() as session:
         ws, person = _load_for_change(session, workspace, ref, expected_version)
         info = PersonInfo.of(person, ws.identify_by)
-        session.execute(delete(Message).where(Message.person_id == person.id))
-        session.delete(person)
+        remove_person(session, ws, person, now)
         _flush(session, ws, ref)
-        bump_counters(session, ws.id, people=-1)
-        record_usage(session, ws.id, now.date(), people_deleted=1)
         return info
+
+
+def remove_person(session: Session, ws: Workspace, person: Person, now: datetime) -> None:
+    """P7: delete a person with their messages (their events and devices go by cascade); they
+    stay counted for billing."""
+    session.execute(delete(Message).where(Message.person_id == person.id))
+    session.delete(person)
+    bump_counters(session, ws.id, people=-1)
+    record_usage(session, ws.id, now.date(), people_deleted=1)
 
 
 def _load_for_change(

@@ -14,7 +14,19 @@ from sqlalchemy.orm import Session
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, SwitchboardError
 from tui.core.identity import clean_name, name_key, normalize_email
-from tui.core.models import Action, AppKey, Campaign, DeliverySettings, Message, Person, Workspace, WorkspaceLedger
+from tui.core.models import (
+    Action,
+    ActivityEntry,
+    AppKey,
+    Campaign,
+    DeliverySettings,
+    Event,
+    Message,
+    Person,
+    Suppression,
+    Workspace,
+    WorkspaceLedger,
+)
 from tui.core.secret_tokens import hash_secret, new_secret, new_site_id
 from tui.core.usage import bump_counters, record_usage
 
@@ -387,6 +399,10 @@ def _delete_the_rest_in(session: Session, workspace_id: int, size: int, now: dat
         delete(Action).where(Action.campaign_id.in_(campaign_ids)),
         delete(Campaign).where(Campaign.workspace_id == workspace_id),
         delete(AppKey).where(AppKey.workspace_id == workspace_id),
+        # What the Track API stored: people's events and devices went with them (cascade).
+        delete(Event).where(Event.workspace_id == workspace_id),
+        delete(Suppression).where(Suppression.workspace_id == workspace_id),
+        delete(ActivityEntry).where(ActivityEntry.workspace_id == workspace_id),
         delete(DeliverySettings).where(DeliverySettings.workspace_id == workspace_id),
         delete(Workspace).where(Workspace.id == workspace_id),
     ):

@@ -1,0 +1,369 @@
+"""The Track API's operations on a workspace (T1-T7): identify, delete, events, devices,
+suppression, merge. The API server is a door to `apply`; every write goes through the people
+rules (P1-P7), the kept counters and the billing facts.
+
+`apply` runs a list of operations in ONE transaction, each inside a savepoint: an operation
+refused as bad input (InvalidInput) changes nothing and is recorded in Activity as rejected,
+the others are applied. When `apply` returns, everything it reports as applied is committed.
+Operations that Customer.io answers with 200 but that change nothing (an unknown cio_id, a
+suppressed identifier, an identifier another person holds) are applied as "ignored" or
+"failed_change", with the reason in Activity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from tui.core import activity
+from tui.core import attributes as attrs
+from tui.core.db import Database
+from tui.core.errors import Conflict, InvalidInput, NotFound
+from tui.core.identity import CIO_PREFIX, normalize_email, validate_person_id
+from tui.core.models import AnonymousLink, Device, Event, Message, Person, Suppression, Workspace
+from tui.core.people import by_ident, create_person, remove_person
+from tui.core.runtime import Runtime
+from tui.core.track_identifiers import BY_EMAIL, Ref, Target, resolve
+from tui.core.track_values import (
+    EventValues,
+    IdentifyBody,
+    device_token,
+    device_values,
+    event_values,
+    identify_body,
+)
+
+CONFLICT_ATTEMPTS = 3
+ACTIONS = (
+    "identify",
+    "delete",
+    "event",
+    "page",
+    "screen",
+    "anonymous_event",
+    "add_device",
+    "delete_device",
+    "suppress",
+    "unsuppress",
+    "merge",
+)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One Track call: `action` (ACTIONS), who it names, and the body's JSON object.
+
+    `merge` names the primary in `person` and the secondary in `other`; `delete_device` carries
+    the token in `body["token"]`; `anonymous_event` names no one.
+    """
+
+    action: str
+    person: Ref | None = None
+    body: dict[str, Any] = field(default_factory=dict)
+    other: Ref | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an operation did: its Activity kind, the person (a cio_id), and in words."""
+
+    kind: str
+    person: str | None
+    detail: str
+
+    @property
+    def rejected(self) -> bool:
+        return self.kind == "rejected"
+
+
+def workspace_of_site(db: Database, site_id: str) -> int | None:
+    """The id of the workspace with this site ID (the API checks its key separately)."""
+    with db.read() as session:
+        return session.scalar(select(Workspace.id).where(Workspace.site_id == site_id.strip().lower()))
+
+
+def apply(db: Database, workspace_id: int, operations: Sequence[Operation]) -> list[Outcome]:
+    """Apply the operations in one transaction (see the module docstring); NotFound when the
+    workspace is gone."""
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            with db.write() as session:
+                ws = session.scalar(select(Workspace).where(Workspace.id == workspace_id))
+                if ws is None:
+                    raise NotFound("the workspace of these credentials no longer exists")
+                return [_apply_one(session, ws, db.runtime, op) for op in operations]
+        except Conflict:
+            # A concurrent writer committed the same new person, event id or token first
+            # (PostgreSQL): applied again, the operations find what it wrote.
+            if attempt == CONFLICT_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _apply_one(session: Session, ws: Workspace, runtime: Runtime, op: Operation) -> Outcome:
+    now = runtime.now()
+    try:
+        with session.begin_nested():
+            outcome = _Track(session, ws, runtime, now).run(op)
+            session.flush()
+    except InvalidInput as exc:
+        named = f" {op.person}" if op.person is not None else ""
+        outcome = Outcome("rejected", None, f"{op.action}{named}: {exc}")
+    activity.record(session, ws.id, outcome.kind, outcome.person, outcome.detail, now)
+    return outcome
+
+
+@dataclass
+class _Track:
+    session: Session
+    ws: Workspace
+    runtime: Runtime
+    now: datetime
+
+    def run(self, op: Operation) -> Outcome:
+        if op.action not in ACTIONS:
+            raise InvalidInput(f"action {op.action!r} is not supported; the person actions are: {', '.join(ACTIONS)}")
+        if op.action == "anonymous_event":
+            return self.anonymous_event(event_values(op.body))
+        if op.person is None:
+            raise InvalidInput(f"{op.action} needs a person: give identifiers")
+        if op.action == "identify":
+            return self.identify(op.person, identify_body(op.body))
+        if op.action in ("event", "page", "screen"):
+            return self.event(op.person, event_values(op.body, default_type=op.action))
+        if op.action == "add_device":
+            return self.add_device(op.person, op.body.get("device"))
+        if op.action == "delete_device":
+            return self.delete_device(op.person, device_token(op.body.get("token")))
+        if op.action == "merge":
+            if op.other is None:
+                raise InvalidInput("merge needs a primary and a secondary person")
+            return self.merge(op.person, op.other)
+        return {"delete": self.delete, "suppress": self.suppress, "unsuppress": self.unsuppress}[op.action](op.person)
+
+    # -- people ------------------------------------------------------------------------------
+
+    def identify(self, ref: Ref, body: IdentifyBody) -> Outcome:
+        """T2: create or update; a clash of identifiers changes nothing (recorded, answered 200)."""
+        target = resolve(self.session, self.ws, ref, creating=not body.update_only)
+        if target.unknown_cio:
+            return self._ignored(f"identify {ref}: no person has that cio_id; nothing changed")
+        if self._suppressed(target):
+            return self._ignored(f"identify {ref}: the identifier is suppressed; nothing stored")
+        person = target.person
+        if person is None:
+            if body.update_only or target.ident is None:
+                return self._ignored(f"identify {ref}: no such person and _update is set; nobody created")
+            email = target.email
+            if self.ws.identify_by == "id" and body.new_email is not None:
+                email = normalize_email(body.new_email)
+            person = create_person(self.session, self.ws, target.ident, email, {}, self.runtime.tokens, self.now)
+            created = True
+        else:
+            created = False
+        clash = self._identifier_change(ref, person, body)
+        if clash is not None:
+            return Outcome("failed_change", person.cio_id, clash)
+        if body.changes or body.removed:
+            person.attributes = attrs.merge(person.attributes, body.changes, body.removed)
+        if body.unsubscribed is not None:
+            person.unsubscribed = body.unsubscribed
+        if body.anonymous_id is not None:
+            self._join_anonymous(person, body.anonymous_id)
+        person.updated_at = self.now
+        return Outcome("identify", person.cio_id, f"{'created' if created else 'updated'} {ref}")
+
+    def _identifier_change(self, ref: Ref, person: Person, body: IdentifyBody) -> str | None:
+        """Apply an id or email from the body (a new identifier only under a cio_ path); the
+        sentence of a clash, changing nothing, or None."""
+        by_cio = ref.kind == "cio_id" or (ref.kind == "path" and ref.value.startswith(CIO_PREFIX))
+        what = "id" if self.ws.identify_by == "id" else "email"
+        new_ident = None
+        if by_cio and what == "id" and body.new_id is not None:
+            new_ident = validate_person_id(body.new_id)
+        elif by_cio and what == "email" and body.new_email is not None:
+            new_ident = normalize_email(body.new_email)
+        new_email = normalize_email(body.new_email) if what == "id" and body.new_email is not None else None
+        if new_ident is not None and new_ident != person.ident:
+            holder = by_ident(self.session, self.ws, new_ident)
+            if holder is not None:
+                return f"identify {ref}: {what} {new_ident!r} already belongs to cio_{holder.cio_id}; nothing changed"
+            person.ident = new_ident
+            if what == "email":
+                person.email = new_ident
+        if new_email is not None:
+            person.email = new_email
+        return None
+
+    def delete(self, ref: Ref) -> Outcome:
+        target = resolve(self.session, self.ws, ref, creating=False)
+        if target.person is None:
+            return self._ignored(f"delete {ref}: no such person; nothing changed")
+        cio_id = target.person.cio_id
+        remove_person(self.session, self.ws, target.person, self.now)
+        return Outcome("delete", cio_id, f"deleted {ref}")
+
+    def suppress(self, ref: Ref) -> Outcome:
+        """T5: delete the person, if any, and block the identifier until unsuppressed."""
+        target = resolve(self.session, self.ws, ref, creating=False)
+        if target.ident is None:
+            return self._ignored(f"suppress {ref}: names no one and no identifier to block; nothing changed")
+        cio_id = target.person.cio_id if target.person else None
+        if target.person is not None:
+            remove_person(self.session, self.ws, target.person, self.now)
+        if self.session.get(Suppression, (self.ws.id, target.ident)) is None:
+            self.session.add(Suppression(workspace_id=self.ws.id, ident=target.ident, created_at=self.now))
+        return Outcome("suppress", cio_id, f"suppressed {target.ident!r}")
+
+    def unsuppress(self, ref: Ref) -> Outcome:
+        target = resolve(self.session, self.ws, ref, creating=False)
+        if target.ident is None:
+            return self._ignored(f"unsuppress {ref}: names no identifier; nothing changed")
+        self.session.execute(
+            delete(Suppression).where(Suppression.workspace_id == self.ws.id, Suppression.ident == target.ident)
+        )
+        return Outcome("unsuppress", None, f"unsuppressed {target.ident!r}")
+
+    def merge(self, primary_ref: Ref, secondary_ref: Ref) -> Outcome:
+        """T6: fold the secondary into the primary (the primary's attributes win), delete it."""
+        primary = resolve(self.session, self.ws, primary_ref, creating=False).person
+        secondary = resolve(self.session, self.ws, secondary_ref, creating=False).person
+        if primary is None or secondary is None:
+            missing = primary_ref if primary is None else secondary_ref
+            return self._ignored(f"merge: no person {missing}; nothing changed")
+        if primary.id == secondary.id:
+            return self._ignored(f"merge: {primary_ref} and {secondary_ref} are one person; nothing changed")
+        primary.attributes = attrs.merge(secondary.attributes, primary.attributes)
+        if primary.email is None:
+            primary.email = secondary.email
+        primary.unsubscribed = primary.unsubscribed or secondary.unsubscribed
+        primary.updated_at = self.now
+        for model in (Event, Device, AnonymousLink):
+            self.session.execute(
+                update(model)
+                .where(model.person_id == secondary.id)
+                .values(person_id=primary.id)
+                .execution_options(synchronize_session=False)
+            )
+        # A message for an action both received stays the primary's; the secondary's copy goes.
+        both = select(Message.action_id).where(Message.person_id == primary.id)
+        self.session.execute(
+            update(Message)
+            .where(Message.person_id == secondary.id, Message.action_id.not_in(both))
+            .values(person_id=primary.id)
+            .execution_options(synchronize_session=False)
+        )
+        self.session.expire(secondary)
+        remove_person(self.session, self.ws, secondary, self.now)
+        return Outcome("merge", primary.cio_id, f"merged cio_{secondary.cio_id} into cio_{primary.cio_id}")
+
+    # -- events and devices -------------------------------------------------------------------
+
+    def event(self, ref: Ref, values: EventValues) -> Outcome:
+        """T3: an event for a person; one that names nobody creates them first."""
+        if self._duplicate(values):
+            return self._ignored(f"{values.type} {values.name!r}: event id {values.client_id!r} already stored")
+        person = self._person_for_data(ref, values.type)
+        if isinstance(person, Outcome):
+            return person
+        self._add_event(values, person.id, values.anonymous_id)
+        return Outcome("event", person.cio_id, f"{values.type} {values.name!r}")
+
+    def anonymous_event(self, values: EventValues) -> Outcome:
+        """T3: an event with no person, joined to one when an identify names its anonymous_id."""
+        if self._duplicate(values):
+            return self._ignored(f"event {values.name!r}: event id {values.client_id!r} already stored")
+        person_id = None
+        if values.anonymous_id is not None:
+            link = self.session.get(AnonymousLink, (self.ws.id, values.anonymous_id))
+            person_id = link.person_id if link else None
+        self._add_event(values, person_id, values.anonymous_id)
+        cio_id = self.session.scalar(select(Person.cio_id).where(Person.id == person_id)) if person_id else None
+        return Outcome("event", cio_id, f"anonymous event {values.name!r}")
+
+    def add_device(self, ref: Ref, raw: Any) -> Outcome:
+        """T4: a token belongs to one person at a time: adding it to another moves it."""
+        values = device_values(raw)
+        person = self._person_for_data(ref, "device")
+        if isinstance(person, Outcome):
+            return person
+        device = self.session.scalar(
+            select(Device).where(Device.workspace_id == self.ws.id, Device.token == values.token)
+        )
+        if device is None:
+            device = Device(workspace_id=self.ws.id, token=values.token)
+            self.session.add(device)
+        device.person_id = person.id
+        device.platform = values.platform
+        device.last_used = values.last_used
+        device.attributes = values.attributes
+        return Outcome("device", person.cio_id, f"added device {values.token!r} ({values.platform})")
+
+    def delete_device(self, ref: Ref, token: str) -> Outcome:
+        person = resolve(self.session, self.ws, ref, creating=False).person
+        if person is None:
+            return self._ignored(f"delete device {token!r} of {ref}: no such person; nothing changed")
+        self.session.execute(delete(Device).where(Device.person_id == person.id, Device.token == token))
+        return Outcome("device", person.cio_id, f"deleted device {token!r}")
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _person_for_data(self, ref: Ref, what: str) -> Person | Outcome:
+        """The person an event or device is for, created as identify would when missing."""
+        target = resolve(self.session, self.ws, ref, creating=True)
+        if target.unknown_cio:
+            return self._ignored(f"{what} for {ref}: no person has that cio_id; nothing stored")
+        if self._suppressed(target):
+            return self._ignored(f"{what} for {ref}: the identifier is suppressed; nothing stored")
+        if target.person is not None:
+            return target.person
+        if target.ident is None:
+            raise InvalidInput(BY_EMAIL)
+        return create_person(self.session, self.ws, target.ident, target.email, {}, self.runtime.tokens, self.now)
+
+    def _add_event(self, values: EventValues, person_id: int | None, anonymous_id: str | None) -> None:
+        self.session.add(
+            Event(
+                workspace_id=self.ws.id,
+                person_id=person_id,
+                anonymous_id=anonymous_id,
+                client_id=values.client_id,
+                name=values.name,
+                type=values.type,
+                data=values.data,
+                timestamp=values.timestamp or self.now,
+                received_at=self.now,
+            )
+        )
+
+    def _duplicate(self, values: EventValues) -> bool:
+        if values.client_id is None:
+            return False
+        found = self.session.scalar(
+            select(Event.id).where(Event.workspace_id == self.ws.id, Event.client_id == values.client_id)
+        )
+        return found is not None
+
+    def _join_anonymous(self, person: Person, anonymous_id: str) -> None:
+        link = self.session.get(AnonymousLink, (self.ws.id, anonymous_id))
+        if link is None:
+            self.session.add(AnonymousLink(workspace_id=self.ws.id, anonymous_id=anonymous_id, person_id=person.id))
+        else:
+            link.person_id = person.id
+        self.session.execute(
+            update(Event)
+            .where(Event.workspace_id == self.ws.id, Event.anonymous_id == anonymous_id, Event.person_id.is_(None))
+            .values(person_id=person.id)
+            .execution_options(synchronize_session=False)
+        )
+
+    def _suppressed(self, target: Target) -> bool:
+        return target.ident is not None and self.session.get(Suppression, (self.ws.id, target.ident)) is not None
+
+    def _ignored(self, detail: str) -> Outcome:
+        return Outcome("ignored", None, detail)
