@@ -12,10 +12,12 @@ from cli_helpers import CliRun, run_json
 from factories import add_campaign, add_person, make_workspace
 from http_sink import HttpSink
 
-from tui.core import sending
+from tui.core import sending, track
 from tui.core.db import Database
 from tui.core.messages import list_messages
 from tui.core.runtime import FixedClock
+from tui.core.track import Operation
+from tui.core.track_identifiers import Ref
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 STEPS = [
@@ -26,12 +28,12 @@ STEPS = [
 
 def _send(db: Database, clock: FixedClock) -> None:
     ws = make_workspace(db, "Acme")
-    add_person(
-        db,
-        ws,
-        "ann@example.com",
-        attributes={"name": "Ann", "phone": "+44 20 7946 0000", "device_tokens": ["tok-a", "tok-b"]},
-    )
+    add_person(db, ws, "ann@example.com", attributes={"name": "Ann", "phone": "+44 20 7946 0000"})
+    for token, platform in (("tok-b", "android"), ("tok-a", "ios")):
+        device = Operation(
+            "add_device", Ref("email", "ann@example.com"), {"device": {"id": token, "platform": platform}}
+        )
+        assert not track.apply(db, ws, [device])[0].rejected
     add_person(db, ws, "bob@example.com", attributes={"name": "Bob", "phone": "+1 555 0100"})  # no device
     add_campaign(db, ws, "Hello", STEPS)
     clock.set(START)
@@ -89,7 +91,7 @@ def test_D3_sms_and_push_are_json_posts_with_the_authorization_header_and_idempo
         ("delivered", "HTTP 200 OK"),
         ("delivered", "HTTP 200 OK"),
         ("delivered", "HTTP 200 OK"),
-        ("failed", "the person has no device tokens (attribute device_tokens)"),
+        ("failed", "the person has no device to push to"),
     ]
 
 

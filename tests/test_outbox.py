@@ -47,6 +47,25 @@ def test_bug5_a_scheduled_message_is_not_taken_before_its_time(db: Database, clo
     assert [item.channel for item in outbox.claim(db, 10)] == ["push"]
 
 
+def test_D1_a_group_of_deliveries_is_recorded_each_with_its_answer_and_billed_once(
+    db: Database, clock: FixedClock
+) -> None:
+    _drip(db, clock, people=3)
+    first, second, third = outbox.claim(db, 10)
+    outbox.mark_delivered(db, first.id, "250 first")  # a duplicate of this one comes in the group
+
+    newly = outbox.mark_delivered_many(db, [(first.id, "250 again"), (second.id, "250 two"), (third.id, "250 three")])
+
+    assert newly == 2
+    answers = {m.id: (m.status, m.answer) for m in list_messages(db, "Acme") if m.channel == "email"}
+    assert answers == {
+        first.id: ("delivered", "250 first"),
+        second.id: ("delivered", "250 two"),
+        third.id: ("delivered", "250 three"),
+    }
+    assert get_workspace(db, "Acme").messages_sent == 3
+
+
 def test_D1_a_claimed_message_is_leased_and_taken_again_only_after_the_lease(db: Database, clock: FixedClock) -> None:
     _drip(db, clock)
     [item] = outbox.claim(db, 10, lease=timedelta(minutes=5))

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 import bench_counts
+import bench_deliver
 import bench_import
 import bench_people
 import bench_startup
@@ -37,6 +38,7 @@ def plan(backend: str, quick: bool, rebuild: bool) -> list[tuple[str, Callable[[
             ("3. billing and counts", bench_counts.main, [*both, "--large", "100000", "--repeat", "2", *again]),
             ("4. start-up", bench_startup.main, [*both, "--people", "100000", "--repeat", "3", *again]),
             ("5. import-action wizard", bench_wizard.main, ["--repeat", "2", *again]),
+            ("6. delivery", bench_deliver.main, ["--emails", "5000", "--webhooks", "2000", "--repeat", "1"]),
         ]
     return [
         ("1. bulk import", bench_import.main, both),
@@ -44,6 +46,7 @@ def plan(backend: str, quick: bool, rebuild: bool) -> list[tuple[str, Callable[[
         ("3. billing and counts", bench_counts.main, [*both, *again]),
         ("4. start-up", bench_startup.main, [*both, *again]),
         ("5. import-action wizard", bench_wizard.main, again),
+        ("6. delivery (SQLite outbox)", bench_deliver.main, []),
     ]
 
 

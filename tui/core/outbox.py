@@ -14,13 +14,15 @@ Each transition is one short transaction. Billing counts a message when it is de
 from __future__ import annotations
 
 import random
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 
 from tui.core.db import Database
-from tui.core.models import Message, Person, Workspace, table_of
+from tui.core.models import Device, Message, Workspace, table_of
 from tui.core.states import MessageStatus
 from tui.core.usage import bump_counters, record_usage
 
@@ -28,7 +30,6 @@ LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 30.0
 BACKOFF_CAP_S = 3600.0
-DEVICE_TOKENS_ATTRIBUTE = "device_tokens"
 WAITING = (MessageStatus.QUEUED, MessageStatus.SCHEDULED, MessageStatus.RETRYING)
 
 
@@ -104,19 +105,36 @@ def claim(
 def mark_delivered(db: Database, message_id: int, answer: str) -> bool:
     """The message went out; `answer` is the server's (SMTP reply, HTTP status). Bills it once:
     False when it was already delivered (a duplicate after a lost lease)."""
+    return mark_delivered_many(db, [(message_id, answer)]) == 1
+
+
+def mark_delivered_many(db: Database, answers: Sequence[tuple[int, str]]) -> int:
+    """`mark_delivered` for many messages in one short transaction (a worker's group commit:
+    each message's transition is still whole). Returns how many were newly delivered (billed)."""
+    if not answers:
+        return 0
     now = db.runtime.now()
+    by_id = dict(answers)
     with db.write() as session:
-        workspace_id = session.scalar(
+        # Locked (PostgreSQL) or under the write lock (SQLite): a message another worker marks
+        # delivered meanwhile is billed by one of the two only.
+        rows = session.execute(
+            select(Message.id, Message.workspace_id)
+            .where(Message.id.in_(by_id), Message.status != MessageStatus.DELIVERED)
+            .with_for_update()
+        ).all()
+        if not rows:
+            return 0
+        session.execute(
             update(table_of(Message))
-            .where(Message.id == message_id, Message.status != MessageStatus.DELIVERED)
-            .values(status=MessageStatus.DELIVERED, delivered_at=now, answer=answer, lease_until=None)
-            .returning(Message.workspace_id)
+            .where(Message.id == bindparam("b_id"))
+            .values(status=MessageStatus.DELIVERED, delivered_at=now, answer=bindparam("b_answer"), lease_until=None),
+            [{"b_id": message_id, "b_answer": by_id[message_id]} for message_id, _ in rows],
         )
-        if workspace_id is None:
-            return False
-        bump_counters(session, workspace_id, messages_sent=1)
-        record_usage(session, workspace_id, now.date(), messages_sent=1)
-        return True
+        for workspace_id, count in Counter(workspace_id for _, workspace_id in rows).items():
+            bump_counters(session, workspace_id, messages_sent=count)
+            record_usage(session, workspace_id, now.date(), messages_sent=count)
+        return len(rows)
 
 
 def mark_failed(db: Database, message_id: int, reason: str) -> None:
@@ -177,16 +195,10 @@ def mark_retry(
 
 
 def device_tokens(db: Database, person_id: int) -> list[str]:
-    """Where a push to the person goes: the tokens in their `device_tokens` attribute (a list of
-    texts, or one text), read when the push goes out so a new device counts at once."""
+    """Where a push to the person goes: their devices' tokens (T4), read when the push goes out
+    so a device added or moved since the send counts."""
     with db.read() as session:
-        attributes = session.scalar(select(Person.attributes).where(Person.id == person_id)) or {}
-    tokens = attributes.get(DEVICE_TOKENS_ATTRIBUTE)
-    if isinstance(tokens, str):
-        tokens = [tokens]
-    if not isinstance(tokens, list):
-        return []
-    return [token.strip() for token in tokens if isinstance(token, str) and token.strip()]
+        return list(session.scalars(select(Device.token).where(Device.person_id == person_id).order_by(Device.token)))
 
 
 def next_due(db: Database) -> datetime | None:

@@ -3,11 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email import policy
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 from html.parser import HTMLParser
 
 from tui.core.outbox import OutboxItem
+
+
+class _KeptHeaderClasses(HeaderRegistry):
+    """The standard registry builds a new class for every header it parses (`type(...)` on each
+    lookup): most of the time an email took to build. This one builds each class once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        if key not in self._classes:
+            self._classes[key] = super().__getitem__(name)
+        return self._classes[key]
+
+
+POLICY = policy.default.clone(header_factory=_KeptHeaderClasses())
 
 
 def message_id(item: OutboxItem) -> str:
@@ -17,7 +37,7 @@ def message_id(item: OutboxItem) -> str:
 
 
 def build_email(item: OutboxItem, sender: str, now: datetime, reply_to: str | None = None) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=POLICY)
     email["From"] = sender
     email["To"] = item.recipient or ""
     email["Subject"] = item.subject or ""

@@ -23,12 +23,15 @@ from tui.core.db import Database
 from tui.core.delivery_settings import DeliveryConfig, MissingSetting, smtp_password
 from tui.core.outbox import OutboxItem
 from tui.core.states import MessageStatus
+from tui.delivery.delivered_log import DeliveredLog
 from tui.delivery.email_build import build_email
 from tui.delivery.outcome import Outcome
 from tui.delivery.providers import send_push, send_sms
 from tui.delivery.routes import Route, Routes
 from tui.delivery.smtp import SmtpSettings, SmtpSlot
 from tui.delivery.webhook import call_webhook
+
+CLAIM_PER_SLOT = 25  # messages claimed per connection at a time
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ async def _attempt(
     if item.channel == "push":
         tokens = await asyncio.to_thread(outbox.device_tokens, db, item.person_id)
         if not tokens:
-            return Outcome(False, f"the person has no device tokens (attribute {outbox.DEVICE_TOKENS_ATTRIBUTE})")
+            return Outcome(False, "the person has no device to push to")
         return await send_push(http, route, item, tokens)
     if not item.recipient:
         return Outcome(False, "the message has no address")
@@ -88,22 +91,32 @@ async def _attempt(
     return await slot.send(smtp, build_email(item, route.settings.sender, now, route.settings.reply_to))
 
 
-async def _deliver(
-    db: Database, config: WorkerConfig, routes: Routes, slot: SmtpSlot, http: httpx.AsyncClient, item: OutboxItem
-) -> MessageStatus:
+@dataclass(frozen=True)
+class _Shared:
+    """What every connection slot of a worker uses."""
+
+    db: Database
+    config: WorkerConfig
+    routes: Routes
+    delivered: DeliveredLog
+    http: httpx.AsyncClient
+
+
+async def _deliver(shared: _Shared, slot: SmtpSlot, item: OutboxItem) -> MessageStatus:
     """Deliver one claimed message; returns its new status."""
-    route = routes.get(item.workspace_id)
+    db, http = shared.db, shared.http
+    route = shared.routes.get(item.workspace_id)
     if route is None:
         outcome = Outcome(False, "the workspace was deleted")
     else:
         if route.limit is not None:
             await route.limit.wait()
         try:
-            outcome = await _attempt(db, config, route, slot, http, item, db.runtime.now())
+            outcome = await _attempt(db, shared.config, route, slot, http, item, db.runtime.now())
         except MissingSetting as exc:
             outcome = Outcome(False, str(exc), temporary=True)
     if outcome.ok:
-        await asyncio.to_thread(outbox.mark_delivered, db, item.id, outcome.text)
+        shared.delivered.add(item.id, outcome.text)
         return MessageStatus.DELIVERED
     if outcome.temporary:
         status = await asyncio.to_thread(
@@ -115,18 +128,12 @@ async def _deliver(
 
 
 async def _drain(
-    db: Database,
-    config: WorkerConfig,
-    routes: Routes,
-    slot: SmtpSlot,
-    http: httpx.AsyncClient,
-    queue: asyncio.Queue[OutboxItem],
-    counts: Counter[MessageStatus],
+    shared: _Shared, slot: SmtpSlot, queue: asyncio.Queue[OutboxItem], counts: Counter[MessageStatus]
 ) -> None:
     while True:
         item = await queue.get()
         try:
-            counts[await _deliver(db, config, routes, slot, http, item)] += 1
+            counts[await _deliver(shared, slot, item)] += 1
         finally:
             queue.task_done()
 
@@ -137,29 +144,35 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     stop = stop or asyncio.Event()
     counts: Counter[MessageStatus] = Counter()
     routes = Routes(db, config.defaults)
+    delivered = DeliveredLog(db)
     slots = [SmtpSlot() for _ in range(config.concurrency)]
-    queue: asyncio.Queue[OutboxItem] = asyncio.Queue()
+    batch = config.concurrency * CLAIM_PER_SLOT
+    # Bounded: the next batch is claimed while the last one's tail is still going out.
+    queue: asyncio.Queue[OutboxItem] = asyncio.Queue(maxsize=batch)
     limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
     http = httpx.AsyncClient(timeout=config.timeout_s, limits=limits)
-    workers = [asyncio.create_task(_drain(db, config, routes, slot, http, queue, counts)) for slot in slots]
+    shared = _Shared(db, config, routes, delivered, http)
+    workers = [asyncio.create_task(_drain(shared, slot, queue, counts)) for slot in slots]
     try:
         while not stop.is_set():
-            items = await asyncio.to_thread(outbox.claim, db, config.concurrency * 4, workspace_id=config.workspace_id)
+            items = await asyncio.to_thread(outbox.claim, db, batch, workspace_id=config.workspace_id)
             await routes.load(item.workspace_id for item in items)
             for item in items:
-                queue.put_nowait(item)
-            await queue.join()
+                await queue.put(item)
             if not items:
+                await queue.join()
                 if once:
                     break
                 try:
                     await asyncio.wait_for(stop.wait(), config.poll_s)
                 except TimeoutError:
                     pass
+        await queue.join()  # what was claimed goes out (or is marked for a retry)
     finally:
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+        await delivered.close()
         for slot in slots:
             await slot.close()
         await http.aclose()
