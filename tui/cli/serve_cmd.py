@@ -57,6 +57,14 @@ def serve() -> None:
     help="Seconds between keepalive probes; a client that misses 3 in a row is disconnected.",
 )
 @click.option(
+    "--warm",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="App processes kept started and waiting, so that a session opens at once; each serves one"
+    " session (0: every session starts its own).",
+)
+@click.option(
     "--db", "target", metavar="TARGET", help="Database file path or SQLAlchemy URL (default: switchboard --db)."
 )
 @pass_state
@@ -70,6 +78,7 @@ def ssh(
     max_sessions_per_key: int,
     login_timeout: float,
     keepalive: float,
+    warm: int,
     target: str | None,
 ) -> None:
     """Serve the app over SSH: every session gets its own app on its own terminal.
@@ -97,6 +106,7 @@ def ssh(
         max_sessions_per_key=max_sessions_per_key,
         login_timeout=login_timeout,
         keepalive=keepalive,
+        warm=warm,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
