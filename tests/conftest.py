@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from api_harness import ApiServer, start_server
 from cli_helpers import CliRun
 from click.testing import CliRunner, Result
 from http_sink import HttpSink, start_http_sink
@@ -255,3 +256,41 @@ def smtp(delivery_sinks: tuple[SmtpSink, HttpSink]) -> SmtpSink:
 def http(delivery_sinks: tuple[SmtpSink, HttpSink]) -> HttpSink:
     delivery_sinks[1].reset()
     return delivery_sinks[1]
+
+
+# Track API tests: one real server per backend, started once per test session (per xdist
+# process); each test makes its own workspaces on the server's database.
+
+
+@pytest.fixture(scope="session")
+def api_server_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    home = tmp_path_factory.mktemp("api-sqlite")
+    server = start_server(str(home / "api.db"), home / "data")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def api_server_postgresql(
+    tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer
+) -> Iterator[ApiServer]:
+    url = postgres_server.create_database()
+    server = start_server(url, tmp_path_factory.mktemp("api-postgresql") / "data")
+    yield server
+    server.stop()
+    postgres_server.drop_database(url)
+
+
+@dataclass
+class TrackApi:
+    server: ApiServer
+    db: Database  # the server's database, opened by the test
+
+
+@pytest.fixture
+def api(request: pytest.FixtureRequest, backend: str) -> Iterator[TrackApi]:
+    """The session's Track API server of this test's backend, and its database."""
+    server: ApiServer = request.getfixturevalue(f"api_server_{backend}")
+    database = open_database(server.db_url)
+    yield TrackApi(server, database)
+    database.dispose()

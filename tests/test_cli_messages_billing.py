@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from cli_helpers import CliRun
+from cli_helpers import CliRun, refused, run_json
 from factories import EMAIL, add_campaign, add_person, delete_person, deliver_due, make_workspace
 
-from tui.core import sending
+from tui.core import outbox, sending
 from tui.core.db import Database
 from tui.core.runtime import FixedClock
 from tui.core.workspaces import delete_workspace
@@ -278,3 +278,23 @@ def test_M1_B1_cli_end_to_end(cli: CliRun) -> None:
     # Billing counts deliveries: no worker ran, so no message is billed.
     assert (report["people"], report["messages"], report["all_time"]) == (2, 0, {"people": 2, "messages": 0})
     assert report["workspaces"] == [{"name": "Café «Ü»", "people": 2, "messages": 0, "deleted": True}]
+
+
+def test_D1_cli_messages_list_by_status_and_retry_of_a_failed_message(
+    cli: CliRun, db: Database, shop: dict[str, str]
+) -> None:
+    sending.send_campaign(db, "Shop", "Hello")
+    [email, *_] = outbox.claim(db, 1)
+    outbox.mark_failed(db, email.id, "550 5.1.1 no such user")
+
+    def failed() -> dict[int, str | None]:
+        return {m["id"]: m["last_error"] for m in run_json(cli, "messages", "list", "-w", "Shop", "--status", "failed")}
+
+    assert failed()[email.id] == "550 5.1.1 no such user"  # with bob's sms (he has no phone)
+
+    retried = cli("messages", "retry", "-w", "Shop", str(email.id))
+    assert (retried.exit_code, retried.stdout) == (0, f"Message {email.id} to {email.recipient} is queued again\n")
+    assert email.id not in failed()
+    assert refused(cli, "messages", "retry", "-w", "Shop", str(email.id)).startswith(
+        f"error: message {email.id} is queued: only a failed or retrying message can be retried"
+    )

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from factories import EMAIL, add_campaign, add_person, delete_person, make_workspace
 
-from tui.core import messages, sending
+from tui.core import messages, outbox, sending
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound
 from tui.core.runtime import FixedClock
@@ -107,3 +107,40 @@ def test_M1_messages_list_refuses_bad_limits_and_unknown_names(db: Database, sen
 def test_M1_a_deleted_persons_messages_go_with_them(db: Database, sent: dict[str, str]) -> None:
     delete_person(db, "Acme", sent["ann"])
     assert {m.person for m in messages.list_messages(db, "Acme")} == {sent["bob"]}
+
+
+def test_D1_messages_filtered_by_status_and_a_bad_status_is_refused(db: Database, sent: dict[str, str]) -> None:
+    assert {m.channel for m in messages.list_messages(db, "Acme", status="scheduled")} == {"push"}
+    assert {(m.channel, m.reason) for m in messages.list_messages(db, "Acme", status="failed")} == {
+        ("sms", "the person has no phone attribute, which an sms needs")
+    }
+    with pytest.raises(InvalidInput, match="status 'lost' is not valid: choose one of scheduled, queued"):
+        messages.list_messages(db, "Acme", status="lost")
+
+
+def test_D1_a_failed_message_is_retried_now_with_fresh_attempts(
+    db: Database, sent: dict[str, str], clock: FixedClock
+) -> None:
+    [item, *_] = outbox.claim(db, 10)
+    outbox.mark_failed(db, item.id, "550 5.1.1 no such user")
+
+    retried = messages.retry_message(db, "Acme", item.id)
+
+    assert (retried.status, retried.attempts, retried.next_attempt_at) == ("queued", 0, db.runtime.now())
+    assert retried.last_error == "550 5.1.1 no such user"  # until the next attempt
+    assert [again.id for again in outbox.claim(db, 10)] == [item.id]
+
+
+def test_D1_only_a_failed_or_retrying_message_of_the_workspace_can_be_retried(
+    db: Database, sent: dict[str, str]
+) -> None:
+    [scheduled] = messages.list_messages(db, "Acme", status="scheduled", limit=1)
+    [not_made] = messages.list_messages(db, "Acme", status="failed", limit=1)
+    [elsewhere] = messages.list_messages(db, "Other", limit=1)
+
+    with pytest.raises(InvalidInput, match=f"message {scheduled.id} is scheduled: only a failed or retrying"):
+        messages.retry_message(db, "Acme", scheduled.id)
+    with pytest.raises(InvalidInput, match="could not be made .the person has no phone attribute"):
+        messages.retry_message(db, "Acme", not_made.id)
+    with pytest.raises(NotFound, match=f"no message {elsewhere.id} in workspace 'Acme'"):
+        messages.retry_message(db, "Acme", elsewhere.id)

@@ -148,6 +148,8 @@ SUBCOMMANDS: dict[str, Callable[[], click.Command]] = {
     "demo": _command("demo_cmd", "demo"),
     "serve": _command("serve_cmd", "serve"),
     "deliver": _command("deliver_cmd", "deliver"),
+    "events": _command("track_cmd", "events"),
+    "activity": _command("track_cmd", "activity"),
 }
 
 

@@ -28,13 +28,20 @@ def messages() -> None:
 @click.option(
     "--limit", type=int, default=core.DEFAULT_LIMIT, show_default=True, help=f"At most this many (1..{core.MAX_LIMIT})."
 )
+@click.option("--status", help="Only messages in this status (queued, delivered, failed, retrying, ...).")
 @json_option
 @pass_state
 def list_cmd(
-    state: CliState, workspace: str, campaign: str | None, person: str | None, limit: int, as_json: bool
+    state: CliState,
+    workspace: str,
+    campaign: str | None,
+    person: str | None,
+    limit: int,
+    status: str | None,
+    as_json: bool,
 ) -> None:
     """List a workspace's messages, newest first."""
-    rows = core.list_messages(state.db, workspace, campaign=campaign, person=person, limit=limit)
+    rows = core.list_messages(state.db, workspace, campaign=campaign, person=person, limit=limit, status=status)
     emit(
         as_json,
         rows,
@@ -50,3 +57,14 @@ def list_cmd(
             else ["No messages yet. Send a running campaign: switchboard campaigns send -w WORKSPACE NAME"]
         ),
     )
+
+
+@messages.command("retry")
+@workspace_option
+@click.argument("message_id", type=int, metavar="ID")
+@json_option
+@pass_state
+def retry_cmd(state: CliState, workspace: str, message_id: int, as_json: bool) -> None:
+    """Send a failed or retrying message again now (the next `deliver` takes it)."""
+    message = core.retry_message(state.db, workspace, message_id)
+    emit(as_json, message, f"Message {message.id} to {message.recipient or message.channel} is queued again")

@@ -16,6 +16,7 @@ from tui.cli.state import CliState, pass_state
 from tui.core import attributes
 from tui.core import people as core
 from tui.core.errors import InvalidInput
+from tui.core.events import person_devices
 from tui.core.people import PersonInfo
 from tui.core.people_import import ImportProgress, ImportReport, import_people
 from tui.core.text import visible
@@ -29,6 +30,7 @@ def person_json(person: PersonInfo) -> dict[str, Any]:
         "id": person.id,
         "email": person.email,
         "attributes": person.attributes,
+        "unsubscribed": person.unsubscribed,
         "created_at": iso(person.created_at),
         "updated_at": iso(person.updated_at),
         "version": person.version,
@@ -49,6 +51,7 @@ def _details(person: PersonInfo) -> list[str]:
         f"created:    {iso(person.created_at)}",
         f"updated:    {iso(person.updated_at)}",
         f"version:    {person.version}",
+        f"subscribed: {'no (unsubscribed)' if person.unsubscribed else 'yes'}",
         "attributes:" if person.attributes else "attributes: none",
     ]
     lines += [f"  {visible(name)}: {_shown(value)}" for name, value in person.attributes.items()]
@@ -215,9 +218,22 @@ def list_cmd(state: CliState, workspace: str, search: str | None, limit: int, af
 @json_option
 @pass_state
 def show_cmd(state: CliState, workspace: str, ref: str, as_json: bool) -> None:
-    """Show one person."""
+    """Show one person, with their devices."""
     person = core.get_person(state.db, workspace, ref)
-    emit(as_json, person_json(person), lambda: _details(person))
+    devices = person_devices(state.db, workspace, person.reference)
+    shown = {
+        **person_json(person),
+        "devices": [
+            {"token": d.token, "platform": d.platform, "last_used": iso(d.last_used), "attributes": d.attributes}
+            for d in devices
+        ],
+    }
+
+    def lines() -> list[str]:
+        listed = [f"  {visible(d.token)} ({d.platform}, last used {iso(d.last_used) or '-'})" for d in devices]
+        return [*_details(person), "devices:" if devices else "devices: none", *listed]
+
+    emit(as_json, shown, lines)
 
 
 @people.command("update")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -57,6 +58,14 @@ def serve() -> None:
     help="Seconds between keepalive probes; a client that misses 3 in a row is disconnected.",
 )
 @click.option(
+    "--warm",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="App processes kept started and waiting, so that a session opens at once; each serves one"
+    " session (0: every session starts its own).",
+)
+@click.option(
     "--db", "target", metavar="TARGET", help="Database file path or SQLAlchemy URL (default: switchboard --db)."
 )
 @pass_state
@@ -70,6 +79,7 @@ def ssh(
     max_sessions_per_key: int,
     login_timeout: float,
     keepalive: float,
+    warm: int,
     target: str | None,
 ) -> None:
     """Serve the app over SSH: every session gets its own app on its own terminal.
@@ -97,6 +107,7 @@ def ssh(
         max_sessions_per_key=max_sessions_per_key,
         login_timeout=login_timeout,
         keepalive=keepalive,
+        warm=warm,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
@@ -104,3 +115,68 @@ def ssh(
         asyncio.run(serve(config))
     except (HostKeyError, ListenError) as exc:
         raise Refused(str(exc)) from exc
+
+
+@serve.command("api")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8443,
+    show_default=True,
+    help="Port to listen on (0: any free one, printed).",
+)
+@click.option("--tls-cert", type=click.Path(dir_okay=False, path_type=Path), help="PEM certificate (chain) to serve.")
+@click.option("--tls-key", type=click.Path(dir_okay=False, path_type=Path), help="PEM private key of --tls-cert.")
+@click.option("--plain-http", is_flag=True, help="Serve plain HTTP, for running behind a TLS-terminating proxy.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--db", "target", metavar="TARGET", help="Database file path or SQLAlchemy URL (default: switchboard --db)."
+)
+@pass_state
+def api(
+    state: CliState,
+    host: str,
+    port: int,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+    plain_http: bool,
+    workers: int,
+    target: str | None,
+) -> None:
+    """Serve the Track API (Customer.io compatible) for the workspaces' site IDs and keys.
+
+    HTTPS by default: without --tls-cert a self-signed certificate for localhost is made once in
+    the user data dir and reused. Stop with Ctrl-C or SIGTERM: requests in flight finish first.
+    """
+    from tui.api import tls
+    from tui.api.server import ApiConfig, ListenError, bind, serve
+    from tui.core.db import open_database
+
+    if plain_http and (tls_cert or tls_key):
+        raise click.UsageError("--plain-http serves no certificate: leave out --tls-cert and --tls-key")
+    if (tls_cert is None) != (tls_key is None):
+        raise click.UsageError("--tls-cert and --tls-key go together: give both, or neither for a self-signed pair")
+    db = open_database(target or state.target)
+    db.dispose()
+    try:
+        cert, key = (
+            (None, None) if plain_http else (tls_cert, tls_key) if tls_cert else tls.self_signed(tls.default_dir())
+        )
+        if cert is not None and key is not None:
+            tls.check_pair(cert, key)
+        sock = bind(host, port)
+    except (tls.TlsError, ListenError) as exc:
+        raise Refused(str(exc)) from exc
+    shown_host = f"[{host}]" if ":" in host else host
+    bound_port = sock.getsockname()[1]
+    click.echo(f"listening on {'http' if plain_http else 'https'}://{shown_host}:{bound_port}")
+    if plain_http:
+        click.echo("warning: plain HTTP: run this only behind a proxy that terminates TLS", err=True)
+    elif tls_cert is None:
+        click.echo(f"certificate: {cert}")
+        click.echo(f"clients trust it by naming that file, e.g. REQUESTS_CA_BUNDLE={cert} for the Python client")
+    else:
+        click.echo(f"certificate: {cert}")
+    sys.stdout.flush()
+    serve(ApiConfig(host, bound_port, db.url, cert, key, workers), sock)

@@ -65,6 +65,13 @@ def record_unauthorized(db: Database, site_id: str, reason: str) -> None:
             record(session, workspace_id, "unauthorized", None, reason, db.runtime.now())
 
 
+def record_rejected(db: Database, workspace_id: int, reason: str) -> None:
+    """A request refused before any operation ran (malformed JSON, too big): recorded alone."""
+    with db.write() as session:
+        if session.get(Workspace, workspace_id) is not None:
+            record(session, workspace_id, "rejected", None, reason, db.runtime.now())
+
+
 def list_activity(
     db: Database,
     workspace: str,

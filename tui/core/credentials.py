@@ -103,11 +103,27 @@ def credentials(
 
 def resolve_tracking_credentials(db: Database, site_id: str, tracking_key: str) -> str:
     """The name of the workspace that (site_id, tracking key) belong to, or NotFound."""
+    return _tracking_workspace(db, site_id, tracking_key)[1]
+
+
+def tracking_workspace_id(db: Database, site_id: str, tracking_key: str) -> int:
+    """The id of the workspace that (site_id, tracking key) belong to, or NotFound. Read on
+    every call: a rotated key or a deleted workspace stops working at once."""
+    return _tracking_workspace(db, site_id, tracking_key)[0]
+
+
+def _tracking_workspace(db: Database, site_id: str, tracking_key: str) -> tuple[int, str]:
     with db.read() as session:
-        ws = session.scalar(select(Workspace).where(Workspace.site_id == site_id.strip().lower()))
-        if ws is None or not hmac.compare_digest(ws.tracking_key_hash, hash_secret(tracking_key)):
+        row = session.execute(
+            select(Workspace.id, Workspace.name, Workspace.tracking_key_hash).where(
+                Workspace.site_id == site_id.strip().lower()
+            )
+        ).first()
+        # Compared in constant time; an unknown site ID costs the same hash and comparison.
+        stored = row.tracking_key_hash if row is not None else "0" * 64
+        if not hmac.compare_digest(stored, hash_secret(tracking_key)) or row is None:
             raise NotFound("those tracking credentials do not match any workspace")
-        return ws.name
+        return row.id, row.name
 
 
 def resolve_app_key(db: Database, app_key: str) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tui.core.campaigns import find_campaign
 from tui.core.db import Database
-from tui.core.errors import InvalidInput
+from tui.core.errors import InvalidInput, NotFound
 from tui.core.models import Campaign, Message, Person
 from tui.core.people import find_person
 from tui.core.states import MessageStatus
@@ -17,6 +17,7 @@ from tui.core.workspaces import find_workspace
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
+RETRYABLE = (MessageStatus.FAILED, MessageStatus.RETRYING)
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,12 @@ def list_messages(
     person: str | None = None,
     limit: int = DEFAULT_LIMIT,
     before: int | None = None,
+    status: str | None = None,
 ) -> list[MessageInfo]:
     """Up to `limit` messages of the workspace, newest first, optionally of one campaign and/or
     one person (a reference, P4). `before` is a message id: pass the last id of a page to get
-    the next one (keyset pagination)."""
+    the next one (keyset pagination). `status` keeps only messages in that status."""
+    wanted = _status(status) if status is not None else None
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     with db.read() as session:
@@ -71,7 +74,48 @@ def list_messages(
             query = query.where(Message.person_id == find_person(session, ws, person).id)
         if before is not None:
             query = query.where(Message.id < before)
+        if wanted is not None:
+            query = query.where(Message.status == wanted)
         return [_info(message, cio_id, name) for message, cio_id, name in session.execute(query)]
+
+
+def _status(raw: str) -> MessageStatus:
+    try:
+        return MessageStatus(raw)
+    except ValueError:
+        choices = ", ".join(member.value for member in MessageStatus)
+        raise InvalidInput(f"status {raw!r} is not valid: choose one of {choices}") from None
+
+
+def retry_message(db: Database, workspace: str, message_id: int) -> MessageInfo:
+    """D1: send a failed or retrying message again now: it is queued, due at once, with a fresh
+    count of attempts (its last error stays until the next attempt)."""
+    now = db.runtime.now()
+    with db.write(f"message {message_id}") as session:
+        ws = find_workspace(session, workspace)
+        row = session.execute(
+            select(Message, Person.cio_id, Campaign.name)
+            .join(Person, Person.id == Message.person_id)
+            .join(Campaign, Campaign.id == Message.campaign_id)
+            .where(Message.workspace_id == ws.id, Message.id == message_id)
+            .with_for_update()
+        ).first()
+        if row is None:
+            raise NotFound(f"no message {message_id} in workspace {ws.name!r}")
+        message, cio_id, campaign = row
+        if message.status not in RETRYABLE:
+            raise InvalidInput(
+                f"message {message_id} is {message.status.value}: only a failed or retrying message can be retried"
+            )
+        if message.reason and message.attempts == 0:
+            raise InvalidInput(
+                f"message {message_id} could not be made ({message.reason}): fix the campaign and send it again"
+            )
+        message.status = MessageStatus.QUEUED
+        message.next_attempt_at = now
+        message.attempts = 0
+        message.reason = None
+        return _info(message, cio_id, campaign)
 
 
 def _info(message: Message, cio_id: str, campaign: str) -> MessageInfo:

@@ -127,6 +127,12 @@ class PtyProcess:
     def pid(self) -> int:
         return self.process.pid
 
+    def attach(self, on_output: Callable[[bytes], None], on_input_full: Callable[[bool], None]) -> None:
+        """Send the output and the input's state elsewhere from now on (a warm process taken by
+        a session)."""
+        self._on_output = on_output
+        self._on_input_full = on_input_full
+
     # Data -----------------------------------------------------------------------------------
 
     def write(self, data: bytes) -> None:

@@ -23,6 +23,7 @@ from tui.ssh.auth import Identity, authorize
 from tui.ssh.hostkey import load_or_create_host_key
 from tui.ssh.limits import SessionLimits
 from tui.ssh.session import AppSession, Sessions
+from tui.ssh.warm_pool import WarmPool
 
 # The server's own variables the app keeps (its home, config and data dirs, its Python path).
 SERVER_VARIABLES = (
@@ -54,6 +55,7 @@ class ServeConfig:
     max_sessions_per_key: int
     login_timeout: float
     keepalive: float
+    warm: int = 0  # app processes kept started, waiting for sessions
 
 
 def app_env(db_url: str) -> dict[str, str]:
@@ -183,10 +185,13 @@ async def serve(config: ServeConfig) -> None:
     port, named in the log)."""
     key, created = load_or_create_host_key(config.host_key)
     log.info("%s host key %s (%s)", "generated" if created else "using", config.host_key, key.get_fingerprint())
+    env = app_env(config.db_url)
+    pool = WarmPool(env, config.warm) if config.warm else None
     sessions = Sessions(
         argv=(sys.executable, "-m", "tui"),
-        env=app_env(config.db_url),
+        env=env,
         limits=SessionLimits(config.max_sessions, config.max_sessions_per_key),
+        pool=pool,
     )
     connections: set[asyncssh.SSHServerConnection] = set()
     try:
@@ -211,6 +216,8 @@ async def serve(config: ServeConfig) -> None:
     loop = asyncio.get_running_loop()
     for signum in STOP_SIGNALS:
         loop.add_signal_handler(signum, stop.set)
+    if pool is not None:
+        pool.fill()
     port = acceptor.get_port()
     log.info("listening on %s port %d; authorized keys: %s", config.host, port, config.authorized_keys)
     if not config.authorized_keys.exists():
@@ -223,6 +230,8 @@ async def serve(config: ServeConfig) -> None:
         log.info("stopping: ending %d sessions", len(sessions.running))
         acceptor.close()
         await sessions.stop_all()
+        if pool is not None:
+            await pool.stop()
         await _close_all(connections)
         await acceptor.wait_closed()
         log.info("stopped")

@@ -21,6 +21,7 @@ from tui.ssh import SSH_USER_ENV
 from tui.ssh.auth import Identity
 from tui.ssh.limits import SessionLimits
 from tui.ssh.pty_process import PtyProcess, Size
+from tui.ssh.warm_pool import WarmPool
 
 CLIENT_VARIABLES = ("COLORTERM", "NO_COLOR")  # the only variables a client may set for the app
 DEFAULT_TERM = "xterm-256color"
@@ -67,6 +68,7 @@ class Sessions:
     argv: tuple[str, ...]
     env: Mapping[str, str]
     limits: SessionLimits
+    pool: WarmPool | None = None  # app processes already started (`--warm N`)
     running: set[AppSession] = field(default_factory=set)
 
     async def stop_all(self) -> None:
@@ -176,21 +178,26 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         assert self._chan is not None
         env = child_env(self._sessions.env, self._term_type or "", self._chan.get_environment(), self._identity)
         started = time.monotonic()
+        pool = self._sessions.pool
         try:
-            self._app = await PtyProcess.start(self._sessions.argv, env, self._size, self._output, self._input_full)
+            self._app = pool.take(env, self._size, self._output, self._input_full) if pool is not None else None
+            warm = self._app is not None
+            if self._app is None:
+                self._app = await PtyProcess.start(self._sessions.argv, env, self._size, self._output, self._input_full)
         except OSError as exc:
             log.error("the app could not start for %s: %s", self._identity.name, exc)
             self._finish()
             self._end(1, f"the app could not start ({exc})")
             return
         log.info(
-            "session of %s (%s): app pid %d, %dx%d, TERM=%s",
+            "session of %s (%s): app pid %d, %dx%d, TERM=%s, %s",
             self._identity.name,
             self._peer,
             self._app.pid,
             self._size.columns,
             self._size.rows,
             env["TERM"],
+            "warm" if warm else "started now",
         )
         if self._closed or self._stopping:
             self._hangup()

@@ -1,0 +1,155 @@
+"""The Track API as an ASGI app (Starlette): authenticate, read, translate, apply through core.
+
+One route catches every path, because routes are matched on the raw path (tui/api/wire.py).
+Core calls are synchronous and run in Starlette's thread pool. Bad input is a 4xx with
+Customer.io's error body; only a fault of the server itself is a 5xx (logged).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from tui.api import wire
+from tui.api.requests import v1_merge, v1_operation, v2_operation
+from tui.core import activity, credentials, track
+from tui.core.db import Database, open_database
+from tui.core.errors import DatabaseError, InvalidInput, NotFound
+from tui.core.track import Operation, Outcome
+
+log = logging.getLogger("switchboard.api")
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+BODYLESS = ("delete", "delete_device", "suppress", "unsuppress")
+
+
+def create_app(db: Database) -> Starlette:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await _handle(db, request)
+        except wire.WireError as exc:
+            return wire.v1_error(exc.status, exc.message)
+        except DatabaseError as exc:
+            log.error("database trouble: %s", exc)
+            return wire.json_response(503, {"meta": {"errors": ["the database is unavailable, try again"]}})
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.scope.get("raw_path"))
+            return wire.json_response(500, {"meta": {"errors": ["internal error"]}})
+
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=METHODS)])
+
+
+def app_from_env() -> Starlette:
+    """The app on the database named by $SWITCHBOARD_DB (uvicorn's factory, one per worker)."""
+    return create_app(open_database())
+
+
+async def _handle(db: Database, request: Request) -> Response:
+    found = wire.match(request.method, request.scope.get("raw_path") or request.url.path.encode())
+    workspace_id = await _authenticate(db, request)
+    if workspace_id is None:
+        return wire.unauthorized()
+    try:
+        raw = await _read_body(request, wire.limit_of(found.route))
+        body = wire.parse_body(raw, required=found.route not in BODYLESS)
+        return await _dispatch(db, workspace_id, found, body)
+    except wire.WireError as exc:
+        await run_in_threadpool(activity.record_rejected, db, workspace_id, f"{found.route}: {exc.message}")
+        if found.route in ("entity", "batch"):
+            return wire.v2_error(exc.status, [wire.v2_problem(exc.message)])
+        return wire.v1_error(exc.status, exc.message, merge=found.route == "merge")
+    except NotFound:
+        return wire.unauthorized()  # the workspace was deleted while the request ran
+
+
+async def _dispatch(db: Database, workspace_id: int, found: wire.Match, body: dict[str, Any]) -> Response:
+    if found.route == "batch":
+        return await _batch(db, workspace_id, body)
+    if found.route == "entity":
+        try:
+            operation = v2_operation(body)
+        except InvalidInput as exc:
+            raise wire.WireError(400, str(exc)) from None
+        [outcome] = await _apply(db, workspace_id, [operation])
+        return wire.v2_error(400, [wire.v2_problem(outcome.detail)]) if outcome.rejected else wire.ok()
+    if found.route == "merge":
+        try:
+            operation = v1_merge(body)
+        except InvalidInput as exc:
+            raise wire.WireError(400, str(exc)) from None
+        [outcome] = await _apply(db, workspace_id, [operation])
+        return wire.v1_error(400, outcome.detail, merge=True) if outcome.rejected else wire.ok()
+    [outcome] = await _apply(db, workspace_id, [v1_operation(found.route, found.segments, body)])
+    return wire.v1_error(400, outcome.detail) if outcome.rejected else wire.ok()
+
+
+async def _batch(db: Database, workspace_id: int, body: dict[str, Any]) -> Response:
+    """Good operations are applied (in one transaction), bad ones reported by index: 207."""
+    batch = body.get("batch")
+    if not isinstance(batch, list) or not batch:
+        raise wire.WireError(400, 'the body must be {"batch": [operation, ...]} with at least one operation')
+    problems: list[dict[str, Any]] = []
+    operations: list[Operation] = []
+    indexes: list[int] = []
+    for index, raw in enumerate(batch):
+        try:
+            operations.append(v2_operation(raw))
+            indexes.append(index)
+        except (InvalidInput, wire.WireError) as exc:
+            problems.append(wire.v2_problem(str(exc), index=index))
+    if problems:
+        await run_in_threadpool(
+            activity.record_rejected, db, workspace_id, f"batch: {len(problems)} operation(s) refused"
+        )
+    outcomes = await _apply(db, workspace_id, operations) if operations else []
+    for index, outcome in zip(indexes, outcomes, strict=True):
+        if outcome.rejected:
+            problems.append(wire.v2_problem(outcome.detail, index=index))
+    if not problems:
+        return wire.ok()
+    return wire.v2_error(207, sorted(problems, key=lambda problem: problem["batch_index"]))
+
+
+async def _apply(db: Database, workspace_id: int, operations: list[Operation]) -> list[Outcome]:
+    return await run_in_threadpool(track.apply, db, workspace_id, operations)
+
+
+async def _authenticate(db: Database, request: Request) -> int | None:
+    """The workspace of HTTP Basic `site_id:tracking_api_key`, read on every request."""
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        site_id, sep, key = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    if not sep or not site_id or len(site_id) > 64 or len(key) > 256:
+        return None
+    try:
+        return await run_in_threadpool(credentials.tracking_workspace_id, db, site_id, key)
+    except NotFound:
+        await run_in_threadpool(activity.record_unauthorized, db, site_id, "a request with a wrong tracking API key")
+        return None
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise wire.WireError(413, f"the request body is over {limit // 1024} KB")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise wire.WireError(413, f"the request body is over {limit // 1024} KB")
+        chunks.append(chunk)
+    return b"".join(chunks)
