@@ -22,8 +22,9 @@ from typing import Any
 
 from sqlalchemy import update
 
-from tui.core import outbox, people
+from tui.core import outbox, people, sending
 from tui.core.db import Database
+from tui.core.messages import list_messages
 from tui.core.models import Action, Campaign, Message, Workspace
 from tui.core.usage import bump_counters
 from tui.core.workspaces import create_workspace
@@ -93,3 +94,27 @@ def retries_due(db: Database, when: datetime) -> None:
     a test makes the backoff pass instead of waiting it out)."""
     with db.write() as session:
         session.execute(update(Message).where(Message.status == "retrying").values(next_attempt_at=when))
+
+
+HOSTILE = "[bold red]boom[/] \x1b[31m"
+
+
+def three_message_outbox(db: Database) -> dict[str, int]:
+    """Acme: three emails, their subjects holding markup and an escape (HOSTILE): ann's
+    delivered, bob's failed (550), cat's queued. Returns the message ids by name."""
+    ws = make_workspace(db, "Acme")
+    for name in ("ann", "bob", "cat"):
+        add_person(db, ws, f"{name}@example.com", attributes={"name": name})
+    add_campaign(
+        db,
+        ws,
+        "Hello",
+        [("email", {"subject": f"Hi {{{{ customer.name }}}} {HOSTILE}", "body": "Body of {{ customer.name }}"})],
+    )
+    sending.send_campaign(db, "Acme", "Hello")
+    ids = {m.recipient.split("@")[0]: m.id for m in list_messages(db, "Acme") if m.recipient}
+    claimed = {item.id for item in outbox.claim(db, 2)}  # the oldest two: ann and bob
+    assert claimed == {ids["ann"], ids["bob"]}
+    outbox.mark_delivered(db, ids["ann"], "250 2.0.0 Ok: queued")
+    outbox.mark_failed(db, ids["bob"], "550 5.1.1 no such user")
+    return ids

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from app_factory import make_app, palette, seed, settle, steady_db_label, type_into  # noqa: F401 (fixture)
+from factories import three_message_outbox
 from textual.pilot import Pilot
 
 from tui.core.credentials import credentials
@@ -142,3 +143,21 @@ def test_command_palette(snap_compare, seeded: Database) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=run)
+
+
+# The Messages screen (issue 13) and one message shown whole.
+
+
+def test_messages(snap_compare, db: Database) -> None:
+    three_message_outbox(db)
+    assert snap_compare(make_app(db), terminal_size=(120, 24), run_before=keys("M"))
+
+
+def test_messages_small_filtered_to_failed(snap_compare, db: Database) -> None:
+    three_message_outbox(db)
+    assert snap_compare(make_app(db), terminal_size=SMALL, run_before=keys("M", *"f" * 6))
+
+
+def test_message_shown_whole(snap_compare, db: Database) -> None:
+    three_message_outbox(db)
+    assert snap_compare(make_app(db), terminal_size=(100, 30), run_before=keys("M", "enter"))

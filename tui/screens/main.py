@@ -29,6 +29,7 @@ from tui.parts.core_work import CoreWork
 from tui.parts.key_footer import KeyFooter
 from tui.parts.literal import database_label, literal
 from tui.screens.billing import BillingScreen
+from tui.screens.messages import MessagesScreen
 from tui.screens.person import PersonScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.billing_totals import BillingTotals
@@ -50,6 +51,7 @@ NEEDS_WORKSPACE = {
     "delete_workspace",
     "import_actions",
     "new_campaign",
+    "messages",
 }
 
 
@@ -88,6 +90,7 @@ class MainScreen(CoreWork, Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar"),
         Binding("ctrl+r", "reload", "Refresh", tooltip="Reload workspaces, showing changes made elsewhere"),
         Binding("B", "billing", "Billing", tooltip="Billing: this month, all time, per workspace, per day"),
+        Binding("M", "messages", "Messages", tooltip="The workspace's messages as they go out", show=False),
     ]
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("New workspace", "new_workspace", "Create a workspace"),
@@ -100,6 +103,7 @@ class MainScreen(CoreWork, Screen[None]):
         ("New campaign", "new_campaign", "Create a campaign in the current workspace"),
         ("Import actions", "import_actions", "Copy actions from any campaign into one of this workspace"),
         ("Billing", "billing", "Billable people and messages: this month, all time, per workspace"),
+        ("Messages", "messages", "The current workspace's messages: status, answers, retry (M)"),
         ("New person", "new_person", "Add a person to the current workspace"),
         ("Import people", "import_people", "Import people from a CSV or JSON Lines file"),
     ]
@@ -244,6 +248,10 @@ class MainScreen(CoreWork, Screen[None]):
 
     def action_billing(self) -> None:
         self.app.push_screen(BillingScreen(self.db))
+
+    def action_messages(self) -> None:
+        if self.current is not None:
+            self.app.push_screen(MessagesScreen(self.db, self.current, refresh_seconds=self.refresh_seconds))
 
     def action_delete_workspace(self) -> None:
         if self.current is not None:
