@@ -19,11 +19,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tui.api import wire
+from tui.api.group_commit import GroupCommitter
 from tui.api.requests import v1_merge, v1_operation, v2_operation
-from tui.core import activity, credentials, track
+from tui.core import activity, credentials
 from tui.core.db import Database, open_database
 from tui.core.errors import DatabaseError, InvalidInput, NotFound
-from tui.core.track import Operation, Outcome
+from tui.core.track import Operation
 
 log = logging.getLogger("switchboard.api")
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -31,9 +32,11 @@ BODYLESS = ("delete", "delete_device", "suppress", "unsuppress")
 
 
 def create_app(db: Database) -> Starlette:
+    writer = GroupCommitter(db)
+
     async def endpoint(request: Request) -> Response:
         try:
-            return await _handle(db, request)
+            return await _handle(db, writer, request)
         except wire.WireError as exc:
             return wire.v1_error(exc.status, exc.message)
         except DatabaseError as exc:
@@ -51,7 +54,7 @@ def app_from_env() -> Starlette:
     return create_app(open_database())
 
 
-async def _handle(db: Database, request: Request) -> Response:
+async def _handle(db: Database, writer: GroupCommitter, request: Request) -> Response:
     found = wire.match(request.method, request.scope.get("raw_path") or request.url.path.encode())
     workspace_id = await _authenticate(db, request)
     if workspace_id is None:
@@ -59,7 +62,7 @@ async def _handle(db: Database, request: Request) -> Response:
     try:
         raw = await _read_body(request, wire.limit_of(found.route))
         body = wire.parse_body(raw, required=found.route not in BODYLESS)
-        return await _dispatch(db, workspace_id, found, body)
+        return await _dispatch(writer, workspace_id, found, body)
     except wire.WireError as exc:
         await run_in_threadpool(activity.record_rejected, db, workspace_id, f"{found.route}: {exc.message}")
         if found.route in ("entity", "batch"):
@@ -69,28 +72,28 @@ async def _handle(db: Database, request: Request) -> Response:
         return wire.unauthorized()  # the workspace was deleted while the request ran
 
 
-async def _dispatch(db: Database, workspace_id: int, found: wire.Match, body: dict[str, Any]) -> Response:
+async def _dispatch(writer: GroupCommitter, workspace_id: int, found: wire.Match, body: dict[str, Any]) -> Response:
     if found.route == "batch":
-        return await _batch(db, workspace_id, body)
+        return await _batch(writer, workspace_id, body)
     if found.route == "entity":
         try:
             operation = v2_operation(body)
         except InvalidInput as exc:
             raise wire.WireError(400, str(exc)) from None
-        [outcome] = await _apply(db, workspace_id, [operation])
+        [outcome] = await writer.apply(workspace_id, [operation])
         return wire.v2_error(400, [wire.v2_problem(outcome.detail)]) if outcome.rejected else wire.ok()
     if found.route == "merge":
         try:
             operation = v1_merge(body)
         except InvalidInput as exc:
             raise wire.WireError(400, str(exc)) from None
-        [outcome] = await _apply(db, workspace_id, [operation])
+        [outcome] = await writer.apply(workspace_id, [operation])
         return wire.v1_error(400, outcome.detail, merge=True) if outcome.rejected else wire.ok()
-    [outcome] = await _apply(db, workspace_id, [v1_operation(found.route, found.segments, body)])
+    [outcome] = await writer.apply(workspace_id, [v1_operation(found.route, found.segments, body)])
     return wire.v1_error(400, outcome.detail) if outcome.rejected else wire.ok()
 
 
-async def _batch(db: Database, workspace_id: int, body: dict[str, Any]) -> Response:
+async def _batch(writer: GroupCommitter, workspace_id: int, body: dict[str, Any]) -> Response:
     """Good operations are applied (in one transaction), bad ones reported by index: 207."""
     batch = body.get("batch")
     if not isinstance(batch, list) or not batch:
@@ -106,19 +109,15 @@ async def _batch(db: Database, workspace_id: int, body: dict[str, Any]) -> Respo
             problems.append(wire.v2_problem(str(exc), index=index))
     if problems:
         await run_in_threadpool(
-            activity.record_rejected, db, workspace_id, f"batch: {len(problems)} operation(s) refused"
+            activity.record_rejected, writer.db, workspace_id, f"batch: {len(problems)} operation(s) refused"
         )
-    outcomes = await _apply(db, workspace_id, operations) if operations else []
+    outcomes = await writer.apply(workspace_id, operations) if operations else []
     for index, outcome in zip(indexes, outcomes, strict=True):
         if outcome.rejected:
             problems.append(wire.v2_problem(outcome.detail, index=index))
     if not problems:
         return wire.ok()
     return wire.v2_error(207, sorted(problems, key=lambda problem: problem["batch_index"]))
-
-
-async def _apply(db: Database, workspace_id: int, operations: list[Operation]) -> list[Outcome]:
-    return await run_in_threadpool(track.apply, db, workspace_id, operations)
 
 
 async def _authenticate(db: Database, request: Request) -> int | None:
