@@ -90,19 +90,35 @@ def workspace_of_site(db: Database, site_id: str) -> int | None:
 def apply(db: Database, workspace_id: int, operations: Sequence[Operation]) -> list[Outcome]:
     """Apply the operations in one transaction (see the module docstring); NotFound when the
     workspace is gone."""
+    [outcomes] = apply_groups(db, [(workspace_id, operations)])
+    if outcomes is None:
+        raise NotFound("the workspace of these credentials no longer exists")
+    return outcomes
+
+
+def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]) -> list[list[Outcome] | None]:
+    """Group commit: the operations of several requests (each a workspace id and its
+    operations) in ONE transaction, so that concurrent requests share one commit. Each group's
+    outcomes, or None for a workspace that no longer exists."""
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             with db.write() as session:
-                ws = session.scalar(select(Workspace).where(Workspace.id == workspace_id))
-                if ws is None:
-                    raise NotFound("the workspace of these credentials no longer exists")
-                return [_apply_one(session, ws, db.runtime, op) for op in operations]
+                return [_apply_group(session, db.runtime, workspace_id, ops) for workspace_id, ops in groups]
         except Conflict:
             # A concurrent writer committed the same new person, event id or token first
             # (PostgreSQL): applied again, the operations find what it wrote.
             if attempt == CONFLICT_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def _apply_group(
+    session: Session, runtime: Runtime, workspace_id: int, operations: Sequence[Operation]
+) -> list[Outcome] | None:
+    ws = session.get(Workspace, workspace_id)
+    if ws is None:
+        return None
+    return [_apply_one(session, ws, runtime, op) for op in operations]
 
 
 def _apply_one(session: Session, ws: Workspace, runtime: Runtime, op: Operation) -> Outcome:

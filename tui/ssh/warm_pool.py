@@ -62,7 +62,7 @@ class WarmPool:
         self._max_age = max_age
         self._waiting: deque[_Waiting] = deque()
         self._starting = 0
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._stopped = False
 
     @property
@@ -92,6 +92,8 @@ class WarmPool:
                 entry.watcher.cancel()
             if entry.app.process.returncode is None:
                 taken = entry.app
+            else:  # ended just now, before its watcher saw it
+                self._spawn(entry.app.finish())
         self.fill()
         if taken is None:
             return None
@@ -111,7 +113,7 @@ class WarmPool:
 
     # Inside ---------------------------------------------------------------------------------
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -146,7 +148,7 @@ class WarmPool:
         self._waiting.remove(entry)
         if status is None:
             log.info("warm app pid %d waited %.0f s: replacing it", entry.app.pid, time.monotonic() - entry.since)
-            self._spawn(self._retire(entry.app))
+            self._spawn(entry.app.hangup())
             delay = 0.0
         else:
             said = entry.last_line()
@@ -161,6 +163,3 @@ class WarmPool:
         if not self._stopped:
             self._starting += 1
             self._spawn(self._start_one(delay))
-
-    async def _retire(self, app: PtyProcess) -> None:
-        await app.hangup()
