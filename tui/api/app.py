@@ -7,8 +7,6 @@ Customer.io's error body; only a fault of the server itself is a 5xx (logged).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from typing import Any
 
@@ -19,9 +17,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tui.api import wire
+from tui.api.auth import Authenticator
 from tui.api.group_commit import GroupCommitter
 from tui.api.requests import v1_merge, v1_operation, v2_operation
-from tui.core import activity, credentials
+from tui.core import activity
 from tui.core.db import Database, open_database
 from tui.core.errors import DatabaseError, InvalidInput, NotFound
 from tui.core.track import Operation
@@ -33,10 +32,11 @@ BODYLESS = ("delete", "delete_device", "suppress", "unsuppress")
 
 def create_app(db: Database) -> Starlette:
     writer = GroupCommitter(db)
+    authenticator = Authenticator(db)
 
     async def endpoint(request: Request) -> Response:
         try:
-            return await _handle(db, writer, request)
+            return await _handle(authenticator, writer, request)
         except wire.WireError as exc:
             return wire.v1_error(exc.status, exc.message)
         except DatabaseError as exc:
@@ -54,9 +54,9 @@ def app_from_env() -> Starlette:
     return create_app(open_database())
 
 
-async def _handle(db: Database, writer: GroupCommitter, request: Request) -> Response:
+async def _handle(authenticator: Authenticator, writer: GroupCommitter, request: Request) -> Response:
     found = wire.match(request.method, request.scope.get("raw_path") or request.url.path.encode())
-    workspace_id = await _authenticate(db, request)
+    workspace_id = await authenticator.workspace(request.headers.get("authorization", ""))
     if workspace_id is None:
         return wire.unauthorized()
     try:
@@ -64,7 +64,7 @@ async def _handle(db: Database, writer: GroupCommitter, request: Request) -> Res
         body = wire.parse_body(raw, required=found.route not in BODYLESS)
         return await _dispatch(writer, workspace_id, found, body)
     except wire.WireError as exc:
-        await run_in_threadpool(activity.record_rejected, db, workspace_id, f"{found.route}: {exc.message}")
+        await run_in_threadpool(activity.record_rejected, writer.db, workspace_id, f"{found.route}: {exc.message}")
         if found.route in ("entity", "batch"):
             return wire.v2_error(exc.status, [wire.v2_problem(exc.message)])
         return wire.v1_error(exc.status, exc.message, merge=found.route == "merge")
@@ -118,25 +118,6 @@ async def _batch(writer: GroupCommitter, workspace_id: int, body: dict[str, Any]
     if not problems:
         return wire.ok()
     return wire.v2_error(207, sorted(problems, key=lambda problem: problem["batch_index"]))
-
-
-async def _authenticate(db: Database, request: Request) -> int | None:
-    """The workspace of HTTP Basic `site_id:tracking_api_key`, read on every request."""
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        site_id, sep, key = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    if not sep or not site_id or len(site_id) > 64 or len(key) > 256:
-        return None
-    try:
-        return await run_in_threadpool(credentials.tracking_workspace_id, db, site_id, key)
-    except NotFound:
-        await run_in_threadpool(activity.record_unauthorized, db, site_id, "a request with a wrong tracking API key")
-        return None
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
