@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Static
 
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere
+from tui.core.events import DeviceInfo, person_devices
 from tui.core.messages import MessageInfo, list_messages
 from tui.core.people import PersonInfo, delete_person, get_person
 from tui.core.text import visible
@@ -32,10 +33,14 @@ MESSAGE_COLUMNS = (("sent", 16), ("campaign", 24), ("channel", 7), ("status", 14
 KEY_WIDTH = 24
 
 
+DEVICES_SHOWN = 3
+
+
 @dataclass(frozen=True)
 class PersonView:
     person: PersonInfo
     messages: list[MessageInfo]
+    devices: list[DeviceInfo]
 
 
 def attribute_lines(attributes: dict[str, Any]) -> Content:
@@ -48,6 +53,19 @@ def attribute_lines(attributes: dict[str, Any]) -> Content:
         for name, value in sorted(attributes.items())
     ]
     return Content("\n").join(lines)
+
+
+def reach(person: PersonInfo, devices: list[DeviceInfo]) -> Content:
+    """Subscription state and push devices (set through the Track API), tokens literal."""
+    muted = "$text-muted"
+    state = Content.styled("unsubscribed", "$text-warning") if person.unsubscribed else Content("subscribed")
+    if not devices:
+        return Content.assemble(state, Content.styled(" · no devices", muted))
+    listed = Content(", ").join(
+        literal(f"{cell_text(device.token)} ({device.platform})") for device in devices[:DEVICES_SHOWN]
+    )
+    more = f", +{len(devices) - DEVICES_SHOWN:,} more" if len(devices) > DEVICES_SHOWN else ""
+    return Content.assemble(state, Content.styled(" · devices ", muted), listed, Content.styled(more, muted))
 
 
 def card(person: PersonInfo, identify_by: str) -> Content:
@@ -147,7 +165,7 @@ class PersonScreen(CoreWork, Screen[bool]):
         """In the worker thread."""
         person = get_person(self.db, self.workspace.name, self.ref)
         messages = list_messages(self.db, self.workspace.name, person=person.reference, limit=MESSAGES_SHOWN)
-        return PersonView(person, messages)
+        return PersonView(person, messages, person_devices(self.db, self.workspace.name, person.reference))
 
     def _unreadable(self, error: CoreError) -> None:
         self.person = None
@@ -172,7 +190,10 @@ class PersonScreen(CoreWork, Screen[bool]):
         self.person = view.person
         self.refresh_bindings()
         self.sub_title = visible(ident_of(view.person))
-        self.query_one("#person-card", Static).update(card(view.person, self.workspace.identify_by))
+        shown_card = Content.assemble(
+            card(view.person, self.workspace.identify_by), Content("\n"), reach(view.person, view.devices)
+        )
+        self.query_one("#person-card", Static).update(shown_card)
         attributes = view.person.attributes
         self.query_one("#attributes-title", Static).update(f"Attributes ({len(attributes):,})")
         self.query_one("#attributes", Static).update(attribute_lines(attributes))
