@@ -97,7 +97,7 @@ def batch_against_import(db, server: ApiServer, auth: tuple[str, str], home: Pat
     """People per second: one v2 batch of `size` identify operations, and `import_people` of the
     same people (ids and attributes) into a workspace of their own; the median of 3 each."""
     batch_rates, import_rates = [], []
-    with server.client(auth=auth) as http:
+    with server.client(auth=auth, timeout=600) as http:
         for round_ in range(3):
             people = [{"id": f"r{round_}-u{n}", "plan": "pro", "city": f"c{n % 10}"} for n in range(size)]
             operations = [
