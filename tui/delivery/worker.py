@@ -118,7 +118,7 @@ async def _deliver(shared: _Shared, slot: SmtpSlot, item: OutboxItem) -> Message
         except MissingSetting as exc:
             outcome = Outcome(False, str(exc), temporary=True)
     if outcome.ok:
-        shared.delivered.add(item.id, outcome.text)
+        await shared.delivered.record(item.id, outcome.text)
         return MessageStatus.DELIVERED
     if outcome.temporary:
         status = await asyncio.to_thread(
