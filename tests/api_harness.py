@@ -35,9 +35,9 @@ class ApiServer:
     db_url: str
     output: list[str] = field(default_factory=list)
 
-    def client(self, auth: tuple[str, str] | None = None) -> httpx.Client:
+    def client(self, auth: tuple[str, str] | None = None, timeout: float = 30) -> httpx.Client:
         verify = ssl.create_default_context(cafile=str(self.cert)) if self.cert else False
-        return httpx.Client(base_url=self.url, verify=verify, auth=auth, timeout=30)
+        return httpx.Client(base_url=self.url, verify=verify, auth=auth, timeout=timeout)
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         if self.process.poll() is None:

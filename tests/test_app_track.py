@@ -35,7 +35,7 @@ async def test_T7_the_person_screen_shows_subscription_devices_and_activity_page
         screen = app.screen
         assert isinstance(screen, PersonScreen)
         card = str(screen.query_one("#person-card", Static).content)
-        assert "unsubscribed · devices: tok-1 ios" in card
+        assert "unsubscribed" in card and "tok-1" in card
         activity = screen.query_one("#activity-table", DataTable)
         assert activity.row_count == PAGE
         assert str(activity.get_row_at(0)[2]) == f"view {PAGE + 19}"  # newest first

@@ -20,6 +20,7 @@ import bench_deliver
 import bench_import
 import bench_people
 import bench_startup
+import bench_track_api
 import bench_wizard
 from common import print_machine
 from datasets import add_backend_option
@@ -39,6 +40,7 @@ def plan(backend: str, quick: bool, rebuild: bool) -> list[tuple[str, Callable[[
             ("4. start-up", bench_startup.main, [*both, "--people", "100000", "--repeat", "3", *again]),
             ("5. import-action wizard", bench_wizard.main, ["--repeat", "2", *again]),
             ("6. delivery", bench_deliver.main, ["--emails", "5000", "--webhooks", "2000", "--repeat", "1"]),
+            ("7. track api", bench_track_api.main, [*both, "--seconds", "3", "--rounds", "1", "--batch", "200"]),
         ]
     return [
         ("1. bulk import", bench_import.main, both),
@@ -47,6 +49,7 @@ def plan(backend: str, quick: bool, rebuild: bool) -> list[tuple[str, Callable[[
         ("4. start-up", bench_startup.main, [*both, *again]),
         ("5. import-action wizard", bench_wizard.main, again),
         ("6. delivery (SQLite outbox)", bench_deliver.main, []),
+        ("7. track api", bench_track_api.main, both),
     ]
 
 

@@ -7,8 +7,6 @@ Customer.io's error body; only a fault of the server itself is a 5xx (logged).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
 from typing import Any
 
@@ -19,11 +17,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tui.api import wire
+from tui.api.auth import Authenticator
+from tui.api.group_commit import GroupCommitter
 from tui.api.requests import v1_merge, v1_operation, v2_operation
-from tui.core import activity, credentials, track
+from tui.core import activity
 from tui.core.db import Database, open_database
 from tui.core.errors import DatabaseError, InvalidInput, NotFound
-from tui.core.track import Operation, Outcome
+from tui.core.track import Operation
 
 log = logging.getLogger("switchboard.api")
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -31,9 +31,12 @@ BODYLESS = ("delete", "delete_device", "suppress", "unsuppress")
 
 
 def create_app(db: Database) -> Starlette:
+    writer = GroupCommitter(db)
+    authenticator = Authenticator(db)
+
     async def endpoint(request: Request) -> Response:
         try:
-            return await _handle(db, request)
+            return await _handle(authenticator, writer, request)
         except wire.WireError as exc:
             return wire.v1_error(exc.status, exc.message)
         except DatabaseError as exc:
@@ -51,17 +54,17 @@ def app_from_env() -> Starlette:
     return create_app(open_database())
 
 
-async def _handle(db: Database, request: Request) -> Response:
+async def _handle(authenticator: Authenticator, writer: GroupCommitter, request: Request) -> Response:
     found = wire.match(request.method, request.scope.get("raw_path") or request.url.path.encode())
-    workspace_id = await _authenticate(db, request)
+    workspace_id = await authenticator.workspace(request.headers.get("authorization", ""))
     if workspace_id is None:
         return wire.unauthorized()
     try:
         raw = await _read_body(request, wire.limit_of(found.route))
         body = wire.parse_body(raw, required=found.route not in BODYLESS)
-        return await _dispatch(db, workspace_id, found, body)
+        return await _dispatch(writer, workspace_id, found, body)
     except wire.WireError as exc:
-        await run_in_threadpool(activity.record_rejected, db, workspace_id, f"{found.route}: {exc.message}")
+        await run_in_threadpool(activity.record_rejected, writer.db, workspace_id, f"{found.route}: {exc.message}")
         if found.route in ("entity", "batch"):
             return wire.v2_error(exc.status, [wire.v2_problem(exc.message)])
         return wire.v1_error(exc.status, exc.message, merge=found.route == "merge")
@@ -69,28 +72,28 @@ async def _handle(db: Database, request: Request) -> Response:
         return wire.unauthorized()  # the workspace was deleted while the request ran
 
 
-async def _dispatch(db: Database, workspace_id: int, found: wire.Match, body: dict[str, Any]) -> Response:
+async def _dispatch(writer: GroupCommitter, workspace_id: int, found: wire.Match, body: dict[str, Any]) -> Response:
     if found.route == "batch":
-        return await _batch(db, workspace_id, body)
+        return await _batch(writer, workspace_id, body)
     if found.route == "entity":
         try:
             operation = v2_operation(body)
         except InvalidInput as exc:
             raise wire.WireError(400, str(exc)) from None
-        [outcome] = await _apply(db, workspace_id, [operation])
+        [outcome] = await writer.apply(workspace_id, [operation])
         return wire.v2_error(400, [wire.v2_problem(outcome.detail)]) if outcome.rejected else wire.ok()
     if found.route == "merge":
         try:
             operation = v1_merge(body)
         except InvalidInput as exc:
             raise wire.WireError(400, str(exc)) from None
-        [outcome] = await _apply(db, workspace_id, [operation])
+        [outcome] = await writer.apply(workspace_id, [operation])
         return wire.v1_error(400, outcome.detail, merge=True) if outcome.rejected else wire.ok()
-    [outcome] = await _apply(db, workspace_id, [v1_operation(found.route, found.segments, body)])
+    [outcome] = await writer.apply(workspace_id, [v1_operation(found.route, found.segments, body)])
     return wire.v1_error(400, outcome.detail) if outcome.rejected else wire.ok()
 
 
-async def _batch(db: Database, workspace_id: int, body: dict[str, Any]) -> Response:
+async def _batch(writer: GroupCommitter, workspace_id: int, body: dict[str, Any]) -> Response:
     """Good operations are applied (in one transaction), bad ones reported by index: 207."""
     batch = body.get("batch")
     if not isinstance(batch, list) or not batch:
@@ -106,38 +109,15 @@ async def _batch(db: Database, workspace_id: int, body: dict[str, Any]) -> Respo
             problems.append(wire.v2_problem(str(exc), index=index))
     if problems:
         await run_in_threadpool(
-            activity.record_rejected, db, workspace_id, f"batch: {len(problems)} operation(s) refused"
+            activity.record_rejected, writer.db, workspace_id, f"batch: {len(problems)} operation(s) refused"
         )
-    outcomes = await _apply(db, workspace_id, operations) if operations else []
+    outcomes = await writer.apply(workspace_id, operations) if operations else []
     for index, outcome in zip(indexes, outcomes, strict=True):
         if outcome.rejected:
             problems.append(wire.v2_problem(outcome.detail, index=index))
     if not problems:
         return wire.ok()
     return wire.v2_error(207, sorted(problems, key=lambda problem: problem["batch_index"]))
-
-
-async def _apply(db: Database, workspace_id: int, operations: list[Operation]) -> list[Outcome]:
-    return await run_in_threadpool(track.apply, db, workspace_id, operations)
-
-
-async def _authenticate(db: Database, request: Request) -> int | None:
-    """The workspace of HTTP Basic `site_id:tracking_api_key`, read on every request."""
-    header = request.headers.get("authorization", "")
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        site_id, sep, key = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    if not sep or not site_id or len(site_id) > 64 or len(key) > 256:
-        return None
-    try:
-        return await run_in_threadpool(credentials.tracking_workspace_id, db, site_id, key)
-    except NotFound:
-        await run_in_threadpool(activity.record_unauthorized, db, site_id, "a request with a wrong tracking API key")
-        return None
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from tui.core.db import Database
 from tui.core.models import Device, Message, Workspace, table_of
@@ -57,6 +58,26 @@ def _due(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def _pick(session: Session, now: datetime, limit: int, workspace_id: int | None) -> list[int]:
+    """The ids of up to `limit` due messages, oldest due first, locked (SKIP LOCKED).
+
+    One query per status, each an ordered range of the (status, next_attempt_at) index: a single
+    query over all of them (`status IN (...)` or an OR) made both backends read and sort every
+    due message on each claim, so draining a big outbox took time quadratic in its size."""
+    found: list[tuple[datetime, int]] = []
+    wanted: list[ColumnElement[bool]] = [
+        *((Message.status == status) & (Message.next_attempt_at <= now) for status in WAITING),
+        (Message.status == MessageStatus.SENDING) & (Message.lease_until < now),
+    ]
+    for condition in wanted:
+        pick = select(Message.next_attempt_at, Message.id).where(condition)
+        if workspace_id is not None:
+            pick = pick.where(Message.workspace_id == workspace_id)
+        pick = pick.order_by(Message.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+        found += [(due or now, message_id) for due, message_id in session.execute(pick)]
+    return [message_id for _, message_id in sorted(found)[:limit]]
+
+
 def claim(
     db: Database,
     limit: int,
@@ -67,10 +88,7 @@ def claim(
     """Lease up to `limit` due messages (oldest due first) to the caller; they become `sending`."""
     now = db.runtime.now()
     with db.write() as session:
-        pick = select(Message.id).where(_due(now)).order_by(Message.next_attempt_at).limit(limit)
-        if workspace_id is not None:
-            pick = pick.where(Message.workspace_id == workspace_id)
-        ids = list(session.scalars(pick.with_for_update(skip_locked=True)))
+        ids = _pick(session, now, limit, workspace_id)
         if not ids:
             return []
         # Conditional: a row another worker took meanwhile is no longer due and is left alone.

@@ -132,8 +132,11 @@ def create_person(
     attributes: dict[str, Any],
     tokens: TokenSource,
     now: datetime,
+    *,
+    counted: bool = True,
 ) -> Person:
-    """Insert a person with checked values, counting them in the kept count and billing (P1)."""
+    """Insert a person with checked values, counting them in the kept count and billing (P1).
+    `counted=False`: the caller counts them (once for many, in the same transaction)."""
     person = Person(
         workspace_id=ws.id,
         cio_id=new_cio_id(tokens),
@@ -146,8 +149,9 @@ def create_person(
     )
     session.add(person)
     session.flush()
-    bump_counters(session, ws.id, people=1)
-    record_usage(session, ws.id, now.date(), people_created=1)
+    if counted:
+        bump_counters(session, ws.id, people=1)
+        record_usage(session, ws.id, now.date(), people_created=1)
     return person
 
 
@@ -259,13 +263,14 @@ def delete_person(db: Database, workspace: str, ref: str, *, expected_version: i
         return info
 
 
-def remove_person(session: Session, ws: Workspace, person: Person, now: datetime) -> None:
+def remove_person(session: Session, ws: Workspace, person: Person, now: datetime, *, counted: bool = True) -> None:
     """P7: delete a person with their messages (their events and devices go by cascade); they
-    stay counted for billing."""
+    stay counted for billing. `counted=False`: the caller counts the deletion."""
     session.execute(delete(Message).where(Message.person_id == person.id))
     session.delete(person)
-    bump_counters(session, ws.id, people=-1)
-    record_usage(session, ws.id, now.date(), people_deleted=1)
+    if counted:
+        bump_counters(session, ws.id, people=-1)
+        record_usage(session, ws.id, now.date(), people_deleted=1)
 
 
 def _load_for_change(

@@ -37,6 +37,7 @@ from tui.core.track_values import (
     event_values,
     identify_body,
 )
+from tui.core.usage import bump_counters, record_usage
 
 CONFLICT_ATTEMPTS = 3
 ACTIONS = (
@@ -81,22 +82,23 @@ class Outcome:
         return self.kind == "rejected"
 
 
-def workspace_of_site(db: Database, site_id: str) -> int | None:
-    """The id of the workspace with this site ID (the API checks its key separately)."""
-    with db.read() as session:
-        return session.scalar(select(Workspace.id).where(Workspace.site_id == site_id.strip().lower()))
-
-
 def apply(db: Database, workspace_id: int, operations: Sequence[Operation]) -> list[Outcome]:
     """Apply the operations in one transaction (see the module docstring); NotFound when the
     workspace is gone."""
+    [outcomes] = apply_groups(db, [(workspace_id, operations)])
+    if outcomes is None:
+        raise NotFound("the workspace of these credentials no longer exists")
+    return outcomes
+
+
+def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]) -> list[list[Outcome] | None]:
+    """Group commit: the operations of several requests (each a workspace id and its
+    operations) in ONE transaction, so that concurrent requests share one commit. Each group's
+    outcomes, or None for a workspace that no longer exists."""
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             with db.write() as session:
-                ws = session.scalar(select(Workspace).where(Workspace.id == workspace_id))
-                if ws is None:
-                    raise NotFound("the workspace of these credentials no longer exists")
-                return [_apply_one(session, ws, db.runtime, op) for op in operations]
+                return [_apply_group(session, db.runtime, workspace_id, ops) for workspace_id, ops in groups]
         except Conflict:
             # A concurrent writer committed the same new person, event id or token first
             # (PostgreSQL): applied again, the operations find what it wrote.
@@ -105,15 +107,40 @@ def apply(db: Database, workspace_id: int, operations: Sequence[Operation]) -> l
     raise AssertionError("unreachable")
 
 
-def _apply_one(session: Session, ws: Workspace, runtime: Runtime, op: Operation) -> Outcome:
+def _apply_group(
+    session: Session, runtime: Runtime, workspace_id: int, operations: Sequence[Operation]
+) -> list[Outcome] | None:
+    """The operations of one request. People created and deleted are counted once for the
+    request (kept count and billing facts), from the operations that were applied."""
+    ws = session.get(Workspace, workspace_id)
+    if ws is None:
+        return None
+    tally = _Tally()
+    outcomes = [_apply_one(session, ws, runtime, op, tally) for op in operations]
+    bump_counters(session, ws.id, people=tally.created - tally.deleted)
+    record_usage(session, ws.id, runtime.now().date(), people_created=tally.created, people_deleted=tally.deleted)
+    return outcomes
+
+
+@dataclass
+class _Tally:
+    created: int = 0
+    deleted: int = 0
+
+
+def _apply_one(session: Session, ws: Workspace, runtime: Runtime, op: Operation, tally: _Tally) -> Outcome:
     now = runtime.now()
+    track = _Track(session, ws, runtime, now)
     try:
         with session.begin_nested():
-            outcome = _Track(session, ws, runtime, now).run(op)
+            outcome = track.run(op)
             session.flush()
     except InvalidInput as exc:
         named = f" {op.person}" if op.person is not None else ""
         outcome = Outcome("rejected", None, f"{op.action}{named}: {exc}")
+    else:  # counted only once its savepoint is released
+        tally.created += track.tally.created
+        tally.deleted += track.tally.deleted
     activity.record(session, ws.id, outcome.kind, outcome.person, outcome.detail, now)
     return outcome
 
@@ -124,6 +151,7 @@ class _Track:
     ws: Workspace
     runtime: Runtime
     now: datetime
+    tally: _Tally = field(default_factory=_Tally)
 
     def run(self, op: Operation) -> Outcome:
         if op.action not in ACTIONS:
@@ -162,7 +190,7 @@ class _Track:
             email = target.email
             if self.ws.identify_by == "id" and body.new_email is not None:
                 email = normalize_email(body.new_email)
-            person = create_person(self.session, self.ws, target.ident, email, {}, self.runtime.tokens, self.now)
+            person = self._create(target.ident, email)
             created = True
         else:
             created = False
@@ -205,7 +233,7 @@ class _Track:
         if target.person is None:
             return self._ignored(f"delete {ref}: no such person; nothing changed")
         cio_id = target.person.cio_id
-        remove_person(self.session, self.ws, target.person, self.now)
+        self._remove(target.person)
         return Outcome("delete", cio_id, f"deleted {ref}")
 
     def suppress(self, ref: Ref) -> Outcome:
@@ -215,7 +243,7 @@ class _Track:
             return self._ignored(f"suppress {ref}: names no one and no identifier to block; nothing changed")
         cio_id = target.person.cio_id if target.person else None
         if target.person is not None:
-            remove_person(self.session, self.ws, target.person, self.now)
+            self._remove(target.person)
         if self.session.get(Suppression, (self.ws.id, target.ident)) is None:
             self.session.add(Suppression(workspace_id=self.ws.id, ident=target.ident, created_at=self.now))
         return Outcome("suppress", cio_id, f"suppressed {target.ident!r}")
@@ -259,7 +287,7 @@ class _Track:
             .execution_options(synchronize_session=False)
         )
         self.session.expire(secondary)
-        remove_person(self.session, self.ws, secondary, self.now)
+        self._remove(secondary)
         return Outcome("merge", primary.cio_id, f"merged cio_{secondary.cio_id} into cio_{primary.cio_id}")
 
     # -- events and devices -------------------------------------------------------------------
@@ -324,7 +352,7 @@ class _Track:
             return target.person
         if target.ident is None:
             raise InvalidInput(BY_EMAIL)
-        return create_person(self.session, self.ws, target.ident, target.email, {}, self.runtime.tokens, self.now)
+        return self._create(target.ident, target.email)
 
     def _add_event(self, values: EventValues, person_id: int | None, anonymous_id: str | None) -> None:
         self.session.add(
@@ -364,6 +392,14 @@ class _Track:
 
     def _suppressed(self, target: Target) -> bool:
         return target.ident is not None and self.session.get(Suppression, (self.ws.id, target.ident)) is not None
+
+    def _create(self, ident: str, email: str | None) -> Person:
+        self.tally.created += 1
+        return create_person(self.session, self.ws, ident, email, {}, self.runtime.tokens, self.now, counted=False)
+
+    def _remove(self, person: Person) -> None:
+        self.tally.deleted += 1
+        remove_person(self.session, self.ws, person, self.now, counted=False)
 
     def _ignored(self, detail: str) -> Outcome:
         return Outcome("ignored", None, detail)

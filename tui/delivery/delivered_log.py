@@ -1,6 +1,10 @@
-"""Delivered messages recorded in groups: whatever went out while the last group was being
-written goes in the next transaction (group commit). A transaction per message capped a worker
-at a few hundred messages a second; each message's transition stays whole either way."""
+"""Delivered messages recorded in groups: the slots whose messages went out while the last group
+was being written share the next transaction (group commit). A transaction per message capped a
+worker at a few hundred messages a second; each message's transition stays whole either way.
+
+A slot waits until its message is recorded before it sends the next one, so a worker killed at
+any moment has at most one message per slot sent but not recorded: the only ones a restarted
+worker sends again (with the same Message-ID)."""
 
 from __future__ import annotations
 
@@ -13,14 +17,17 @@ from tui.core.db import Database
 class DeliveredLog:
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._pending: list[tuple[int, str]] = []
+        self._pending: list[tuple[int, str, asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._closing = False
         self._task = asyncio.create_task(self._run())
 
-    def add(self, message_id: int, answer: str) -> None:
-        self._pending.append((message_id, answer))
+    async def record(self, message_id: int, answer: str) -> None:
+        """Returns once the message is recorded as delivered (with the others of its group)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((message_id, answer, done))
         self._wake.set()
+        await done
 
     async def _run(self) -> None:
         while self._pending or not self._closing:
@@ -29,7 +36,14 @@ class DeliveredLog:
                 self._wake.clear()
                 continue
             group, self._pending = self._pending, []
-            await asyncio.to_thread(outbox.mark_delivered_many, self._db, group)
+            try:
+                await asyncio.to_thread(outbox.mark_delivered_many, self._db, [(i, a) for i, a, _ in group])
+            except Exception as exc:  # the slots that wait for this group see the failure
+                for _, _, done in group:
+                    done.set_exception(exc)
+            else:
+                for _, _, done in group:
+                    done.set_result(None)
 
     async def close(self) -> None:
         """Record what is still pending, then stop."""

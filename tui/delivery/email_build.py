@@ -7,6 +7,7 @@ from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from tui.core.outbox import OutboxItem
@@ -30,6 +31,13 @@ class _KeptHeaderClasses(HeaderRegistry):
 POLICY = policy.default.clone(header_factory=_KeptHeaderClasses())
 
 
+@lru_cache(maxsize=1024)
+def _shared_header(name: str, value: str) -> BaseHeader:
+    """A parsed header that many emails carry alike (a workspace's From and Reply-To, the Date
+    of this second): parsed once. Header objects are immutable, so emails can share them."""
+    return POLICY.header_factory(name, value)
+
+
 def message_id(item: OutboxItem) -> str:
     """Stable per message: a retry or a redelivery after a lost lease carries the same id, so a
     receiver can drop the duplicate."""
@@ -38,13 +46,13 @@ def message_id(item: OutboxItem) -> str:
 
 def build_email(item: OutboxItem, sender: str, now: datetime, reply_to: str | None = None) -> EmailMessage:
     email = EmailMessage(policy=POLICY)
-    email["From"] = sender
+    email["From"] = _shared_header("From", sender)
     email["To"] = item.recipient or ""
     email["Subject"] = item.subject or ""
-    email["Date"] = format_datetime(now)
+    email["Date"] = _shared_header("Date", format_datetime(now))
     email["Message-ID"] = message_id(item)
     if reply_to:
-        email["Reply-To"] = reply_to
+        email["Reply-To"] = _shared_header("Reply-To", reply_to)
     body = item.body or ""
     if looks_like_html(body):
         email.set_content(text_of_html(body))

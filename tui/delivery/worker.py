@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,7 @@ from tui.delivery.smtp import SmtpSettings, SmtpSlot
 from tui.delivery.webhook import call_webhook
 
 CLAIM_PER_SLOT = 25  # messages claimed per connection at a time
+SWITCH_INTERVAL_S = 0.0005
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ async def _deliver(shared: _Shared, slot: SmtpSlot, item: OutboxItem) -> Message
         except MissingSetting as exc:
             outcome = Outcome(False, str(exc), temporary=True)
     if outcome.ok:
-        shared.delivered.add(item.id, outcome.text)
+        await shared.delivered.record(item.id, outcome.text)
         return MessageStatus.DELIVERED
     if outcome.temporary:
         status = await asyncio.to_thread(
@@ -142,6 +144,9 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     """Deliver due messages: with `once`, until none is due; otherwise until `stop` is set
     (what is in flight is finished first)."""
     stop = stop or asyncio.Event()
+    # The database calls run in threads; by default a thread keeps the GIL for up to 5 ms while
+    # the event loop waits to send the next SMTP command. Short turns keep the sockets busy.
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     counts: Counter[MessageStatus] = Counter()
     routes = Routes(db, config.defaults)
     delivered = DeliveredLog(db)

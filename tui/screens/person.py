@@ -1,9 +1,7 @@
-"""One person: identifiers, subscription and devices, every attribute (shown literally), the messages
-they received and their activity from the Track API; edit, delete."""
+"""One person: identifiers, every attribute (shown literally), the messages they received; edit, delete."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -37,6 +35,9 @@ MESSAGE_COLUMNS = (("sent", 16), ("campaign", 24), ("channel", 7), ("status", 14
 KEY_WIDTH = 24
 
 
+DEVICES_SHOWN = 3
+
+
 @dataclass(frozen=True)
 class PersonView:
     person: PersonInfo
@@ -57,8 +58,21 @@ def attribute_lines(attributes: dict[str, Any]) -> Content:
     return Content("\n").join(lines)
 
 
-def card(person: PersonInfo, identify_by: str, devices: Sequence[DeviceInfo] = ()) -> Content:
-    """The person's identifier, cio_id, email (id workspaces), times, subscription and devices."""
+def reach(person: PersonInfo, devices: list[DeviceInfo]) -> Content:
+    """Subscription state and push devices (set through the Track API), tokens literal."""
+    muted = "$text-muted"
+    state = Content.styled("unsubscribed", "$text-warning") if person.unsubscribed else Content("subscribed")
+    if not devices:
+        return Content.assemble(state, Content.styled(" · no devices", muted))
+    listed = Content(", ").join(
+        literal(f"{cell_text(device.token)} ({device.platform})") for device in devices[:DEVICES_SHOWN]
+    )
+    more = f", +{len(devices) - DEVICES_SHOWN:,} more" if len(devices) > DEVICES_SHOWN else ""
+    return Content.assemble(state, Content.styled(" · devices ", muted), listed, Content.styled(more, muted))
+
+
+def card(person: PersonInfo, identify_by: str) -> Content:
+    """The person's identifier, cio_id, email (id workspaces) and times."""
     muted = "$text-muted"
     parts = [literal(ident_of(person), "bold"), Content.styled(f"  {person.reference}", muted)]
     if identify_by == "id":
@@ -69,14 +83,6 @@ def card(person: PersonInfo, identify_by: str, devices: Sequence[DeviceInfo] = (
         f" · version {person.version}"
     )
     parts += [Content("\n"), Content.styled(times, muted)]
-    subscription = (
-        Content.styled("unsubscribed", "bold $text-warning")
-        if person.unsubscribed
-        else Content.styled("subscribed", muted)
-    )
-    shown = [Content.assemble(literal(d.token), Content.styled(f" {d.platform}", muted)) for d in devices]
-    parts += [Content("\n"), subscription, Content.styled(" · devices: ", muted)]
-    parts += [Content(", ").join(shown) if shown else Content.styled("none", muted)]
     return Content.assemble(*parts)
 
 
@@ -181,7 +187,10 @@ class PersonScreen(CoreWork, Screen[bool]):
         self.person = view.person
         self.refresh_bindings()
         self.sub_title = visible(ident_of(view.person))
-        self.query_one("#person-card", Static).update(card(view.person, self.workspace.identify_by, view.devices))
+        shown_card = Content.assemble(
+            card(view.person, self.workspace.identify_by), Content("\n"), reach(view.person, view.devices)
+        )
+        self.query_one("#person-card", Static).update(shown_card)
         self.query_one(PersonActivity).show(self.workspace.name, view.person.reference, view.events)
         attributes = view.person.attributes
         self.query_one("#attributes-title", Static).update(f"Attributes ({len(attributes):,})")

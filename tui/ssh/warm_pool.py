@@ -1,10 +1,10 @@
 """The warm pool of `serve ssh --warm N`: app processes started ahead of their sessions.
 
 Each waits on its own terminal, the app imported (tui/warm_start.py). A session takes the one
-waiting longest, gives it the terminal size and sends it the session's environment; the pool
-starts a replacement at once. A process serves one session and is never reused. One that ends
-while waiting is replaced; one that waited MAX_AGE_SECONDS is retired and replaced, so that code
-upgraded on disk is not served by old processes for long.
+waiting longest, gives it the terminal size and sends it the session's environment; the pool starts
+a replacement once sessions stop opening (REFILL_QUIET_SECONDS). A process serves one session and
+is never reused. One that ends while waiting is replaced; one that waited MAX_AGE_SECONDS is
+retired and replaced, so that code upgraded on disk is not served by old processes for long.
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ WARM_ARGV = (sys.executable, "-m", "tui.warm_start")
 WAITING_SIZE = Size(80, 24)  # until a session gives its own
 WAITING_TERM = "dumb"  # until a session gives its own; the app reads TERM only once it runs
 MAX_AGE_SECONDS = 600.0
+# Replacements for taken processes start once no session has opened for REFILL_QUIET_SECONDS (at
+# most REFILL_MAX_DELAY_SECONDS after the first take): importing the app costs more CPU than the
+# sessions' own start, and would otherwise compete with it while sessions are opening.
+REFILL_QUIET_SECONDS = 1.0
+REFILL_MAX_DELAY_SECONDS = 5.0
 RESTART_DELAY_SECONDS = 1.0  # before replacing a process that ended on its own (a crash loop stays slow)
 OUTPUT_KEPT = 2048  # bytes of a waiting process's output kept for the log (it writes none unless it fails)
 
@@ -64,6 +69,8 @@ class WarmPool:
         self._starting = 0
         self._tasks: set[asyncio.Task[object]] = set()
         self._stopped = False
+        self._refill: asyncio.TimerHandle | None = None
+        self._first_take = 0.0
 
     @property
     def pids(self) -> list[int]:
@@ -94,7 +101,7 @@ class WarmPool:
                 taken = entry.app
             else:  # ended just now, before its watcher saw it
                 self._spawn(entry.app.finish())
-        self.fill()
+        self._refill_later()
         if taken is None:
             return None
         taken.attach(on_output, on_input_full)
@@ -105,6 +112,8 @@ class WarmPool:
     async def stop(self) -> None:
         """End every waiting process and every one on its way; returns once all are reaped."""
         self._stopped = True
+        if self._refill is not None:
+            self._refill.cancel()
         waiting, self._waiting = list(self._waiting), deque()
         for entry in waiting:
             if entry.watcher is not None:
@@ -112,6 +121,19 @@ class WarmPool:
         await asyncio.gather(*(entry.app.hangup() for entry in waiting), *list(self._tasks))
 
     # Inside ---------------------------------------------------------------------------------
+
+    def _refill_later(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._refill is None:
+            self._first_take = loop.time()
+        else:
+            self._refill.cancel()
+        when = min(loop.time() + REFILL_QUIET_SECONDS, self._first_take + REFILL_MAX_DELAY_SECONDS)
+        self._refill = loop.call_at(when, self._refill_now)
+
+    def _refill_now(self) -> None:
+        self._refill = None
+        self.fill()
 
     def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.get_running_loop().create_task(work)
