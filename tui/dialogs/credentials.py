@@ -23,13 +23,15 @@ def masked(last4: str) -> str:
     return MASK + last4
 
 
-def track_api_hint() -> Content:
-    """How to point an app at this Switchboard's Track API (`switchboard serve api`)."""
+def track_api_hint(site_id: str) -> Content:
+    """How to point a Track API client (Customer.io's) at this workspace."""
+    muted = "$text-muted"
     return Content.assemble(
-        Content.styled("Track API", "bold"), ": run ", Content.styled("switchboard serve api", "bold"),
-        ", then point clients at\nhttps://localhost:8443 with the Site ID and tracking key above; the\n",
-        "server prints the CA file they trust (REQUESTS_CA_BUNDLE for Python):\n",
-        Content.styled('CustomerIO(SITE_ID, KEY, host="localhost", port=8443)', "$text-accent"),
+        Content.styled("\nTrack API\n", "bold"),
+        Content.styled("Serve it with ", muted), "switchboard serve api", Content.styled(" (https://127.0.0.1:8443);\n", muted),
+        Content.styled("it prints its certificate's path (api-cert.pem in the data dir).\n", muted),
+        Content.styled("Python client, with REQUESTS_CA_BUNDLE set to that path:\n", muted),
+        f'CustomerIO("{site_id}", KEY, host="localhost", port=8443)',
     )  # fmt: skip
 
 
@@ -40,7 +42,6 @@ class CredentialsDialog(WorkspaceDialog[None]):
     DEFAULT_CSS = """
     CredentialsDialog .dialog { width: 76; }
     CredentialsDialog #credentials { margin-top: 1; }
-    CredentialsDialog #track-api-hint { margin-top: 1; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Close", tooltip="Close the credentials"),
@@ -51,7 +52,6 @@ class CredentialsDialog(WorkspaceDialog[None]):
     def compose_body(self) -> ComposeResult:
         yield Static(Content.assemble("Workspace ", literal(self.workspace.name, "bold")))
         yield Static("Loading…", id="credentials")
-        yield Static(track_api_hint(), id="track-api-hint", classes="note")
 
     def on_mount(self) -> None:
         self.load()
@@ -109,4 +109,4 @@ class CredentialsDialog(WorkspaceDialog[None]):
                     literal(key.label), "  ", masked(key.last4), Content.styled(created, "$text-muted"), "\n"
                 )
             )
-        return Content.assemble(*rows).rstrip()
+        return Content.assemble(*rows).rstrip() + Content("\n") + track_api_hint(creds.site_id)
