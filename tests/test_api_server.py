@@ -118,3 +118,23 @@ def test_the_self_signed_key_is_private(tmp_path: Path) -> None:
     assert tls.self_signed(tmp_path / "d") == (cert, key)
     assert cert.read_bytes() == made  # reused, not remade
     tls.check_pair(cert, key)
+
+
+@pytest.mark.backends("sqlite")
+def test_several_workers_share_the_port_and_stop_cleanly(tmp_path: Path) -> None:
+    db_file = str(tmp_path / "workers.db")
+    db = open_database(db_file)
+    tenant = new_tenant(db, "Workers")
+    server = start_server(db_file, tmp_path / "data", "--workers", "2")
+    try:
+        with ThreadPoolExecutor(8) as pool:
+
+            def identify(n: int) -> int:
+                with server.client(auth=tenant.auth) as http:
+                    return http.put(f"/api/v1/customers/w{n}", json={"n": n}).status_code
+
+            assert list(pool.map(identify, range(40))) == [200] * 40
+        assert workspaces.get_workspace(db, "Workers").people == 40
+    finally:
+        assert server.stop(signal.SIGTERM) == 0
+        db.dispose()

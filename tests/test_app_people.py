@@ -460,3 +460,25 @@ async def test_columns_follow_the_data_after_an_import_and_ctrl_r(seeded: Databa
         assert {"attr:first_name", "attr:tier"} <= keys
         ident = listing.columns[next(key for key in listing.columns if str(key.value) == "ident")]
         assert ident.width >= len("a.much.longer.identifier.0000@bigco.example.com")
+
+
+@pilot_test
+async def test_person_card_shows_subscription_and_devices_from_the_track_api(sample: Database) -> None:
+    """T2/T4 in the app: the card says unsubscribed and lists device tokens, literally."""
+    from tui.core import track
+    from tui.core.track import Operation
+    from tui.core.track_identifiers import Ref
+
+    shop = get_workspace(sample, "Acme EU")
+    device = {"id": "[b]tok[/b]", "platform": "ios"}
+    ref = Ref("path", "bo@example.com")
+    track.apply(
+        sample,
+        shop.id,
+        [Operation("identify", ref, {"unsubscribed": True}), Operation("add_device", ref, {"device": device})],
+    )
+    async with people_tab(sample) as (app, pilot):
+        await press(pilot, "down", "enter")
+        assert isinstance(app.screen, PersonScreen)
+        await until(pilot, lambda: "unsubscribed" in str(app.screen.query_one("#person-card", Static).content))
+        assert "devices [b]tok[/b] (ios)" in str(app.screen.query_one("#person-card", Static).content)

@@ -201,6 +201,8 @@ async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> 
         assert isinstance(app.screen, CredentialsDialog)
         shown = str(app.screen.query_one("#credentials", Static).content)
         assert site_id in shown and "••••" in shown
+        # How to point a Track API client at this workspace (issue 12).
+        assert f'CustomerIO("{site_id}", KEY, host="localhost", port=8443)' in shown
 
         await pilot.press("t", "y")
         await settle(pilot)

@@ -80,9 +80,11 @@ def list_activity(
     person: str | None = None,
     limit: int = DEFAULT_LIMIT,
     after: str | None = None,
+    newer_than: int | None = None,
 ) -> ActivityPage:
-    """One page, newest first; `after` is the `next` of the page before. Filters use their
-    (workspace, kind|person, id) index, so a page costs the same in a log of any size."""
+    """One page, newest first; `after` is the `next` of the page before; `newer_than` an entry's
+    id: only what came after it (a live view's refresh). Filters use their (workspace,
+    kind|person, id) index, so a page costs the same in a log of any size."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit {limit} is not valid: give 1 to {MAX_LIMIT}")
     if kind is not None and kind not in KINDS:
@@ -97,6 +99,8 @@ def list_activity(
             query = query.where(ActivityEntry.person == person.strip().lower().removeprefix("cio_"))
         if before is not None:
             query = query.where(ActivityEntry.id < before)
+        if newer_than is not None:
+            query = query.where(ActivityEntry.id > newer_than)
         rows = session.scalars(query.order_by(ActivityEntry.id.desc()).limit(limit + 1)).all()
         page = [Activity(row.id, row.kind, row.person, row.detail, row.at) for row in rows[:limit]]
         return ActivityPage(page, str(rows[limit - 1].id) if len(rows) > limit else None)

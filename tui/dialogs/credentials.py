@@ -23,6 +23,18 @@ def masked(last4: str) -> str:
     return MASK + last4
 
 
+def track_api_hint(site_id: str) -> Content:
+    """How to point a Track API client (Customer.io's) at this workspace."""
+    muted = "$text-muted"
+    return Content.assemble(
+        Content.styled("\nTrack API\n", "bold"),
+        Content.styled("Serve it with ", muted), "switchboard serve api", Content.styled(" (https://127.0.0.1:8443);\n", muted),
+        Content.styled("it prints its certificate's path (api-cert.pem in the data dir).\n", muted),
+        Content.styled("Python client, with REQUESTS_CA_BUNDLE set to that path:\n", muted),
+        f'CustomerIO("{site_id}", KEY, host="localhost", port=8443)',
+    )  # fmt: skip
+
+
 class CredentialsDialog(WorkspaceDialog[None]):
     """Shows the credentials; rotating the tracking key or adding an App key shows the secret once."""
 
@@ -97,4 +109,4 @@ class CredentialsDialog(WorkspaceDialog[None]):
                     literal(key.label), "  ", masked(key.last4), Content.styled(created, "$text-muted"), "\n"
                 )
             )
-        return Content.assemble(*rows).rstrip()
+        return Content.assemble(*rows).rstrip() + Content("\n") + track_api_hint(creds.site_id)

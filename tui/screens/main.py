@@ -32,6 +32,7 @@ from tui.screens.billing import BillingScreen
 from tui.screens.messages import MessagesScreen
 from tui.screens.person import PersonScreen
 from tui.screens.welcome import WelcomeScreen
+from tui.widgets.activity_pane import ActivityPane
 from tui.widgets.billing_totals import BillingTotals
 from tui.widgets.campaigns_pane import CampaignsPane
 from tui.widgets.pane import WorkspacePane
@@ -83,9 +84,10 @@ class MainScreen(CoreWork, Screen[None]):
     }
     """
     BINDINGS = [
-        # p and c show in the tab titles rather than in the Footer.
+        # p, c and t show in the tab titles rather than in the Footer.
         Binding("p", "show_tab('people')", "People", tooltip="Show the People tab", show=False),
         Binding("c", "show_tab('campaigns')", "Campaigns", tooltip="Show the Campaigns tab", show=False),
+        Binding("t", "show_tab('activity')", "Activity", tooltip="Show the Activity tab (the Track API)", show=False),
         Binding("w", "focus_workspaces", "Workspaces", tooltip="Go to the workspace list"),
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar"),
         Binding("ctrl+r", "reload", "Refresh", tooltip="Reload workspaces, showing changes made elsewhere"),
@@ -131,6 +133,8 @@ class MainScreen(CoreWork, Screen[None]):
                     yield PeoplePane(self.db, id="people-pane").data_bind(workspace=MainScreen.current)
                 with TabPane(tab_title("c", "Campaigns"), id="campaigns"):
                     yield CampaignsPane(self.db, id="campaigns-pane").data_bind(workspace=MainScreen.current)
+                with TabPane(tab_title("t", "Activity"), id="activity"):
+                    yield ActivityPane(self.db, id="activity-pane").data_bind(workspace=MainScreen.current)
         yield KeyFooter()
 
     @property
@@ -213,6 +217,7 @@ class MainScreen(CoreWork, Screen[None]):
         self.load_workspaces()
         self.query_one(CampaignsPane).reload()
         self.query_one(PeoplePane).reload()
+        self.query_one(ActivityPane).reload()
 
     def action_new_campaign(self) -> None:
         self.action_show_tab("campaigns")

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Header, Static
 
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere
+from tui.core.events import DeviceInfo, EventsPage, list_events, person_devices
 from tui.core.messages import MessageInfo, list_messages
 from tui.core.people import PersonInfo, delete_person, get_person
 from tui.core.text import visible
@@ -25,17 +26,24 @@ from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.key_footer import KeyFooter
 from tui.parts.literal import count, literal
 from tui.parts.person_ident import ident_of
-from tui.widgets.people_columns import CREATED_FORMAT, cell, cell_text
+from tui.widgets.people_columns import CREATED_FORMAT, cell_text, fill_table
+from tui.widgets.person_activity import PAGE as ACTIVITY_PAGE
+from tui.widgets.person_activity import PersonActivity
 
 MESSAGES_SHOWN = 50
 MESSAGE_COLUMNS = (("sent", 16), ("campaign", 24), ("channel", 7), ("status", 14), ("subject / reason", 80))
 KEY_WIDTH = 24
 
 
+DEVICES_SHOWN = 3
+
+
 @dataclass(frozen=True)
 class PersonView:
     person: PersonInfo
     messages: list[MessageInfo]
+    events: EventsPage
+    devices: list[DeviceInfo]
 
 
 def attribute_lines(attributes: dict[str, Any]) -> Content:
@@ -48,6 +56,19 @@ def attribute_lines(attributes: dict[str, Any]) -> Content:
         for name, value in sorted(attributes.items())
     ]
     return Content("\n").join(lines)
+
+
+def reach(person: PersonInfo, devices: list[DeviceInfo]) -> Content:
+    """Subscription state and push devices (set through the Track API), tokens literal."""
+    muted = "$text-muted"
+    state = Content.styled("unsubscribed", "$text-warning") if person.unsubscribed else Content("subscribed")
+    if not devices:
+        return Content.assemble(state, Content.styled(" · no devices", muted))
+    listed = Content(", ").join(
+        literal(f"{cell_text(device.token)} ({device.platform})") for device in devices[:DEVICES_SHOWN]
+    )
+    more = f", +{len(devices) - DEVICES_SHOWN:,} more" if len(devices) > DEVICES_SHOWN else ""
+    return Content.assemble(state, Content.styled(" · devices ", muted), listed, Content.styled(more, muted))
 
 
 def card(person: PersonInfo, identify_by: str) -> Content:
@@ -71,16 +92,6 @@ def message_cells(message: MessageInfo) -> list[str]:
     return [message.sent_at.strftime(CREATED_FORMAT), message.campaign, message.channel, status, about]
 
 
-def show_messages(table: DataTable, messages: list[MessageInfo]) -> None:
-    """One row a message, columns as wide as their widest cell (up to a limit), text literal."""
-    rows = [[cell_text(value) for value in message_cells(message)] for message in messages]
-    table.clear(columns=True)
-    for index, (label, most) in enumerate(MESSAGE_COLUMNS):
-        width = max([len(label), *(len(row[index]) for row in rows)])
-        table.add_column(label, width=min(width, most))
-    table.add_rows([cell(value) for value in row] for row in rows)
-
-
 class PersonScreen(CoreWork, Screen[bool]):
     """Dismisses True if the person was changed or deleted (the list reloads), else False."""
 
@@ -99,6 +110,7 @@ class PersonScreen(CoreWork, Screen[bool]):
         &.-narrow #person-attributes { height: auto; max-height: 50%; }
         &.-narrow #attributes-scroll { height: auto; }
         #messages-table { height: 1fr; }
+        #person-activity { height: 1fr; margin-top: 1; }
         .muted { color: $text-muted; }
     }
     """
@@ -129,6 +141,7 @@ class PersonScreen(CoreWork, Screen[bool]):
                 yield Static("Messages received", id="messages-title", classes="section-title")
                 yield Static("No messages received yet.", id="no-messages", classes="muted")
                 yield DataTable(cursor_type="row", zebra_stripes=True, id="messages-table")
+                yield PersonActivity(self.db, id="person-activity")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -145,9 +158,11 @@ class PersonScreen(CoreWork, Screen[bool]):
 
     def _read(self) -> PersonView:
         """In the worker thread."""
-        person = get_person(self.db, self.workspace.name, self.ref)
-        messages = list_messages(self.db, self.workspace.name, person=person.reference, limit=MESSAGES_SHOWN)
-        return PersonView(person, messages)
+        ws = self.workspace.name
+        person = get_person(self.db, ws, self.ref)
+        messages = list_messages(self.db, ws, person=person.reference, limit=MESSAGES_SHOWN)
+        events = list_events(self.db, ws, person=person.reference, limit=ACTIVITY_PAGE)
+        return PersonView(person, messages, events, person_devices(self.db, ws, person.reference))
 
     def _unreadable(self, error: CoreError) -> None:
         self.person = None
@@ -172,7 +187,11 @@ class PersonScreen(CoreWork, Screen[bool]):
         self.person = view.person
         self.refresh_bindings()
         self.sub_title = visible(ident_of(view.person))
-        self.query_one("#person-card", Static).update(card(view.person, self.workspace.identify_by))
+        shown_card = Content.assemble(
+            card(view.person, self.workspace.identify_by), Content("\n"), reach(view.person, view.devices)
+        )
+        self.query_one("#person-card", Static).update(shown_card)
+        self.query_one(PersonActivity).show(self.workspace.name, view.person.reference, view.events)
         attributes = view.person.attributes
         self.query_one("#attributes-title", Static).update(f"Attributes ({len(attributes):,})")
         self.query_one("#attributes", Static).update(attribute_lines(attributes))
@@ -180,7 +199,7 @@ class PersonScreen(CoreWork, Screen[bool]):
         latest = f" · the latest {MESSAGES_SHOWN}" if shown == MESSAGES_SHOWN else ""
         self.query_one("#messages-title", Static).update(f"Messages received ({count(shown, 'message')}{latest})")
         table = self.query_one("#messages-table", DataTable)
-        show_messages(table, view.messages)
+        fill_table(table, MESSAGE_COLUMNS, [message_cells(m) for m in view.messages])
         table.display = bool(view.messages)
         self.query_one("#no-messages").display = not view.messages
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
+from textual.widgets import DataTable
 
 from tui.core.people import PersonInfo
 from tui.core.text import visible
@@ -29,6 +30,16 @@ def cell_text(value: Any) -> str:
 def cell(value: Any) -> Text:
     """A DataTable cell that is never parsed as markup (DataTable parses plain strings)."""
     return Text(cell_text(value), no_wrap=True, overflow="ellipsis")
+
+
+def fill_table(table: DataTable, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]]) -> None:
+    """Replace `table`'s columns and rows: each column as wide as its widest cell, at most its
+    limit; every cell literal text."""
+    texts = [[cell_text(value) for value in row] for row in rows]
+    table.clear(columns=True)
+    for index, (label, most) in enumerate(columns):
+        table.add_column(label, width=min(max([len(label), *(len(row[index]) for row in texts)]), most))
+    table.add_rows([cell(value) for value in row] for row in texts)
 
 
 @dataclass(frozen=True)
