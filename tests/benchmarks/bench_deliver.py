@@ -1,4 +1,4 @@
-"""Benchmark 6, delivery: `switchboard deliver --once` against raw client loops sending the same
+"""Benchmark 8, delivery: `switchboard deliver --once` against raw client loops sending the same
 pre-rendered messages over the same number of connections, in the same run. Targets: at least
 0.7x the raw loop's messages per second, for emails and for webhooks (as a time ratio: at most
 1/0.7 = 1.43x the raw loop's time).

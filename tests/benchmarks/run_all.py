@@ -39,7 +39,7 @@ def plan(backend: str, quick: bool, rebuild: bool) -> list[tuple[str, Callable[[
             ("3. billing and counts", bench_counts.main, [*both, "--large", "100000", "--repeat", "2", *again]),
             ("4. start-up", bench_startup.main, [*both, "--people", "100000", "--repeat", "3", *again]),
             ("5. import-action wizard", bench_wizard.main, ["--repeat", "2", *again]),
-            ("6. delivery", bench_deliver.main, ["--emails", "5000", "--webhooks", "2000", "--repeat", "1"]),
+            ("8. delivery", bench_deliver.main, ["--emails", "5000", "--webhooks", "2000", "--repeat", "1"]),
             ("7. track api", bench_track_api.main, [*both, "--seconds", "3", "--rounds", "1", "--batch", "200"]),
         ]
     return [
@@ -48,7 +48,7 @@ def plan(backend: str, quick: bool, rebuild: bool) -> list[tuple[str, Callable[[
         ("3. billing and counts", bench_counts.main, [*both, *again]),
         ("4. start-up", bench_startup.main, [*both, *again]),
         ("5. import-action wizard", bench_wizard.main, again),
-        ("6. delivery (SQLite outbox)", bench_deliver.main, []),
+        ("8. delivery (SQLite outbox)", bench_deliver.main, []),
         ("7. track api", bench_track_api.main, both),
     ]
 
