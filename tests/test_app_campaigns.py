@@ -20,6 +20,7 @@ from tui.core.campaigns import change_state, create_campaign, delete_campaign, g
 from tui.core.db import Database
 from tui.core.messages import list_messages
 from tui.dialogs.action_form import ActionFormDialog
+from tui.dialogs.campaign_name import CampaignNameDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.import_wizard import ImportWizard
 from tui.dialogs.preview_message import PreviewDialog
@@ -97,11 +98,14 @@ async def fill_action(pilot: Pilot, name: str, **settings: str) -> None:
 
 
 @pilot_test
-async def test_the_empty_state_says_what_to_do(db: Database) -> None:
+async def test_the_empty_state_names_the_key_the_footer_shows(db: Database) -> None:
     seed(db)
     async with running(db, (80, 24)) as pilot:
         await press(pilot, "c")
-        assert "No campaigns yet: press a to create one" in shown(pilot.app.query_one("#campaigns-empty", Static))
+        assert "No campaigns yet: press n to create one" in shown(pilot.app.query_one("#campaigns-empty", Static))
+        assert pilot.app.screen.active_bindings["n"].binding.action == "new_campaign"
+        await press(pilot, "n")
+        assert isinstance(pilot.app.screen, CampaignNameDialog)
 
 
 @pilot_test

@@ -17,7 +17,7 @@ from tui.parts.campaign_badges import state_badge
 from tui.parts.literal import count, literal
 
 EMPTY = Content.assemble(
-    Content.styled("No campaigns yet: press a to create one.", "bold"),
+    Content.styled("No campaigns yet: press n to create one.", "bold"),
     "\n",
     Content.styled(
         "A campaign is a workflow of emails, SMS, pushes, webhooks and delays that goes to everyone in the "
