@@ -28,6 +28,7 @@ from tui.dialogs.send_mode import SendModeDialog
 from tui.parts.core_work import CoreWork
 from tui.parts.key_footer import KeyFooter
 from tui.parts.literal import database_label, literal
+from tui.place import Place, load_place, save_place
 from tui.screens.billing import BillingScreen
 from tui.screens.messages import MessagesScreen
 from tui.screens.person import PersonScreen
@@ -93,6 +94,12 @@ class MainScreen(CoreWork, Screen[None]):
         Binding("ctrl+r", "reload", "Refresh", tooltip="Reload workspaces, showing changes made elsewhere"),
         Binding("B", "billing", "Billing", tooltip="Billing: this month, all time, per workspace, per day"),
         Binding("M", "messages", "Messages", tooltip="The workspace's messages as they go out", show=False),
+        *(
+            Binding(
+                str(n), f"switch_nth({n})", f"Workspace {n}", tooltip=f"Switch to workspace {n} of the list", show=False
+            )
+            for n in range(1, 10)
+        ),
     ]
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("New workspace", "new_workspace", "Create a workspace"),
@@ -145,6 +152,10 @@ class MainScreen(CoreWork, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = database_label(self.db.description)
+        place = load_place(self.db.url)
+        if place is not None:
+            self._select_id = place.workspace_id
+            self.call_after_refresh(self.action_show_tab, place.tab)
         self.load_workspaces()
         if self.refresh_seconds:
             self.set_interval(self.refresh_seconds, self.action_reload)
@@ -177,7 +188,24 @@ class MainScreen(CoreWork, Screen[None]):
             self._welcome.dismiss(None)  # created elsewhere meanwhile
 
     def watch_current(self, workspace: WorkspaceInfo | None) -> None:
-        self.title = f"Switchboard · {visible(workspace.name)}" if workspace else "Switchboard"
+        if workspace is None:
+            self.title = "Switchboard"
+            return
+        self._remember_place()
+        mode = f" · {workspace.send_mode.upper()} MODE" if workspace.send_mode != "normal" else ""
+        self.title = f"Switchboard · {visible(workspace.name)}{mode}"
+
+    @on(TabbedContent.TabActivated)
+    def _remember_place(self) -> None:
+        """Remember the workspace and tab, to reopen them next time on this database."""
+        tabs = self.query(TabbedContent)
+        if self.current is not None and tabs:
+            save_place(self.db.url, Place(self.current.id, tabs.first().active or "people"))
+
+    def action_switch_nth(self, n: int) -> None:
+        """1..9: the nth workspace of the sidebar."""
+        if 1 <= n <= len(self.workspaces):
+            self.switch_to(self.workspaces[n - 1].id)
 
     def switch_to(self, workspace_id: int) -> None:
         """Make the workspace with this id current (if it is still listed)."""

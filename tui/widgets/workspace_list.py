@@ -15,14 +15,22 @@ from tui.core.workspaces import WorkspaceInfo
 from tui.parts.literal import count, literal
 from tui.parts.swatch import swatch
 
+MODE_BADGES = {"test": "TEST", "never": "NEVER"}  # send modes that change what a send does, in words
+
 
 def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
     """Two lines: mark and name (bold and marked when current), then kind and people count."""
     marker = Content.styled("▍", "$accent") if current else Content(" ")
     name = literal(workspace.name, "bold" if current else "")
     details = f"{workspace.identify_by} · {count(workspace.people, 'person', 'people')}"
+    badge = MODE_BADGES.get(workspace.send_mode)
+    shown = (
+        Content.assemble(name, " ", Content.styled(f" {badge} ", "bold $text-warning on $warning-muted"))
+        if badge
+        else name
+    )
     return Content.assemble(
-        marker, swatch(workspace.color), " ", name, "\n", marker, "  ", Content.styled(details, "$text-muted")
+        marker, swatch(workspace.color), " ", shown, "\n", marker, "  ", Content.styled(details, "$text-muted")
     )
 
 
