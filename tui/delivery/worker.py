@@ -145,7 +145,9 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     (what is in flight is finished first)."""
     stop = stop or asyncio.Event()
     # The database calls run in threads; by default a thread keeps the GIL for up to 5 ms while
-    # the event loop waits to send the next SMTP command. Short turns keep the sockets busy.
+    # the event loop waits to send the next SMTP command. Short turns keep the sockets busy
+    # (the process's setting is given back when the worker stops).
+    switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     counts: Counter[MessageStatus] = Counter()
     routes = Routes(db, config.defaults)
@@ -181,4 +183,5 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
         for slot in slots:
             await slot.close()
         await http.aclose()
+        sys.setswitchinterval(switch_interval)
     return Summary(counts[MessageStatus.DELIVERED], counts[MessageStatus.RETRYING], counts[MessageStatus.FAILED])
