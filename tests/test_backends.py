@@ -130,9 +130,14 @@ def test_key_columns_use_the_c_collation_on_postgresql(db: Database) -> None:
             )
         ).all()
     assert sorted(map(tuple, rows)) == [
+        ("anonymous_links", "anonymous_id"),
         ("app_keys", "label"),
         ("campaigns", "name_key"),
+        ("devices", "token"),
+        ("events", "anonymous_id"),
+        ("events", "client_id"),
         ("people", "ident"),
+        ("suppressions", "ident"),
         ("workspaces", "name_key"),
     ]
 
