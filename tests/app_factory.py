@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
@@ -24,6 +25,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from tui.app import SwitchboardApp
 from tui.core.db import Database
 from tui.core.workspaces import create_workspace
+from tui.screens.main import MainScreen
 
 SNAPSHOT_DB_LABEL = "/srv/switchboard/team.db"
 SEED = (  # name, identify_by, colour
@@ -66,6 +68,13 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         if not any(worker.is_running for worker in pilot.app.workers):
             return
+
+
+def main_of(app: App[object]) -> MainScreen:
+    """The main screen, which must be the one on top."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
 
 
 async def press(pilot: Pilot, *keys: str) -> None:

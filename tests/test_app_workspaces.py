@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app_factory import make_app, palette, pilot_test, running, seed, settle, type_into, until
+from app_factory import main_of, make_app, palette, pilot_test, running, seed, settle, type_into, until
 from textual.widgets import Input, OptionList, RadioSet, Static
 
 from tui.core.credentials import resolve_app_key, resolve_tracking_credentials
@@ -14,12 +14,6 @@ from tui.dialogs.help import HelpDialog
 from tui.dialogs.secret import SecretDialog
 from tui.screens.main import MainScreen
 from tui.widgets.people_pane import PeoplePane
-
-
-def main_of(app) -> MainScreen:
-    screen = app.screen
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 @pilot_test
