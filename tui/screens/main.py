@@ -127,6 +127,7 @@ class MainScreen(CoreWork, Screen[None]):
         self._select_id: int | None = None
         self._last_error = ""
         self._welcome: WelcomeScreen | None = None
+        self._tab = "people"  # the tab shown, remembered when the screen goes
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☎")
@@ -191,16 +192,20 @@ class MainScreen(CoreWork, Screen[None]):
         if workspace is None:
             self.title = "Switchboard"
             return
-        self._remember_place()
         mode = f" · {workspace.send_mode.upper()} MODE" if workspace.send_mode != "normal" else ""
         self.title = f"Switchboard · {visible(workspace.name)}{mode}"
 
     @on(TabbedContent.TabActivated)
-    def _remember_place(self) -> None:
-        """Remember the workspace and tab, to reopen them next time on this database."""
-        tabs = self.query(TabbedContent)
-        if self.current is not None and tabs:
-            save_place(self.db.url, Place(self.current.id, tabs.first().active or "people"))
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        self._tab = event.pane.id or "people"
+        if self._tab == "activity":
+            self.query_one(ActivityPane).reload()
+
+    def on_unmount(self) -> None:
+        """Remember the workspace and tab, to reopen them next time on this database (written once,
+        at the end, rather than on every switch: moving through the sidebar stays a keypress)."""
+        if self.current is not None:
+            save_place(self.db.url, Place(self.current.id, self._tab))
 
     def action_switch_nth(self, n: int) -> None:
         """1..9: the nth workspace of the sidebar."""
@@ -245,7 +250,8 @@ class MainScreen(CoreWork, Screen[None]):
         self.load_workspaces()
         self.query_one(CampaignsPane).reload()
         self.query_one(PeoplePane).reload()
-        self.query_one(ActivityPane).reload()
+        if self._tab == "activity":  # a hidden Activity tab reads nothing; it catches up when shown
+            self.query_one(ActivityPane).reload()
 
     def action_new_campaign(self) -> None:
         self.action_show_tab("campaigns")
