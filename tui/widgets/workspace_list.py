@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.workspaces import WorkspaceInfo
+from tui.parts.delivery_counts import delivery_counts
 from tui.parts.literal import count, literal
 from tui.parts.swatch import swatch
 
@@ -19,7 +20,8 @@ MODE_BADGES = {"test": "TEST", "never": "NEVER"}  # send modes that change what 
 
 
 def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
-    """Two lines: mark and name (bold and marked when current), then kind and people count."""
+    """Two lines: mark and name (bold and marked when current), then kind and people count; a
+    third with the message counts once the workspace has messages."""
     marker = Content.styled("▍", "$accent") if current else Content(" ")
     name = literal(workspace.name, "bold" if current else "")
     details = f"{workspace.identify_by} · {count(workspace.people, 'person', 'people')}"
@@ -29,9 +31,12 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
         if badge
         else name
     )
-    return Content.assemble(
+    row = Content.assemble(
         marker, swatch(workspace.color), " ", shown, "\n", marker, "  ", Content.styled(details, "$text-muted")
     )
+    if workspace.messages:
+        row = Content.assemble(row, "\n", marker, "  ", delivery_counts(workspace.messages))
+    return row
 
 
 class WorkspaceList(OptionList):
