@@ -24,18 +24,16 @@ from tui.core import activity
 from tui.core import attributes as attrs
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound
-from tui.core.identity import CIO_PREFIX, normalize_email, validate_person_id
 from tui.core.models import AnonymousLink, Device, Event, Message, Person, Suppression, Workspace
-from tui.core.people import by_ident, create_person, remove_person
+from tui.core.people import create_person, remove_person
 from tui.core.runtime import Runtime
 from tui.core.track_identifiers import BY_EMAIL, Ref, Target, resolve
+from tui.core.track_identify import identify_run
 from tui.core.track_values import (
     EventValues,
-    IdentifyBody,
     device_token,
     device_values,
     event_values,
-    identify_body,
 )
 from tui.core.usage import bump_counters, record_usage
 
@@ -110,16 +108,35 @@ def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]
 def _apply_group(
     session: Session, runtime: Runtime, workspace_id: int, operations: Sequence[Operation]
 ) -> list[Outcome] | None:
-    """The operations of one request. People created and deleted are counted once for the
-    request (kept count and billing facts), from the operations that were applied."""
+    """The operations of one request, in order; runs of identify operations set-based
+    (track_identify). People created and deleted are counted once for the request (kept count
+    and billing facts), from the operations that were applied."""
     ws = session.get(Workspace, workspace_id)
     if ws is None:
         return None
     tally = _Tally()
-    outcomes = [_apply_one(session, ws, runtime, op, tally) for op in operations]
+    outcomes: list[Outcome] = []
+    start = 0
+    while start < len(operations):
+        end = start
+        while end < len(operations) and _identifies(operations[end]):
+            end += 1
+        if end > start:
+            run = [(op.person, op.body) for op in operations[start:end] if op.person is not None]
+            entries, created = identify_run(session, ws, runtime, run)
+            outcomes += [Outcome(entry.kind, entry.person, entry.detail) for entry in entries]
+            tally.created += created
+            start = end
+        else:
+            outcomes.append(_apply_one(session, ws, runtime, operations[start], tally))
+            start += 1
     bump_counters(session, ws.id, people=tally.created - tally.deleted)
     record_usage(session, ws.id, runtime.now().date(), people_created=tally.created, people_deleted=tally.deleted)
     return outcomes
+
+
+def _identifies(op: Operation) -> bool:
+    return op.action == "identify" and op.person is not None
 
 
 @dataclass
@@ -160,8 +177,6 @@ class _Track:
             return self.anonymous_event(event_values(op.body))
         if op.person is None:
             raise InvalidInput(f"{op.action} needs a person: give identifiers")
-        if op.action == "identify":
-            return self.identify(op.person, identify_body(op.body))
         if op.action in ("event", "page", "screen"):
             return self.event(op.person, event_values(op.body, default_type=op.action))
         if op.action == "add_device":
@@ -175,58 +190,6 @@ class _Track:
         return {"delete": self.delete, "suppress": self.suppress, "unsuppress": self.unsuppress}[op.action](op.person)
 
     # -- people ------------------------------------------------------------------------------
-
-    def identify(self, ref: Ref, body: IdentifyBody) -> Outcome:
-        """T2: create or update; a clash of identifiers changes nothing (recorded, answered 200)."""
-        target = resolve(self.session, self.ws, ref, creating=not body.update_only)
-        if target.unknown_cio:
-            return self._ignored(f"identify {ref}: no person has that cio_id; nothing changed")
-        if self._suppressed(target):
-            return self._ignored(f"identify {ref}: the identifier is suppressed; nothing stored")
-        person = target.person
-        if person is None:
-            if body.update_only or target.ident is None:
-                return self._ignored(f"identify {ref}: no such person and _update is set; nobody created")
-            email = target.email
-            if self.ws.identify_by == "id" and body.new_email is not None:
-                email = normalize_email(body.new_email)
-            person = self._create(target.ident, email)
-            created = True
-        else:
-            created = False
-        clash = self._identifier_change(ref, person, body)
-        if clash is not None:
-            return Outcome("failed_change", person.cio_id, clash)
-        if body.changes or body.removed:
-            person.attributes = attrs.merge(person.attributes, body.changes, body.removed)
-        if body.unsubscribed is not None:
-            person.unsubscribed = body.unsubscribed
-        if body.anonymous_id is not None:
-            self._join_anonymous(person, body.anonymous_id)
-        person.updated_at = self.now
-        return Outcome("identify", person.cio_id, f"{'created' if created else 'updated'} {ref}")
-
-    def _identifier_change(self, ref: Ref, person: Person, body: IdentifyBody) -> str | None:
-        """Apply an id or email from the body (a new identifier only under a cio_ path); the
-        sentence of a clash, changing nothing, or None."""
-        by_cio = ref.kind == "cio_id" or (ref.kind == "path" and ref.value.startswith(CIO_PREFIX))
-        what = "id" if self.ws.identify_by == "id" else "email"
-        new_ident = None
-        if by_cio and what == "id" and body.new_id is not None:
-            new_ident = validate_person_id(body.new_id)
-        elif by_cio and what == "email" and body.new_email is not None:
-            new_ident = normalize_email(body.new_email)
-        new_email = normalize_email(body.new_email) if what == "id" and body.new_email is not None else None
-        if new_ident is not None and new_ident != person.ident:
-            holder = by_ident(self.session, self.ws, new_ident)
-            if holder is not None:
-                return f"identify {ref}: {what} {new_ident!r} already belongs to cio_{holder.cio_id}; nothing changed"
-            person.ident = new_ident
-            if what == "email":
-                person.email = new_ident
-        if new_email is not None:
-            person.email = new_email
-        return None
 
     def delete(self, ref: Ref) -> Outcome:
         target = resolve(self.session, self.ws, ref, creating=False)
@@ -376,19 +339,6 @@ class _Track:
             select(Event.id).where(Event.workspace_id == self.ws.id, Event.client_id == values.client_id)
         )
         return found is not None
-
-    def _join_anonymous(self, person: Person, anonymous_id: str) -> None:
-        link = self.session.get(AnonymousLink, (self.ws.id, anonymous_id))
-        if link is None:
-            self.session.add(AnonymousLink(workspace_id=self.ws.id, anonymous_id=anonymous_id, person_id=person.id))
-        else:
-            link.person_id = person.id
-        self.session.execute(
-            update(Event)
-            .where(Event.workspace_id == self.ws.id, Event.anonymous_id == anonymous_id, Event.person_id.is_(None))
-            .values(person_id=person.id)
-            .execution_options(synchronize_session=False)
-        )
 
     def _suppressed(self, target: Target) -> bool:
         return target.ident is not None and self.session.get(Suppression, (self.ws.id, target.ident)) is not None
