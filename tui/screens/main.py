@@ -14,11 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from tui.core.db import Database
+from tui.core.delivery_settings import DeliveryConfig
 from tui.core.text import visible
 from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo, list_workspaces
 from tui.dialogs.create_workspace import CreateWorkspaceDialog
 from tui.dialogs.credentials import CredentialsDialog
 from tui.dialogs.delete_workspace import DeleteWorkspaceDialog, contents
+from tui.dialogs.delivery import DeliveryDialog
 from tui.dialogs.dialog import WorkspaceDialog
 from tui.dialogs.import_wizard import open_import_wizard
 from tui.dialogs.recolour_workspace import RecolourWorkspaceDialog
@@ -50,6 +52,7 @@ NEEDS_WORKSPACE = {
     "recolour_workspace",
     "send_mode",
     "credentials",
+    "delivery",
     "delete_workspace",
     "import_actions",
     "new_campaign",
@@ -107,6 +110,7 @@ class MainScreen(CoreWork, Screen[None]):
         ("Change workspace colour", "recolour_workspace", "The colour mark of the current workspace"),
         ("Change send mode", "send_mode", "Normal, test or never"),
         ("Workspace credentials", "credentials", "Site ID, tracking key and App keys"),
+        ("Delivery settings", "delivery", "SMTP server, sender, SMS and push providers; Test connection"),
         ("Delete workspace", "delete_workspace", "Delete the current workspace and all it holds"),
         ("Refresh workspaces", "reload", "Show changes made by other sessions"),
         ("New campaign", "new_campaign", "Create a campaign in the current workspace"),
@@ -280,6 +284,14 @@ class MainScreen(CoreWork, Screen[None]):
     def action_credentials(self) -> None:
         if self.current is not None:
             self.app.push_screen(CredentialsDialog(self.db, self.current))
+
+    def action_delivery(self) -> None:
+        if self.current is not None:
+            self.app.push_screen(DeliveryDialog(self.db, self.current), self._delivery_saved)
+
+    def _delivery_saved(self, config: DeliveryConfig | None) -> None:
+        if config is not None and self.current is not None:
+            self.notify(f"Saved the delivery settings of {visible(self.current.name)}.", markup=False)
 
     def action_import_actions(self) -> None:
         if self.current is not None:
