@@ -92,11 +92,15 @@ def apply(db: Database, workspace_id: int, operations: Sequence[Operation]) -> l
 def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]) -> list[list[Outcome] | None]:
     """Group commit: the operations of several requests (each a workspace id and its
     operations) in ONE transaction, so that concurrent requests share one commit. Each group's
-    outcomes, or None for a workspace that no longer exists."""
+    outcomes, or None for a workspace that no longer exists.
+
+    Requests in flight together have no order between them, so those of one workspace are
+    applied together: first the ones made only of identify operations, as one run, then the
+    others in the order given; its people are counted once for all of them."""
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             with db.write() as session:
-                return [_apply_group(session, db.runtime, workspace_id, ops) for workspace_id, ops in groups]
+                return _apply_all(session, db.runtime, groups)
         except Conflict:
             # A concurrent writer committed the same new person, event id or token first
             # (PostgreSQL): applied again, the operations find what it wrote.
@@ -105,16 +109,37 @@ def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]
     raise AssertionError("unreachable")
 
 
-def _apply_group(
-    session: Session, runtime: Runtime, workspace_id: int, operations: Sequence[Operation]
-) -> list[Outcome] | None:
-    """The operations of one request, in order; runs of identify operations set-based
-    (track_identify). People created and deleted are counted once for the request (kept count
-    and billing facts), from the operations that were applied."""
-    ws = session.get(Workspace, workspace_id)
-    if ws is None:
-        return None
-    tally = _Tally()
+def _apply_all(
+    session: Session, runtime: Runtime, groups: Sequence[tuple[int, Sequence[Operation]]]
+) -> list[list[Outcome] | None]:
+    results: list[list[Outcome] | None] = [None] * len(groups)
+    by_workspace: dict[int, list[int]] = {}
+    for index, (workspace_id, _) in enumerate(groups):
+        by_workspace.setdefault(workspace_id, []).append(index)
+    for workspace_id, indexes in by_workspace.items():
+        ws = session.get(Workspace, workspace_id)
+        if ws is None:
+            continue
+        tally = _Tally()
+        identify_only = [i for i in indexes if groups[i][1] and all(_identifies(op) for op in groups[i][1])]
+        together = _apply_operations(session, ws, runtime, [op for i in identify_only for op in groups[i][1]], tally)
+        for index in identify_only:
+            count = len(groups[index][1])
+            results[index], together = together[:count], together[count:]
+        for index in indexes:
+            if results[index] is None:
+                results[index] = _apply_operations(session, ws, runtime, groups[index][1], tally)
+        bump_counters(session, ws.id, people=tally.created - tally.deleted)
+        day = runtime.now().date()
+        record_usage(session, ws.id, day, people_created=tally.created, people_deleted=tally.deleted)
+    return results
+
+
+def _apply_operations(
+    session: Session, ws: Workspace, runtime: Runtime, operations: Sequence[Operation], tally: _Tally
+) -> list[Outcome]:
+    """Operations in order; runs of identify operations set-based (track_identify). The
+    people they create and delete are added to `tally`."""
     outcomes: list[Outcome] = []
     start = 0
     while start < len(operations):
@@ -130,8 +155,6 @@ def _apply_group(
         else:
             outcomes.append(_apply_one(session, ws, runtime, operations[start], tally))
             start += 1
-    bump_counters(session, ws.id, people=tally.created - tally.deleted)
-    record_usage(session, ws.id, runtime.now().date(), people_created=tally.created, people_deleted=tally.deleted)
     return outcomes
 
 
