@@ -1,6 +1,6 @@
-"""T2 set-based: a batch of identify operations (runs of them, track_identify) leaves exactly
-the end state that the same operations leave applied one at a time through the ORM, each in its
-own transaction (tests/track_oracle.py, identify as it was before the set-based one): people
+"""T2/T3 set-based: a batch of identify and event operations (runs of them, track_runs) leaves
+exactly the end state that the same operations leave applied one at a time through the ORM,
+each in its own transaction (tests/track_oracle.py, as they were before the runs): people
 (every column: ids, cio_ids, versions), Activity, events, anonymous links, suppressions, kept
 counts and billing facts, and the same outcomes. Both backends, both kinds of workspace."""
 
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from conftest import START, PostgresServer
 from sqlalchemy import select
-from track_oracle import identify_one_at_a_time
+from track_oracle import one_at_a_time
 
 from tui.core import people, track, workspaces
 from tui.core.db import Database, open_database
@@ -64,7 +64,7 @@ def batch_and_alone(
     batch, alone = pair
     ws_id = workspaces.get_workspace(batch, workspace).id
     together = track.apply(batch, ws_id, operations)
-    monkeypatch.setattr(track, "identify_run", identify_one_at_a_time)
+    monkeypatch.setattr(track, "apply_run", one_at_a_time)
     one_by_one = [outcome for op in operations for outcome in track.apply(alone, ws_id, [op])]
     return together, one_by_one
 
@@ -96,6 +96,7 @@ def test_T2_a_batch_in_an_id_workspace_ends_as_one_at_a_time(
             [
                 Operation("suppress", Ref("path", "blocked")),
                 Operation("anonymous_event", None, {"name": "visit", "anonymous_id": "anon-1"}),
+                Operation("event", Ref("path", "e-old-person"), {"name": "stored", "id": "e-old"}),
             ],
         )
         return cio
@@ -119,7 +120,21 @@ def test_T2_a_batch_in_an_id_workspace_ends_as_one_at_a_time(
         identify("path", "bob@example.com", {}),  # rejected: no one has it
         identify("path", "new2", {"email": "Bob@Example.com"}),
         identify("path", "bob@example.com", {"z": 1}),  # now someone has it: new2, made above
-        Operation("event", Ref("path", "new2"), {"name": "between"}),  # a run ends, another starts
+        Operation("add_device", Ref("path", "new2"), {"device": {"id": "t1", "platform": "ios"}}),  # a run ends
+        Operation("event", Ref("path", "ev-new"), {"name": "signup", "id": "e1"}),  # creates ev-new
+        Operation("event", Ref("path", "ev-new"), {"name": "again", "id": "e1"}),  # ignored: stored once
+        Operation("page", Ref("path", "ev-new"), {"name": "/home", "timestamp": 1_700_000_000}),
+        Operation("screen", Ref("path", "ev-new"), {"name": "Home", "anonymous_id": "anon-9"}),
+        Operation("event", Ref("path", "e-old-person"), {"name": "dup", "id": "e-old"}),  # stored before the batch
+        Operation("event", Ref("path", "blocked"), {"name": "x"}),  # ignored: suppressed
+        Operation("event", Ref("cio_id", "0" * 16), {"name": "x"}),  # ignored: no such cio_id
+        Operation("event", Ref("path", "cio_xyz"), {"name": "x", "id": "e1"}),  # ignored: stored (checked first)
+        Operation("event", Ref("path", "cio_xyz"), {"name": "x"}),  # rejected: the reference
+        Operation("event", Ref("path", "ev-new"), {"name": ""}),  # rejected: the name
+        Operation("event", Ref("path", "nobody@example.com"), {"name": "x"}),  # rejected: no one has it
+        Operation("event", Ref("path", "one@example.com"), {"name": "by email"}),  # mail1
+        Operation("event", Ref("path", "new9"), {"name": "first"}),  # creates new9 ...
+        identify("path", "new9", {"a": 1}),  # ... which identify then updates
         identify("path", "new3", {"anonymous_id": "anon-1"}),  # joins the earlier anonymous event
         identify("path", "new4", {"anonymous_id": "anon-1"}),  # the link moves on
         identify("path", "new1", {"": 1}),  # rejected: attribute name
@@ -135,7 +150,7 @@ def test_T2_a_batch_in_an_id_workspace_ends_as_one_at_a_time(
     together, one_by_one = batch_and_alone(twins, "Apps", operations, monkeypatch)
     assert together == one_by_one
     kinds = [outcome.kind for outcome in together]
-    assert {"identify", "ignored", "rejected", "failed_change", "event"} <= set(kinds)
+    assert {"identify", "ignored", "rejected", "failed_change", "event", "device"} <= set(kinds)
     assert [o.detail for o in together[:2]] == ["created new1", "updated id 'new1'"]
     assert dump(twins[0]) == dump(twins[1])
     assert people.get_person(twins[0], "Apps", "swap-a").attributes == {"side": "b"}

@@ -28,7 +28,7 @@ from tui.core.models import AnonymousLink, Device, Event, Message, Person, Suppr
 from tui.core.people import create_person, remove_person
 from tui.core.runtime import Runtime
 from tui.core.track_identifiers import BY_EMAIL, Ref, Target, resolve
-from tui.core.track_identify import identify_run
+from tui.core.track_runs import RUN_ACTIONS, apply_run
 from tui.core.track_values import (
     EventValues,
     device_token,
@@ -95,8 +95,8 @@ def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]
     outcomes, or None for a workspace that no longer exists.
 
     Requests in flight together have no order between them, so those of one workspace are
-    applied together: first the ones made only of identify operations, as one run, then the
-    others in the order given; its people are counted once for all of them."""
+    applied together: first the ones made only of identify and event operations, as one run,
+    then the others in the order given; its people are counted once for all of them."""
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             with db.write() as session:
@@ -121,9 +121,9 @@ def _apply_all(
         if ws is None:
             continue
         tally = _Tally()
-        identify_only = [i for i in indexes if groups[i][1] and all(_identifies(op) for op in groups[i][1])]
-        together = _apply_operations(session, ws, runtime, [op for i in identify_only for op in groups[i][1]], tally)
-        for index in identify_only:
+        run_only = [i for i in indexes if groups[i][1] and all(_in_run(op) for op in groups[i][1])]
+        together = _apply_operations(session, ws, runtime, [op for i in run_only for op in groups[i][1]], tally)
+        for index in run_only:
             count = len(groups[index][1])
             results[index], together = together[:count], together[count:]
         for index in indexes:
@@ -138,17 +138,17 @@ def _apply_all(
 def _apply_operations(
     session: Session, ws: Workspace, runtime: Runtime, operations: Sequence[Operation], tally: _Tally
 ) -> list[Outcome]:
-    """Operations in order; runs of identify operations set-based (track_identify). The
-    people they create and delete are added to `tally`."""
+    """Operations in order; runs of identify and event operations set-based (track_runs).
+    The people they create and delete are added to `tally`."""
     outcomes: list[Outcome] = []
     start = 0
     while start < len(operations):
         end = start
-        while end < len(operations) and _identifies(operations[end]):
+        while end < len(operations) and _in_run(operations[end]):
             end += 1
         if end > start:
-            run = [(op.person, op.body) for op in operations[start:end] if op.person is not None]
-            entries, created = identify_run(session, ws, runtime, run)
+            run = [(op.action, op.person, op.body) for op in operations[start:end] if op.person is not None]
+            entries, created = apply_run(session, ws, runtime, run)
             outcomes += [Outcome(entry.kind, entry.person, entry.detail) for entry in entries]
             tally.created += created
             start = end
@@ -158,8 +158,8 @@ def _apply_operations(
     return outcomes
 
 
-def _identifies(op: Operation) -> bool:
-    return op.action == "identify" and op.person is not None
+def _in_run(op: Operation) -> bool:
+    return op.action in RUN_ACTIONS and op.person is not None
 
 
 @dataclass
@@ -200,8 +200,6 @@ class _Track:
             return self.anonymous_event(event_values(op.body))
         if op.person is None:
             raise InvalidInput(f"{op.action} needs a person: give identifiers")
-        if op.action in ("event", "page", "screen"):
-            return self.event(op.person, event_values(op.body, default_type=op.action))
         if op.action == "add_device":
             return self.add_device(op.person, op.body.get("device"))
         if op.action == "delete_device":
@@ -277,16 +275,6 @@ class _Track:
         return Outcome("merge", primary.cio_id, f"merged cio_{secondary.cio_id} into cio_{primary.cio_id}")
 
     # -- events and devices -------------------------------------------------------------------
-
-    def event(self, ref: Ref, values: EventValues) -> Outcome:
-        """T3: an event for a person; one that names nobody creates them first."""
-        if self._duplicate(values):
-            return self._ignored(f"{values.type} {values.name!r}: event id {values.client_id!r} already stored")
-        person = self._person_for_data(ref, values.type)
-        if isinstance(person, Outcome):
-            return person
-        self._add_event(values, person.id, values.anonymous_id)
-        return Outcome("event", person.cio_id, f"{values.type} {values.name!r}")
 
     def anonymous_event(self, values: EventValues) -> Outcome:
         """T3: an event with no person, joined to one when an identify names its anonymous_id."""

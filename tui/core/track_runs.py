@@ -1,11 +1,12 @@
-"""T2 identify, set-based: a run of consecutive identify operations in a few statements.
+"""T2 and T3 set-based: a run of consecutive identify and event operations in a few statements.
 
 The people a run names are read at once (by identifier, cio_id and email, locked on PostgreSQL,
-with the suppressed identifiers among them); the operations are then applied in order to those
-rows in memory, as one at a time through the ORM would: the same outcomes, the same version
-increments, cio_ids drawn in the same order. The result is written with one executemany each:
-the new people, the changed ones, the Activity rows. This is the only identify there is, so a
-request of one operation and a batch of a thousand follow the same rules.
+with the suppressed identifiers among them, and the client event ids already stored); the
+operations are then applied in order to those rows in memory, as one at a time through the ORM
+would: the same outcomes, the same version increments, cio_ids drawn in the same order. The
+result is written with one executemany each: the new people, the changed ones, the events, the
+Activity rows. This is the only identify and person event there is, so a request of one
+operation and a batch of a thousand follow the same rules.
 
 An operation refused as bad input (InvalidInput) changes nothing: everything that can refuse
 is decided before a row is touched.
@@ -30,11 +31,23 @@ from tui.core.errors import InvalidInput
 from tui.core.identity import CIO_PREFIX, new_cio_id, normalize_email, validate_person_id
 from tui.core.models import AnonymousLink, Event, Person, Suppression, Workspace, table_of
 from tui.core.runtime import Runtime
-from tui.core.track_identifiers import Key, Ref, decide, key_of
-from tui.core.track_values import IdentifyBody, identify_body
+from tui.core.track_identifiers import BY_EMAIL, Key, Ref, decide, key_of
+from tui.core.track_values import EventValues, IdentifyBody, event_values, identify_body
 
 _PEOPLE = table_of(Person)
 _SUPPRESSIONS = table_of(Suppression)
+_EVENTS = table_of(Event)
+_EVENT_COLUMNS = (
+    "workspace_id",
+    "person_id",
+    "anonymous_id",
+    "client_id",
+    "name",
+    "type",
+    "data",
+    "timestamp",
+    "received_at",
+)
 _COLUMNS = ("id", "cio_id", "ident", "email", "attributes", "unsubscribed", "updated_at", "version")
 
 
@@ -42,6 +55,7 @@ _COLUMNS = ("id", "cio_id", "ident", "email", "attributes", "unsubscribed", "upd
 class _Statements:
     update: DriverMany  # a changed person, by id
     insert: DriverMany  # a new one
+    events: DriverMany  # a new event
 
 
 @lru_cache(maxsize=4)
@@ -52,11 +66,12 @@ def _statements(dialect: Dialect) -> _Statements:
     return _Statements(
         DriverMany.compile(changed, dialect, repeated=("new_updated_at",)),
         DriverMany.compile(insert(_PEOPLE), dialect, inserted, repeated=("created_at", "updated_at")),
+        DriverMany.compile(insert(_EVENTS), dialect, _EVENT_COLUMNS, repeated=("received_at",)),
     )
 
 
 @dataclass(frozen=True)
-class Identified:
+class Applied:
     """One operation's Activity entry: its kind, the person (a cio_id) and in words."""
 
     kind: str
@@ -84,14 +99,21 @@ class _Row:
         return (self.ident, self.email, self.attributes, self.unsubscribed, self.updated_at)
 
 
+RUN_ACTIONS = ("identify", "event", "page", "screen")
+
+
 @dataclass(frozen=True)
 class _Parsed:
-    """An operation as far as it can be decided without the database."""
+    """An operation as far as it can be decided without the database: its checked body (an
+    identify's or an event's) or the sentence refusing it, and what its reference looks up or
+    the sentence refusing that (an event stored before under its id is ignored first)."""
 
+    action: str
     ref: Ref
-    body: IdentifyBody | None = None
-    key: Key | None = None
+    body: IdentifyBody | EventValues | None = None
     error: str | None = None
+    key: Key | None = None
+    key_error: str | None = None
 
 
 @dataclass
@@ -133,29 +155,29 @@ class _Rows:
             row.email = email
 
 
-def identify_run(
-    session: Session, ws: Workspace, runtime: Runtime, operations: Sequence[tuple[Ref, dict[str, Any]]]
-) -> tuple[list[Identified], int]:
-    """Apply identify operations (who, body) in order; their Activity entries (written) and
-    how many people they created (the caller counts them)."""
-    parsed = [_parse(ws.identify_by, ref, body) for ref, body in operations]
+def apply_run(
+    session: Session, ws: Workspace, runtime: Runtime, operations: Sequence[tuple[str, Ref, dict[str, Any]]]
+) -> tuple[list[Applied], int]:
+    """Apply operations (action in RUN_ACTIONS, who, body) in order; their Activity entries
+    (written) and how many people they created (the caller counts them)."""
+    parsed = [_parse(ws.identify_by, *op) for op in operations]
     run = _Run(session, ws, runtime)
     run.load(parsed)
     now = runtime.now()  # the run's time, as a transaction's own time: one for all its rows
     entries = [run.apply(op, now) for op in parsed]
-    run.write(entries)
+    run.write(entries, now)
     return entries, len(run.created)
 
 
-def _parse(identify_by: str, ref: Ref, body: dict[str, Any]) -> _Parsed:
+def _parse(identify_by: str, action: str, ref: Ref, body: dict[str, Any]) -> _Parsed:
     try:
-        checked = identify_body(body)
+        checked = identify_body(body) if action == "identify" else event_values(body, default_type=action)
     except InvalidInput as exc:
-        return _Parsed(ref, error=str(exc))
+        return _Parsed(action, ref, error=str(exc))
     try:
-        return _Parsed(ref, checked, key_of(identify_by, ref))
+        return _Parsed(action, ref, checked, key=key_of(identify_by, ref))
     except InvalidInput as exc:
-        return _Parsed(ref, error=str(exc))
+        return _Parsed(action, ref, checked, key_error=str(exc))
 
 
 @dataclass
@@ -169,6 +191,8 @@ class _Run:
     changed: dict[int, _Row] = field(default_factory=dict)  # existing people, by id
     renames: list[tuple[int, str]] = field(default_factory=list)  # (id, ident), in order
     joins: list[tuple[str, _Row]] = field(default_factory=list)  # (anonymous_id, person), in order
+    event_ids: set[str] = field(default_factory=set)  # the client event ids stored
+    events: list[tuple[_Row, EventValues]] = field(default_factory=list)  # to store, in order
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -177,12 +201,18 @@ class _Run:
         idents: set[str] = set()
         cio_ids: set[str] = set()
         emails: set[str] = set()
+        event_ids = {op.body.client_id for op in parsed if isinstance(op.body, EventValues) and op.body.client_id}
+        if event_ids:
+            stored = select(_EVENTS.c.client_id).where(
+                _EVENTS.c.workspace_id == self.ws.id, self._in(_EVENTS.c.client_id, event_ids)
+            )
+            self.event_ids = set(self.session.scalars(stored))
         for op in parsed:
             if op.key is None or op.body is None:
                 continue
             if op.key.cio_id is not None:
                 cio_ids.add(op.key.cio_id)
-                moved_to = self._new_ident(op.body, quiet=True)
+                moved_to = self._new_ident(op.body, quiet=True) if isinstance(op.body, IdentifyBody) else None
                 if moved_to is not None:
                     idents.add(moved_to)
             if op.key.ident is not None:
@@ -222,15 +252,43 @@ class _Run:
 
     # -- applying ----------------------------------------------------------------------------
 
-    def apply(self, op: _Parsed, now: datetime) -> Identified:
-        if op.error is not None:
-            return Identified("rejected", None, f"identify {op.ref}: {op.error}", now)
-        assert op.body is not None and op.key is not None
+    def apply(self, op: _Parsed, now: datetime) -> Applied:
         try:
-            kind, person, detail = self._identify(op.ref, op.body, op.key, now)
+            if op.error is not None:
+                raise InvalidInput(op.error)
+            if isinstance(op.body, EventValues):
+                kind, person, detail = self._event(op, op.body, now)
+            else:
+                if op.key_error is not None:
+                    raise InvalidInput(op.key_error)
+                assert op.body is not None and op.key is not None
+                kind, person, detail = self._identify(op.ref, op.body, op.key, now)
         except InvalidInput as exc:
-            return Identified("rejected", None, f"identify {op.ref}: {exc}", now)
-        return Identified(kind, person, detail, now)
+            return Applied("rejected", None, f"{op.action} {op.ref}: {exc}", now)
+        return Applied(kind, person, detail, now)
+
+    def _event(self, op: _Parsed, values: EventValues, now: datetime) -> tuple[str, str | None, str]:
+        """T3: an event for a person; one that names nobody creates them first; an event id
+        stored before is stored once."""
+        if values.client_id is not None and values.client_id in self.event_ids:
+            return "ignored", None, f"{values.type} {values.name!r}: event id {values.client_id!r} already stored"
+        if op.key_error is not None:
+            raise InvalidInput(op.key_error)
+        assert op.key is not None
+        target = decide(op.key, self.ws.identify_by, self.rows, creating=True)
+        if target.unknown_cio:
+            return "ignored", None, f"{values.type} for {op.ref}: no person has that cio_id; nothing stored"
+        if target.ident is not None and target.ident in self.suppressed:
+            return "ignored", None, f"{values.type} for {op.ref}: the identifier is suppressed; nothing stored"
+        row = target.person
+        if row is None:
+            if target.ident is None:
+                raise InvalidInput(BY_EMAIL)
+            row = self._create(target.ident, target.email, now)
+        self.events.append((row, values))
+        if values.client_id is not None:
+            self.event_ids.add(values.client_id)
+        return "event", row.cio_id, f"{values.type} {values.name!r}"
 
     def _identify(self, ref: Ref, body: IdentifyBody, key: Key, now: datetime) -> tuple[str, str | None, str]:
         """T2: create or update; a clash of identifiers changes nothing (recorded, answered 200)."""
@@ -297,10 +355,10 @@ class _Run:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def write(self, entries: Sequence[Identified]) -> None:
+    def write(self, entries: Sequence[Applied], now: datetime) -> None:
         """Everything the run did, in the order one at a time would have left it valid: renames
         first (each frees an identifier a later one may take), then the changed people, the new
-        ones, Activity, and the anonymous ids joined."""
+        ones, their events, Activity, and the anonymous ids joined."""
         for person_id, ident in self.renames:
             self.session.execute(update(_PEOPLE).where(_PEOPLE.c.id == person_id).values(ident=ident))
         statements = _statements(self.session.get_bind().dialect)
@@ -320,6 +378,24 @@ class _Run:
                 for row in self.created
             ]
             statements.insert.execute(self.session, created)
+        if self.events or self.joins:
+            self._ids_of_new_people()
+        if self.events:
+            stored = [
+                {
+                    "workspace_id": self.ws.id,
+                    "person_id": row.id,
+                    "anonymous_id": values.anonymous_id,
+                    "client_id": values.client_id,
+                    "name": values.name,
+                    "type": values.type,
+                    "data": values.data,
+                    "timestamp": values.timestamp or now,
+                    "received_at": now,
+                }
+                for row, values in self.events
+            ]
+            statements.events.execute(self.session, stored)
         activity.record_many(self.session, self.ws.id, [(e.kind, e.person, e.detail, e.at) for e in entries])
         if self.joins:
             self._join_anonymous()
@@ -327,17 +403,22 @@ class _Run:
         for person in [obj for obj in self.session.identity_map.values() if isinstance(obj, Person)]:
             self.session.expire(person)
 
+    def _ids_of_new_people(self) -> None:
+        """The ids the database gave the people this run created (read back by cio_id)."""
+        if not self.created:
+            return
+        found = self.session.execute(
+            select(_PEOPLE.c.cio_id, _PEOPLE.c.id).where(
+                _PEOPLE.c.workspace_id == self.ws.id, self._in(_PEOPLE.c.cio_id, {row.cio_id for row in self.created})
+            )
+        )
+        ids = {row.cio_id: row.id for row in found}
+        for row in self.created:
+            row.id = ids[row.cio_id]
+
     def _join_anonymous(self) -> None:
         """T3: an anonymous id's earlier events go to the first person who identified with it,
         its link (for later events) to the last."""
-        new = [row for _, row in self.joins if row.id is None]
-        if new:
-            found = self.session.execute(
-                select(_PEOPLE.c.cio_id, _PEOPLE.c.id).where(_PEOPLE.c.cio_id.in_([row.cio_id for row in new]))
-            )
-            ids = {row.cio_id: row.id for row in found}
-            for row in new:
-                row.id = ids[row.cio_id]
         first: dict[str, int] = {}
         last: dict[str, int] = {}
         for anonymous_id, row in self.joins:
