@@ -86,7 +86,7 @@ async def test_D3_the_sidebar_and_the_campaign_view_show_counts_that_move_as_a_w
     ids = three_message_outbox(db)  # Acme: ann delivered, bob failed, cat queued
     async with running(db, size=(100, 30)) as pilot:
         main = pilot.app.screen
-        assert "1 queued · 1 delivered · 1 failed" in sidebar_row(main)
+        assert "1 queued ✓1 ✗1" in sidebar_row(main)
         await press(pilot, "c", "enter")  # open campaign Hello
         counts = main.query_one("#workflow-counts", Static)
         assert str(counts.render()) == "1 queued · 1 delivered · 1 failed"
@@ -97,5 +97,5 @@ async def test_D3_the_sidebar_and_the_campaign_view_show_counts_that_move_as_a_w
         await press(pilot, "ctrl+r")  # what the app does every 3 s
 
         assert cat.id == ids["cat"]
-        assert "0 queued · 2 delivered · 1 failed" in sidebar_row(main)
+        assert "0 queued ✓2 ✗1" in sidebar_row(main)
         assert str(main.query_one("#workflow-counts", Static).render()) == "0 queued · 2 delivered · 1 failed"

@@ -367,6 +367,16 @@ class DeliverySettings(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class WorkerHeartbeat(Base):
+    """A delivery worker that ran (tui.core.worker_heartbeats): the app tells when none has."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid:start
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class WorkspaceLedger(Base):
     """One row per workspace ever created, kept after deletion: billing's names and ids."""
 

@@ -16,3 +16,14 @@ def delivery_counts(counts: MessageCounts) -> Content:
     if counts.failed:
         parts.append(Content.styled(f"{counts.failed:,} failed", "$text-error"))
     return Content(" · ").join(parts)
+
+
+def delivery_counts_short(counts: MessageCounts) -> Content:
+    """`3 queued ✓120 ✗2` for a narrow place (the sidebar); the failed ones only when any."""
+    parts = [
+        Content.styled(f"{counts.queued:,} queued", "$text-warning" if counts.queued else "$text-muted"),
+        Content.styled(f"✓{counts.delivered:,}", "$text-success" if counts.delivered else "$text-muted"),
+    ]
+    if counts.failed:
+        parts.append(Content.styled(f"✗{counts.failed:,}", "$text-error"))
+    return Content(" ").join(parts)

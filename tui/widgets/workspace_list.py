@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.workspaces import WorkspaceInfo
-from tui.parts.delivery_counts import delivery_counts
+from tui.parts.delivery_counts import delivery_counts_short
 from tui.parts.literal import count, literal
 from tui.parts.swatch import swatch
 
@@ -35,7 +35,7 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
         marker, swatch(workspace.color), " ", shown, "\n", marker, "  ", Content.styled(details, "$text-muted")
     )
     if workspace.messages:
-        row = Content.assemble(row, "\n", marker, "  ", delivery_counts(workspace.messages))
+        row = Content.assemble(row, "\n", marker, "  ", delivery_counts_short(workspace.messages))
     return row
 
 
