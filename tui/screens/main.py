@@ -14,11 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from tui.core.db import Database
+from tui.core.delivery_settings import DeliveryConfig
 from tui.core.text import visible
 from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo, list_workspaces
 from tui.dialogs.create_workspace import CreateWorkspaceDialog
 from tui.dialogs.credentials import CredentialsDialog
 from tui.dialogs.delete_workspace import DeleteWorkspaceDialog, contents
+from tui.dialogs.delivery import DeliveryDialog
 from tui.dialogs.dialog import WorkspaceDialog
 from tui.dialogs.import_wizard import open_import_wizard
 from tui.dialogs.recolour_workspace import RecolourWorkspaceDialog
@@ -30,12 +32,12 @@ from tui.parts.key_footer import KeyFooter
 from tui.parts.literal import database_label, literal
 from tui.place import Place, load_place, save_place
 from tui.screens.billing import BillingScreen
-from tui.screens.messages import MessagesScreen
 from tui.screens.person import PersonScreen
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.activity_pane import ActivityPane
 from tui.widgets.billing_totals import BillingTotals
 from tui.widgets.campaigns_pane import CampaignsPane
+from tui.widgets.messages_pane import MessagesPane
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.people_pane import PeoplePane
 from tui.widgets.workspace_list import WorkspaceList
@@ -50,10 +52,10 @@ NEEDS_WORKSPACE = {
     "recolour_workspace",
     "send_mode",
     "credentials",
+    "delivery",
     "delete_workspace",
     "import_actions",
     "new_campaign",
-    "messages",
 }
 
 
@@ -93,7 +95,13 @@ class MainScreen(CoreWork, Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar"),
         Binding("ctrl+r", "reload", "Refresh", tooltip="Reload workspaces, showing changes made elsewhere"),
         Binding("B", "billing", "Billing", tooltip="Billing: this month, all time, per workspace, per day"),
-        Binding("M", "messages", "Messages", tooltip="The workspace's messages as they go out", show=False),
+        Binding(
+            "M",
+            "show_tab('messages')",
+            "Messages",
+            tooltip="Show the Messages tab: messages as they go out",
+            show=False,
+        ),
         *(
             Binding(
                 str(n), f"switch_nth({n})", f"Workspace {n}", tooltip=f"Switch to workspace {n} of the list", show=False
@@ -107,12 +115,13 @@ class MainScreen(CoreWork, Screen[None]):
         ("Change workspace colour", "recolour_workspace", "The colour mark of the current workspace"),
         ("Change send mode", "send_mode", "Normal, test or never"),
         ("Workspace credentials", "credentials", "Site ID, tracking key and App keys"),
+        ("Delivery settings", "delivery", "SMTP server, sender, SMS and push providers; Test connection"),
         ("Delete workspace", "delete_workspace", "Delete the current workspace and all it holds"),
         ("Refresh workspaces", "reload", "Show changes made by other sessions"),
         ("New campaign", "new_campaign", "Create a campaign in the current workspace"),
         ("Import actions", "import_actions", "Copy actions from any campaign into one of this workspace"),
         ("Billing", "billing", "Billable people and messages: this month, all time, per workspace"),
-        ("Messages", "messages", "The current workspace's messages: status, answers, retry (M)"),
+        ("Messages", "show_tab('messages')", "The current workspace's messages: status, answers, retry (M)"),
         ("New person", "new_person", "Add a person to the current workspace"),
         ("Import people", "import_people", "Import people from a CSV or JSON Lines file"),
     ]
@@ -143,6 +152,8 @@ class MainScreen(CoreWork, Screen[None]):
                     yield CampaignsPane(self.db, id="campaigns-pane").data_bind(workspace=MainScreen.current)
                 with TabPane(tab_title("t", "Activity"), id="activity"):
                     yield ActivityPane(self.db, id="activity-pane").data_bind(workspace=MainScreen.current)
+                with TabPane(tab_title("M", "Messages"), id="messages"):
+                    yield MessagesPane(self.db, id="messages-pane").data_bind(workspace=MainScreen.current)
         yield KeyFooter()
 
     @property
@@ -200,6 +211,8 @@ class MainScreen(CoreWork, Screen[None]):
         self._tab = event.pane.id or "people"
         if self._tab == "activity":
             self.query_one(ActivityPane).reload()
+        if self._tab == "messages":
+            self.query_one(MessagesPane).reload()
 
     def on_unmount(self) -> None:
         """Remember the workspace and tab, to reopen them next time on this database (written once,
@@ -215,6 +228,11 @@ class MainScreen(CoreWork, Screen[None]):
     def switch_to(self, workspace_id: int) -> None:
         """Make the workspace with this id current (if it is still listed)."""
         self.current = next((ws for ws in self.workspaces if ws.id == workspace_id), self.current)
+
+    @on(CampaignsPane.ShowMessages)
+    def _campaign_messages(self, event: CampaignsPane.ShowMessages) -> None:
+        self.query_one(MessagesPane).campaign = event.campaign
+        self.action_show_tab("messages")
 
     @on(PeoplePane.OpenPerson)
     def _open_person(self, event: PeoplePane.OpenPerson) -> None:
@@ -252,6 +270,8 @@ class MainScreen(CoreWork, Screen[None]):
         self.query_one(PeoplePane).reload()
         if self._tab == "activity":  # a hidden Activity tab reads nothing; it catches up when shown
             self.query_one(ActivityPane).reload()
+        if self._tab == "messages":  # so does a hidden Messages tab
+            self.query_one(MessagesPane).reload()
 
     def action_new_campaign(self) -> None:
         self.action_show_tab("campaigns")
@@ -281,16 +301,20 @@ class MainScreen(CoreWork, Screen[None]):
         if self.current is not None:
             self.app.push_screen(CredentialsDialog(self.db, self.current))
 
+    def action_delivery(self) -> None:
+        if self.current is not None:
+            self.app.push_screen(DeliveryDialog(self.db, self.current), self._delivery_saved)
+
+    def _delivery_saved(self, config: DeliveryConfig | None) -> None:
+        if config is not None and self.current is not None:
+            self.notify(f"Saved the delivery settings of {visible(self.current.name)}.", markup=False)
+
     def action_import_actions(self) -> None:
         if self.current is not None:
             open_import_wizard(self.app, self.db, self.current.name)
 
     def action_billing(self) -> None:
         self.app.push_screen(BillingScreen(self.db))
-
-    def action_messages(self) -> None:
-        if self.current is not None:
-            self.app.push_screen(MessagesScreen(self.db, self.current, refresh_seconds=self.refresh_seconds))
 
     def action_delete_workspace(self) -> None:
         if self.current is not None:

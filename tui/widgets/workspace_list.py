@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.workspaces import WorkspaceInfo
+from tui.parts.delivery_counts import delivery_counts_short
 from tui.parts.literal import count, literal
 from tui.parts.swatch import swatch
 
@@ -19,7 +20,8 @@ MODE_BADGES = {"test": "TEST", "never": "NEVER"}  # send modes that change what 
 
 
 def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
-    """Two lines: mark and name (bold and marked when current), then kind and people count."""
+    """Two lines: mark and name (bold and marked when current), then kind and people count; a
+    third with the message counts once the workspace has messages."""
     marker = Content.styled("▍", "$accent") if current else Content(" ")
     name = literal(workspace.name, "bold" if current else "")
     details = f"{workspace.identify_by} · {count(workspace.people, 'person', 'people')}"
@@ -29,9 +31,12 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
         if badge
         else name
     )
-    return Content.assemble(
+    row = Content.assemble(
         marker, swatch(workspace.color), " ", shown, "\n", marker, "  ", Content.styled(details, "$text-muted")
     )
+    if workspace.messages:
+        row = Content.assemble(row, "\n", marker, "  ", delivery_counts_short(workspace.messages))
+    return row
 
 
 class WorkspaceList(OptionList):
@@ -44,6 +49,7 @@ class WorkspaceList(OptionList):
         Binding("o", "screen.recolour_workspace", "Colour", tooltip="Change the current workspace's colour"),
         Binding("m", "screen.send_mode", "Send mode", tooltip="Change the send mode: normal, test or never"),
         Binding("k", "screen.credentials", "Keys", tooltip="Site ID and API keys of the current workspace"),
+        Binding("e", "screen.delivery", "Delivery", tooltip="How this workspace's messages go out; Test connection"),
         Binding("d", "screen.delete_workspace", "Delete", tooltip="Delete the current workspace"),
     ]
 
