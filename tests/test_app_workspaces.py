@@ -257,7 +257,7 @@ async def test_help_lists_the_keys_of_the_current_screen(db: Database) -> None:
         app = pilot.app
         await pilot.press("f1")
         assert isinstance(app.screen, HelpDialog)
-        assert ("d", "Delete the current workspace") in app.screen.keys
+        assert ("d", "Delete the current workspace", "sidebar.delete") in app.screen.keys
         await pilot.press("escape")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpDialog)
