@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, Insert
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any]
@@ -45,6 +45,8 @@ class DriverMany:
         The parameters in `repeated` mostly hold one value (a transaction's time): each value
         is processed once."""
         keys = list(column_keys) if column_keys else None
+        if isinstance(statement, Insert):
+            statement = statement.inline()  # no RETURNING of generated ids
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=keys))
         names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
         if set(names) != set(compiled.binds):
