@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Dialect
@@ -58,13 +59,20 @@ class DriverMany:
         return cls(compiled.string, names, compiled.positional, tuple(processors))
 
     def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Run the statement once for each row (a mapping of parameter names to values)."""
-        pairs = tuple(zip(self.names, self.processors, strict=True))
-        values = [[row[name] if process is None else process(row[name]) for name, process in pairs] for row in rows]
-        if self.positional:
-            params: list[Any] = [tuple(row) for row in values]
-        else:
-            params = [dict(zip(self.names, row, strict=True)) for row in values]
+        """Run the statement once for each row (a mapping of parameter names to values).
+        Values are taken and processed column by column (itemgetter, map, zip: loops in C)."""
+        if not rows:
+            return
+        take = itemgetter(*self.names)
+        columns: list[Sequence[Any]] = (
+            list(zip(*map(take, rows), strict=True)) if len(self.names) > 1 else [[take(row) for row in rows]]
+        )
+        for index, process in enumerate(self.processors):
+            if process is not None:
+                columns[index] = tuple(map(process, columns[index]))
+        params: list[Any] = list(zip(*columns, strict=True))
+        if not self.positional:
+            params = [dict(zip(self.names, row, strict=True)) for row in params]
         session.connection().exec_driver_sql(self.sql, params)
 
 
