@@ -15,24 +15,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
-from tui.core.errors import SwitchboardError
+from tui.core.errors import refusal
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tui.core.errors import SwitchboardError
 
 T = TypeVar("T")
-CoreError = SwitchboardError | SQLAlchemyError
+# A name for annotations only: importing SQLAlchemy here would put it before the first frame.
+CoreError: TypeAlias = "SwitchboardError | SQLAlchemyError"
 
 
 def error_text(error: CoreError) -> str:
     """The sentence to show for a refused core call."""
-    if isinstance(error, SwitchboardError):
-        return str(error)
-    return f"the database failed: {getattr(error, 'orig', None) or error}"
+    return refusal(error) or str(error)
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,13 @@ class CoreWork:
             outcome.done(worker.result)
             return
         error = worker.error
-        if not isinstance(error, CoreError):
+        sentence = refusal(error) if error is not None else None
+        if sentence is None:
             raise error if error is not None else RuntimeError("a worker failed without an error")
         if outcome.refused is not None:
-            outcome.refused(error)
+            outcome.refused(cast("CoreError", error))
         else:
-            self.core_failed(error_text(error))
+            self.core_failed(sentence)
 
     def core_failed(self, message: str) -> None:
         """A core call was refused with `message` (untrusted text: render it literally)."""
