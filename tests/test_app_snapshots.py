@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 
 from tui.core.credentials import credentials
 from tui.core.db import Database
+from tui.core.delivery_settings import set_delivery
 from tui.core.workspaces import create_workspace
 
 pytestmark = pytest.mark.usefixtures("steady_db_label")
@@ -127,6 +128,12 @@ def test_send_mode_dialog(snap_compare, seeded: Database) -> None:
 def test_credentials(snap_compare, seeded: Database) -> None:
     credentials(seeded, "Acme EU", add_app_key="billing-service")
     assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("k"))
+
+
+def test_delivery_dialog_at_80x24(snap_compare, seeded: Database) -> None:
+    changes = {"smtp_host": "smtp.example.com", "smtp_security": "starttls", "smtp_user": "mailer"}
+    set_delivery(seeded, "Acme EU", {**changes, "smtp_password_env": "SMTP_PASS", "sender": "Acme <news@example.com>"})
+    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("w", "e"))
 
 
 def test_new_tracking_key_shown_once(snap_compare, seeded: Database) -> None:

@@ -39,6 +39,18 @@ class MissingSetting(SwitchboardError):
     """A message cannot go: its workspace lacks a setting, or a secret cannot be read."""
 
 
+class SettingRefused(InvalidInput):
+    """One setting's value is refused; `setting` names it (a DeliveryConfig field), so that a
+    form can mark the field."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(message)
+        self.setting = setting
+
+    def __reduce__(self) -> tuple[type[SettingRefused], tuple[str, str]]:
+        return type(self), (self.setting, str(self))
+
+
 @dataclass(frozen=True)
 class DeliveryConfig:
     """A workspace's delivery settings; None is "not set"."""
@@ -110,6 +122,22 @@ def deliveries(db: Database, workspace_ids: Iterable[int]) -> dict[int, tuple[st
 def set_delivery(db: Database, workspace: str, changes: Mapping[str, str | int | float | None]) -> DeliveryConfig:
     """Change the named settings (None: unchanged, "": cleared), all checked before anything is
     stored: one transaction, or nothing changes."""
+    with db.write(f"the delivery settings of workspace {workspace.strip()!r}") as session:
+        ws = find_workspace(session, workspace)
+        row = session.get(DeliverySettings, ws.id)
+        config = changed(_config(row), changes)
+        if row is None:
+            row = DeliverySettings(workspace_id=ws.id)
+            session.add(row)
+        for name in SETTINGS:
+            setattr(row, name, getattr(config, name))
+        row.updated_at = db.runtime.now()
+        return config
+
+
+def changed(config: DeliveryConfig, changes: Mapping[str, str | int | float | None]) -> DeliveryConfig:
+    """`config` with the named settings changed (None: unchanged, "": cleared), every one checked;
+    stores nothing (the Delivery dialog tests a connection with settings not yet saved)."""
     unknown = set(changes) - set(SETTINGS)
     if unknown:
         raise InvalidInput(f"unknown delivery settings: {', '.join(sorted(unknown))}")
@@ -117,33 +145,35 @@ def set_delivery(db: Database, workspace: str, changes: Mapping[str, str | int |
     if not given:
         raise InvalidInput("nothing to change: give a setting such as --smtp-host, --from or --rate")
     if given.get("smtp_password_env") and given.get("smtp_password_file"):
-        raise InvalidInput("give the SMTP password as a variable or as a file, not both")
-    checked = {name: _check(name, value) for name, value in given.items()}
+        raise SettingRefused("smtp_password_file", "give the SMTP password as a variable or as a file, not both")
+    checked = {name: check_setting(name, value) for name, value in given.items()}
     # A new password source replaces the other one.
     if checked.get("smtp_password_env"):
         checked.setdefault("smtp_password_file", None)
     if checked.get("smtp_password_file"):
         checked.setdefault("smtp_password_env", None)
-    with db.write(f"the delivery settings of workspace {workspace.strip()!r}") as session:
-        ws = find_workspace(session, workspace)
-        row = session.get(DeliverySettings, ws.id)
-        if row is None:
-            row = DeliverySettings(workspace_id=ws.id)
-            session.add(row)
-        config = dataclasses.replace(_config(row), **checked)  # type: ignore[arg-type]  # each checked by _check
-        _check_whole(config)
-        for name in SETTINGS:
-            setattr(row, name, getattr(config, name))
-        row.updated_at = db.runtime.now()
-        return config
+    result = dataclasses.replace(config, **checked)  # type: ignore[arg-type]  # each checked by check_setting
+    _check_whole(result)
+    return result
 
 
 def _check_whole(config: DeliveryConfig) -> None:
     has_password = bool(config.smtp_password_env or config.smtp_password_file)
     if config.smtp_user and not has_password:
-        raise InvalidInput("an SMTP user needs a password: give --smtp-password-env VAR or --smtp-password-file FILE")
+        raise SettingRefused(
+            "smtp_password_env",
+            "an SMTP user needs a password: give --smtp-password-env VAR or --smtp-password-file FILE",
+        )
     if has_password and not config.smtp_user:
-        raise InvalidInput("an SMTP password needs a user: give --smtp-user USER")
+        raise SettingRefused("smtp_user", "an SMTP password needs a user: give --smtp-user USER")
+
+
+def check_setting(name: str, value: str | int | float) -> str | int | float | None:
+    """The stored form of one setting, or SettingRefused naming it and saying what is wrong."""
+    try:
+        return _check(name, value)
+    except InvalidInput as exc:
+        raise SettingRefused(name, str(exc)) from None
 
 
 def _check(name: str, value: str | int | float) -> str | int | float | None:

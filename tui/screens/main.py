@@ -31,6 +31,7 @@ from tui.widgets.workspace_list import WorkspaceList
 
 if TYPE_CHECKING:
     from tui.core.db import Database
+    from tui.core.delivery_settings import DeliveryConfig
     from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo
     from tui.dialogs.dialog import WorkspaceDialog
     from tui.screens.main_panes import DatabaseSource, Opened
@@ -47,6 +48,7 @@ NEEDS_WORKSPACE = {
     "recolour_workspace",
     "send_mode",
     "credentials",
+    "delivery",
     "delete_workspace",
     "import_actions",
     "new_campaign",
@@ -107,6 +109,7 @@ class MainScreen(CoreWork, Screen[None]):
         ("Change workspace colour", "recolour_workspace", "The colour mark of the current workspace"),
         ("Change send mode", "send_mode", "Normal, test or never"),
         ("Workspace credentials", "credentials", "Site ID, tracking key and App keys"),
+        ("Delivery settings", "delivery", "SMTP server, sender, SMS and push providers; Test connection"),
         ("Delete workspace", "delete_workspace", "Delete the current workspace and all it holds"),
         ("Refresh workspaces", "reload", "Show changes made by other sessions"),
         ("New campaign", "new_campaign", "Create a campaign in the current workspace"),
@@ -338,6 +341,16 @@ class MainScreen(CoreWork, Screen[None]):
 
         if self.current is not None:
             self.app.push_screen(CredentialsDialog(self.db, self.current))
+
+    def action_delivery(self) -> None:
+        from tui.dialogs.delivery import DeliveryDialog
+
+        if self.current is not None:
+            self.app.push_screen(DeliveryDialog(self.db, self.current), self._delivery_saved)
+
+    def _delivery_saved(self, config: DeliveryConfig | None) -> None:
+        if config is not None and self.current is not None:
+            self.notify(f"Saved the delivery settings of {visible(self.current.name)}.", markup=False)
 
     def action_import_actions(self) -> None:
         from tui.dialogs.import_wizard import open_import_wizard

@@ -47,6 +47,7 @@ class WorkspaceList(OptionList):
         Binding("o", "screen.recolour_workspace", "Colour", tooltip="Change the current workspace's colour"),
         Binding("m", "screen.send_mode", "Send mode", tooltip="Change the send mode: normal, test or never"),
         Binding("k", "screen.credentials", "Keys", tooltip="Site ID and API keys of the current workspace"),
+        Binding("e", "screen.delivery", "Delivery", tooltip="How this workspace's messages go out; Test connection"),
         Binding("d", "screen.delete_workspace", "Delete", tooltip="Delete the current workspace"),
     ]
 
