@@ -1,15 +1,18 @@
-"""Group commit (tui/api/group_commit.py): concurrent requests share transactions, each is
-answered only with its own outcomes, and one request's failure does not fail the others."""
+"""Group commit (tui/api/group_commit.py, track.apply_groups): concurrent requests share
+transactions, each is answered only with its own outcomes, one request's failure does not fail
+the others, and a workspace's requests are applied together. The auth cache's shared check."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 
 import pytest
 from sqlalchemy import event
 
+from tui.api.auth import Authenticator
 from tui.api.group_commit import GroupCommitter
-from tui.core import people, workspaces
+from tui.core import activity, credentials, people, track, workspaces
 from tui.core.db import Database
 from tui.core.errors import NotFound
 from tui.core.track import Operation
@@ -51,3 +54,48 @@ def test_a_gone_workspace_fails_only_its_own_request(db: Database, apps: str) ->
     assert [o.kind for o in mine] == ["identify"]  # type: ignore[attr-defined]
     with pytest.raises(NotFound):
         people.get_person(db, "Apps", "nobody")
+
+
+def test_identify_requests_of_one_workspace_share_one_run_and_one_count(db: Database, apps: str) -> None:
+    """Requests in flight together are applied per workspace: identify-only ones as one run
+    (one read of the people they name) and the people counted once (one counter update)."""
+    ws_id = workspaces.get_workspace(db, apps).id
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    groups = [(ws_id, [Operation("identify", Ref("path", f"u{n}"), {"n": n})]) for n in range(20)]
+    groups.insert(5, (ws_id, [Operation("event", Ref("path", "u3"), {"name": "seen"})]))
+    results = track.apply_groups(db, groups)
+    assert [[o.detail for o in r] for r in results if r is not None][:5] == [[f"created u{n}"] for n in range(5)]
+    assert results[5] is not None and results[5][0].kind == "event"
+    assert workspaces.get_workspace(db, apps).people == 20
+    people_reads = [s for s in statements if s.lstrip().startswith("SELECT people.id, people.cio_id")]
+    counter_updates = [s for s in statements if s.lstrip().startswith("UPDATE workspaces SET people_count")]
+    assert len(people_reads) == 1 and len(counter_updates) == 1
+
+
+def test_concurrent_requests_with_the_same_credentials_check_them_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The auth cache's first read is shared by the requests that arrive during it; refused
+    credentials are never shared: each refused request is checked and recorded."""
+    made = workspaces.create_workspace(db, "Keyed", "id")
+    created, key = made.workspace, made.tracking_api_key
+    calls: list[str] = []
+    real = credentials.tracking_workspace_id
+
+    def counted(database: Database, site_id: str, tracking_key: str) -> int:
+        calls.append(site_id)
+        return real(database, site_id, tracking_key)
+
+    monkeypatch.setattr(credentials, "tracking_workspace_id", counted)
+
+    async def run(header: str) -> list[int | None]:
+        authenticator = Authenticator(db)
+        return await asyncio.gather(*(authenticator.workspace(header) for _ in range(REQUESTS)))
+
+    good = "Basic " + base64.b64encode(f"{created.site_id}:{key}".encode()).decode()
+    assert asyncio.run(run(good)) == [created.id] * REQUESTS
+    assert len(calls) == 1
+    wrong = "Basic " + base64.b64encode(f"{created.site_id}:nope".encode()).decode()
+    assert asyncio.run(run(wrong)) == [None] * REQUESTS
+    assert len(activity.list_activity(db, "Keyed", kind="unauthorized", limit=100).activity) == REQUESTS

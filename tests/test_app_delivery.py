@@ -6,12 +6,16 @@ and sends nothing."""
 from __future__ import annotations
 
 from app_factory import palette, pilot_test, press, running, seed, type_into, until
+from factories import three_message_outbox
 from smtp_sink import SmtpSink
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from tui.core import outbox
 from tui.core.db import Database
 from tui.core.delivery_settings import DeliveryConfig, get_delivery, set_delivery
 from tui.dialogs.delivery import DeliveryDialog
+from tui.widgets.workspace_list import WorkspaceList
 
 
 def error_under(dialog: DeliveryDialog, setting: str) -> str:
@@ -69,3 +73,29 @@ async def test_D2_test_connection_says_what_the_server_answered_and_sends_nothin
         assert f"SMTP ok      127.0.0.1:{smtp.port} answered 220 " in str(check.render())
         assert smtp.received == []
         assert get_delivery(db, "Acme EU") == DeliveryConfig()  # nothing saved either
+
+
+def sidebar_row(screen: Screen[object]) -> str:
+    return str(screen.query_one(WorkspaceList).get_option_at_index(0).prompt)
+
+
+@pilot_test
+async def test_D3_the_sidebar_and_the_campaign_view_show_counts_that_move_as_a_worker_delivers(
+    db: Database,
+) -> None:
+    ids = three_message_outbox(db)  # Acme: ann delivered, bob failed, cat queued
+    async with running(db, size=(100, 30)) as pilot:
+        main = pilot.app.screen
+        assert "1 queued ✓1 ✗1" in sidebar_row(main)
+        await press(pilot, "c", "enter")  # open campaign Hello
+        counts = main.query_one("#workflow-counts", Static)
+        assert str(counts.render()) == "1 queued · 1 delivered · 1 failed"
+
+        [cat] = outbox.claim(db, 10)  # a worker, elsewhere, delivers cat's message
+        outbox.mark_delivered(db, cat.id, "250 ok")
+
+        await press(pilot, "ctrl+r")  # what the app does every 3 s
+
+        assert cat.id == ids["cat"]
+        assert "0 queued ✓2 ✗1" in sidebar_row(main)
+        assert str(main.query_one("#workflow-counts", Static).render()) == "0 queued · 2 delivered · 1 failed"

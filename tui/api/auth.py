@@ -2,12 +2,14 @@
 
 The core checks the key against its stored hash in constant time. A successful answer is kept
 for CACHE_SECONDS, keyed by a hash of the header, so a busy client costs one read per half
-second rather than one per request, and a rotated key or a deleted workspace still stops
-working within a second. Refusals are never kept.
+second rather than one per request (requests with the same header that arrive during that read
+wait for its answer), and a rotated key or a deleted workspace still stops working within a
+second. Refusals are never kept or shared: each refused request is checked and recorded.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -28,6 +30,7 @@ MAX_CACHED = 10_000
 class Authenticator:
     db: Database
     _known: dict[bytes, tuple[int, float]] = field(default_factory=dict)
+    _asking: dict[bytes, asyncio.Task[int | None]] = field(default_factory=dict)
 
     async def workspace(self, header: str) -> int | None:
         """The workspace id the header's credentials name, or None (a 401)."""
@@ -35,6 +38,20 @@ class Authenticator:
         known = self._known.get(digest)
         if known is not None and time.monotonic() < known[1]:
             return known[0]
+        asking = self._asking.get(digest)
+        if asking is None:
+            asking = asyncio.create_task(self._check(digest, header))
+            self._asking[digest] = asking
+            asking.add_done_callback(
+                lambda done: self._asking.pop(digest) if self._asking.get(digest) is done else None
+            )
+        elif (shared := await asyncio.shield(asking)) is not None:
+            return shared
+        else:
+            return await self._check(digest, header)  # refused: checked (and recorded) again
+        return await asyncio.shield(asking)
+
+    async def _check(self, digest: bytes, header: str) -> int | None:
         parsed = _basic(header)
         if parsed is None:
             return None

@@ -10,6 +10,8 @@ from tui.core.errors import InvalidInput
 from tui.core.track import Operation
 from tui.core.track_identifiers import Ref, body_ref
 
+# One encoder for every operation's size: json.dumps makes a new one per call for ensure_ascii.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 V2_PERSON_ACTIONS = (
     "identify",
     "delete",
@@ -43,7 +45,7 @@ def v2_operation(raw: Any) -> Operation:
     """One v2 operation; InvalidInput for a malformed or unsupported one."""
     if not isinstance(raw, dict):
         raise InvalidInput("an operation must be a JSON object")
-    if len(json.dumps(raw, ensure_ascii=False).encode("utf-8")) > V1_LIMIT:
+    if len(_encode(raw).encode("utf-8")) > V1_LIMIT:
         raise WireError(413, f"the operation is over {V1_LIMIT // 1024} KB")
     kind, action = raw.get("type"), raw.get("action")
     if kind != "person":

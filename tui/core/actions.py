@@ -13,6 +13,7 @@ from tui.core.campaigns import ActionInfo, actions_of, check_version, editable_c
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound
 from tui.core.identity import clean_name
+from tui.core.message_counts import forget_messages
 from tui.core.models import MAX_ID, Action, Campaign, Message
 from tui.core.workspaces import find_workspace
 
@@ -188,6 +189,7 @@ def remove_action(
     """Remove an action (and the messages it sent) and close the gap; returns it as it was."""
     with _changing(db, workspace, campaign, action_id, expected_version) as (session, found, action):
         removed = ActionInfo.of(action)
+        forget_messages(session, Message.action_id == action.id)
         session.execute(delete(Message).where(Message.action_id == action.id))
         session.delete(action)
         _renumber(session, found.id, Action.position > removed.position, Action.position - 1)

@@ -6,15 +6,18 @@ in a transaction of their own), so the log never claims a change that was rolled
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Dialect, insert, select
 from sqlalchemy.orm import Session
 
 from tui.core.db import Database
+from tui.core.driver_many import DriverMany
 from tui.core.errors import InvalidInput
-from tui.core.models import ActivityEntry, Workspace
+from tui.core.models import ActivityEntry, Workspace, table_of
 from tui.core.workspaces import find_workspace
 
 KINDS = (
@@ -50,11 +53,33 @@ class ActivityPage:
     next: str | None
 
 
+_COLUMNS = ("workspace_id", "kind", "person", "detail", "at")
+# An entry as written: (kind, person, detail, at).
+Entry = tuple[str, str | None, str, datetime]
+
+
 def record(session: Session, workspace_id: int, kind: str, person: str | None, detail: str, at: datetime) -> None:
-    """Add one entry (in the caller's transaction). Details are cut to MAX_DETAIL characters."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown activity kind {kind!r}")
-    session.add(ActivityEntry(workspace_id=workspace_id, kind=kind, person=person, detail=detail[:MAX_DETAIL], at=at))
+    """Add one entry (in the caller's transaction)."""
+    record_many(session, workspace_id, [(kind, person, detail, at)])
+
+
+def record_many(session: Session, workspace_id: int, entries: Sequence[Entry]) -> None:
+    """Add entries in this order, in one statement (in the caller's transaction). Details are
+    cut to MAX_DETAIL characters."""
+    unknown = {kind for kind, *_ in entries} - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown activity kind {sorted(unknown)[0]!r}")
+    rows = [
+        {"workspace_id": workspace_id, "kind": kind, "person": person, "detail": detail[:MAX_DETAIL], "at": at}
+        for kind, person, detail, at in entries
+    ]
+    if rows:
+        _insert(session.get_bind().dialect).execute(session, rows)
+
+
+@lru_cache(maxsize=4)
+def _insert(dialect: Dialect) -> DriverMany:
+    return DriverMany.compile(insert(table_of(ActivityEntry)), dialect, _COLUMNS, repeated=("at",))
 
 
 def record_unauthorized(db: Database, site_id: str, reason: str) -> None:

@@ -17,6 +17,7 @@ from tui.core import action_settings
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere, Conflict, InvalidInput, NotFound
 from tui.core.identity import clean_name, name_key
+from tui.core.message_counts import NO_MESSAGES, MessageCounts, forget_messages
 from tui.core.models import Action, Campaign, Message, Workspace
 from tui.core.states import CampaignState
 from tui.core.usage import bump_counters
@@ -83,6 +84,7 @@ class CampaignSummary:
     version: int
     created_at: datetime
     updated_at: datetime
+    messages: MessageCounts = NO_MESSAGES
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class CampaignInfo:
     created_at: datetime
     updated_at: datetime
     actions: tuple[ActionInfo, ...]
+    messages: MessageCounts = NO_MESSAGES
 
     @property
     def moves(self) -> tuple[str, ...]:
@@ -166,6 +169,7 @@ def campaign_info(session: Session, ws: Workspace, campaign: Campaign) -> Campai
         created_at=campaign.created_at,
         updated_at=campaign.updated_at,
         actions=tuple(ActionInfo.of(a) for a in actions_of(session, campaign.id)),
+        messages=MessageCounts.of(campaign),
     )
 
 
@@ -222,7 +226,9 @@ def list_campaigns(db: Database, workspace: str) -> list[CampaignSummary]:
             .order_by(Campaign.name_key)
         ).all()
         return [
-            CampaignSummary(c.id, c.workspace_id, c.name, c.state, count, c.version, c.created_at, c.updated_at)
+            CampaignSummary(
+                c.id, c.workspace_id, c.name, c.state, count, c.version, c.created_at, c.updated_at, MessageCounts.of(c)
+            )
             for c, count in rows
         ]
 
@@ -315,6 +321,7 @@ def delete_campaign(db: Database, workspace: str, name: str, *, confirmed: bool)
         campaign = find_campaign(session, ws, name, lock=True)
         count = session.scalar(select(func.count()).where(Action.campaign_id == campaign.id)) or 0
         # Children first: explicit deletes keep this independent of ON DELETE CASCADE support.
+        forget_messages(session, Message.campaign_id == campaign.id)
         session.execute(delete(Message).where(Message.campaign_id == campaign.id))
         session.execute(delete(Action).where(Action.campaign_id == campaign.id))
         session.delete(campaign)

@@ -4,7 +4,6 @@ and the name rules that workspaces and campaigns share (W1, C1)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -68,8 +67,12 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
+# Unicode's control characters (category Cc) are exactly these 65 code points.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def has_control_chars(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
+    return _CONTROL.search(text) is not None
 
 
 def validate_person_id(raw: object) -> str:

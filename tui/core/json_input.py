@@ -1,7 +1,7 @@
 """JSON from untrusted text (P6, P8): bounded nesting, JSON values only, Unicode text only.
 
-Python's decoder recurses once per level of nesting, so 100,000 `[` end in RecursionError: the
-depth is measured before decoding. NaN and Infinity are not JSON (and PostgreSQL refuses them).
+Python's decoder recurses once per level of nesting, so 100,000 `[` end in RecursionError,
+which is refused as too deep; what decodes is refused when it nests deeper than MAX_DEPTH. NaN and Infinity are not JSON (and PostgreSQL refuses them).
 A `\\ud800` escape decodes to a lone surrogate, which neither backend can store.
 """
 
@@ -15,18 +15,20 @@ from tui.core.errors import InvalidInput
 from tui.core.text import check_scalar_text
 
 MAX_DEPTH = 20
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def loads(text: str, *, what: str) -> Any:
     """The JSON value in `text`; InvalidInput naming `what` when it is not valid JSON, nests
     deeper than MAX_DEPTH, or holds a lone surrogate."""
-    _check_depth(text, what)
     try:
         value = json.loads(text, parse_constant=reject_constant)
     except ValueError as exc:
         raise InvalidInput(f"{what} is not valid JSON: {exc}") from None
+    except RecursionError:  # the decoder gave up far deeper than MAX_DEPTH
+        raise InvalidInput(_too_deep(what)) from None
+    if text.count("[") + text.count("{") > MAX_DEPTH and _deeper_than_allowed(value):
+        raise InvalidInput(_too_deep(what))
     if "\\u" in text and _SURROGATE_ESCAPE.search(text):
         _check_strings(value, what)
     return value
@@ -37,18 +39,20 @@ def reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
-def _check_depth(text: str, what: str) -> None:
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return  # cannot nest deeper: the common case costs two counts
-    depth = 0
-    for token in _STRUCTURE.finditer(text):
-        mark = token.group()
-        if mark in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InvalidInput(f"{what} nests arrays and objects more than {MAX_DEPTH} levels deep")
-        elif mark in "]}":
-            depth -= 1
+def _deeper_than_allowed(value: Any) -> bool:
+    """Arrays and objects nested more than MAX_DEPTH levels (walked without recursing)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _too_deep(what: str) -> str:
+    return f"{what} nests arrays and objects more than {MAX_DEPTH} levels deep"
 
 
 def _check_strings(value: Any, what: str) -> None:

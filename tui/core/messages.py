@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tui.core.campaigns import find_campaign
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound
+from tui.core.message_counts import bump_message_counts, moved
 from tui.core.models import Campaign, Message, Person
 from tui.core.people import find_person
 from tui.core.states import MessageStatus
@@ -111,6 +112,7 @@ def retry_message(db: Database, workspace: str, message_id: int) -> MessageInfo:
             raise InvalidInput(
                 f"message {message_id} could not be made ({message.reason}): fix the campaign and send it again"
             )
+        bump_message_counts(session, moved(ws.id, message.campaign_id, message.status, MessageStatus.QUEUED))
         message.status = MessageStatus.QUEUED
         message.next_attempt_at = now
         message.attempts = 0

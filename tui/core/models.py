@@ -136,6 +136,10 @@ class Workspace(Base):
     people_count: Mapped[int] = mapped_column(BigInteger, default=0)
     campaigns_count: Mapped[int] = mapped_column(Integer, default=0)
     messages_sent: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Kept message counts (tui.core.message_counts); a server default: inserts leave them out.
+    messages_queued: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    messages_delivered: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    messages_failed: Mapped[int] = mapped_column(BigInteger, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -273,6 +277,10 @@ class Campaign(Base):
     state: Mapped[CampaignState] = mapped_column(
         state_column(CampaignState, "campaign_state"), default=CampaignState.DRAFT
     )
+    # Kept message counts (tui.core.message_counts).
+    messages_queued: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    messages_delivered: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    messages_failed: Mapped[int] = mapped_column(BigInteger, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -357,6 +365,16 @@ class DeliverySettings(Base):
     push_auth_env: Mapped[str | None] = mapped_column(String(255))
     rate_per_s: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WorkerHeartbeat(Base):
+    """A delivery worker that ran (tui.core.worker_heartbeats): the app tells when none has."""
+
+    __tablename__ = "worker_heartbeats"
+
+    worker: Mapped[str] = mapped_column(String(200), primary_key=True)  # host:pid:start
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class WorkspaceLedger(Base):

@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tui.core.db import Database
+from tui.core.message_counts import bump_message_counts, counted, moved
 from tui.core.models import Device, Message, Workspace, table_of
 from tui.core.states import MessageStatus
 from tui.core.usage import bump_counters, record_usage
@@ -137,7 +138,7 @@ def mark_delivered_many(db: Database, answers: Sequence[tuple[int, str]]) -> int
         # Locked (PostgreSQL) or under the write lock (SQLite): a message another worker marks
         # delivered meanwhile is billed by one of the two only.
         rows = session.execute(
-            select(Message.id, Message.workspace_id)
+            select(Message.id, Message.workspace_id, Message.campaign_id, Message.status)
             .where(Message.id.in_(by_id), Message.status != MessageStatus.DELIVERED)
             .with_for_update()
         ).all()
@@ -147,9 +148,11 @@ def mark_delivered_many(db: Database, answers: Sequence[tuple[int, str]]) -> int
             update(table_of(Message))
             .where(Message.id == bindparam("b_id"))
             .values(status=MessageStatus.DELIVERED, delivered_at=now, answer=bindparam("b_answer"), lease_until=None),
-            [{"b_id": message_id, "b_answer": by_id[message_id]} for message_id, _ in rows],
+            [{"b_id": row.id, "b_answer": by_id[row.id]} for row in rows],
         )
-        for workspace_id, count in Counter(workspace_id for _, workspace_id in rows).items():
+        delivered = MessageStatus.DELIVERED
+        bump_message_counts(session, counted((r.workspace_id, r.campaign_id, r.status, delivered) for r in rows))
+        for workspace_id, count in Counter(row.workspace_id for row in rows).items():
             bump_counters(session, workspace_id, messages_sent=count)
             record_usage(session, workspace_id, now.date(), messages_sent=count)
         return len(rows)
@@ -158,10 +161,20 @@ def mark_delivered_many(db: Database, answers: Sequence[tuple[int, str]]) -> int
 def mark_failed(db: Database, message_id: int, reason: str) -> None:
     """A permanent failure (SMTP 5xx, HTTP 4xx, a missing address): never tried again."""
     with db.write() as session:
+        row = session.execute(
+            select(Message.workspace_id, Message.campaign_id)
+            .where(Message.id == message_id, Message.status == MessageStatus.SENDING)
+            .with_for_update()
+        ).first()
+        if row is None:  # no longer this worker's
+            return
         session.execute(
             update(table_of(Message))
-            .where(Message.id == message_id, Message.status == MessageStatus.SENDING)
+            .where(Message.id == message_id)
             .values(status=MessageStatus.FAILED, reason=reason, last_error=reason, lease_until=None)
+        )
+        bump_message_counts(
+            session, moved(row.workspace_id, row.campaign_id, MessageStatus.SENDING, MessageStatus.FAILED)
         )
 
 
@@ -185,11 +198,14 @@ def mark_retry(
     message is no longer this worker's)."""
     now = db.runtime.now()
     with db.write() as session:
-        attempts = session.scalar(
-            select(Message.attempts).where(Message.id == message_id, Message.status == MessageStatus.SENDING)
-        )
-        if attempts is None:  # deleted, or finished by a worker that took it after a lost lease
+        row = session.execute(
+            select(Message.attempts, Message.workspace_id, Message.campaign_id)
+            .where(Message.id == message_id, Message.status == MessageStatus.SENDING)
+            .with_for_update()
+        ).first()
+        if row is None:  # deleted, or finished by a worker that took it after a lost lease
             return None
+        attempts = row.attempts
         if attempts >= max_attempts:
             reason = f"gave up after {attempts} attempts: {error}"
             values: dict[str, object] = {
@@ -209,7 +225,9 @@ def mark_retry(
                 "lease_until": None,
             }
         session.execute(update(table_of(Message)).where(Message.id == message_id).values(**values))
-        return MessageStatus(str(values["status"]))
+        status = MessageStatus(str(values["status"]))
+        bump_message_counts(session, moved(row.workspace_id, row.campaign_id, MessageStatus.SENDING, status))
+        return status
 
 
 def device_tokens(db: Database, person_id: int) -> list[str]:

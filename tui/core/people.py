@@ -22,6 +22,7 @@ from tui.core import attributes as attrs
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere, Conflict, InvalidInput, NotFound
 from tui.core.identity import CIO_PREFIX, identifier, new_cio_id, normalize_email, parse_reference, validate_person_id
+from tui.core.message_counts import forget_messages
 from tui.core.models import Message, Person, Workspace
 from tui.core.runtime import TokenSource
 from tui.core.usage import bump_counters, record_usage
@@ -266,6 +267,7 @@ def delete_person(db: Database, workspace: str, ref: str, *, expected_version: i
 def remove_person(session: Session, ws: Workspace, person: Person, now: datetime, *, counted: bool = True) -> None:
     """P7: delete a person with their messages (their events and devices go by cascade); they
     stay counted for billing. `counted=False`: the caller counts the deletion."""
+    forget_messages(session, Message.person_id == person.id)
     session.execute(delete(Message).where(Message.person_id == person.id))
     session.delete(person)
     if counted:

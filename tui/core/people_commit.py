@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from tui.core import attributes as attrs
 from tui.core.db import Database
+from tui.core.driver_many import bind_processor
 from tui.core.errors import InvalidInput, NotFound
 from tui.core.identity import new_cio_ids
 from tui.core.models import Person, Workspace, table_of
@@ -88,7 +89,7 @@ class PeopleInsert:
         return cls(
             compiled.string,
             compiled.positional,
-            _bind_processor(_PEOPLE.c.created_at.type, dialect),
+            bind_processor(_PEOPLE.c.created_at.type, dialect),
         )
 
     def execute(
@@ -102,16 +103,6 @@ class PeopleInsert:
         if not self.positional:
             rows = [dict(zip(_INSERTED, row, strict=True)) for row in rows]
         session.connection().exec_driver_sql(self.sql, rows)
-
-
-def _bind_processor(type_: Any, dialect: Dialect) -> Callable[[Any], Any]:
-    """What the column's type does to a value on its way to this database."""
-    process = type_.dialect_impl(dialect).bind_processor(dialect)
-    return process if process is not None else _unchanged
-
-
-def _unchanged(value: Any) -> Any:
-    return value
 
 
 @dataclass(slots=True)

@@ -39,6 +39,7 @@ from tui.core.action_settings import ACTION_TYPES, URL_SCHEMES, parse_duration
 from tui.core.campaigns import actions_of, find_campaign
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, TemplateProblem
+from tui.core.message_counts import bump_message_counts, counted
 from tui.core.models import Action, Campaign, Message, Person, table_of
 from tui.core.states import CampaignState, MessageStatus
 from tui.core.workspaces import find_workspace
@@ -348,6 +349,7 @@ def _store_batch(
     if rows:
         # A Core insert: one executemany (the ORM's bulk insert fetched ids row by row, ~8x slower).
         session.execute(insert(table_of(Message)), rows)
+        bump_message_counts(session, counted((plan.workspace_id, plan.campaign_id, None, r["status"]) for r in rows))
     return rows
 
 

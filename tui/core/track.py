@@ -24,18 +24,16 @@ from tui.core import activity
 from tui.core import attributes as attrs
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound
-from tui.core.identity import CIO_PREFIX, normalize_email, validate_person_id
 from tui.core.models import AnonymousLink, Device, Event, Message, Person, Suppression, Workspace
-from tui.core.people import by_ident, create_person, remove_person
+from tui.core.people import create_person, remove_person
 from tui.core.runtime import Runtime
 from tui.core.track_identifiers import BY_EMAIL, Ref, Target, resolve
+from tui.core.track_runs import RUN_ACTIONS, apply_run
 from tui.core.track_values import (
     EventValues,
-    IdentifyBody,
     device_token,
     device_values,
     event_values,
-    identify_body,
 )
 from tui.core.usage import bump_counters, record_usage
 
@@ -94,11 +92,15 @@ def apply(db: Database, workspace_id: int, operations: Sequence[Operation]) -> l
 def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]) -> list[list[Outcome] | None]:
     """Group commit: the operations of several requests (each a workspace id and its
     operations) in ONE transaction, so that concurrent requests share one commit. Each group's
-    outcomes, or None for a workspace that no longer exists."""
+    outcomes, or None for a workspace that no longer exists.
+
+    Requests in flight together have no order between them, so those of one workspace are
+    applied together: first the ones made only of identify and event operations, as one run,
+    then the others in the order given; its people are counted once for all of them."""
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
             with db.write() as session:
-                return [_apply_group(session, db.runtime, workspace_id, ops) for workspace_id, ops in groups]
+                return _apply_all(session, db.runtime, groups)
         except Conflict:
             # A concurrent writer committed the same new person, event id or token first
             # (PostgreSQL): applied again, the operations find what it wrote.
@@ -107,19 +109,57 @@ def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]
     raise AssertionError("unreachable")
 
 
-def _apply_group(
-    session: Session, runtime: Runtime, workspace_id: int, operations: Sequence[Operation]
-) -> list[Outcome] | None:
-    """The operations of one request. People created and deleted are counted once for the
-    request (kept count and billing facts), from the operations that were applied."""
-    ws = session.get(Workspace, workspace_id)
-    if ws is None:
-        return None
-    tally = _Tally()
-    outcomes = [_apply_one(session, ws, runtime, op, tally) for op in operations]
-    bump_counters(session, ws.id, people=tally.created - tally.deleted)
-    record_usage(session, ws.id, runtime.now().date(), people_created=tally.created, people_deleted=tally.deleted)
+def _apply_all(
+    session: Session, runtime: Runtime, groups: Sequence[tuple[int, Sequence[Operation]]]
+) -> list[list[Outcome] | None]:
+    results: list[list[Outcome] | None] = [None] * len(groups)
+    by_workspace: dict[int, list[int]] = {}
+    for index, (workspace_id, _) in enumerate(groups):
+        by_workspace.setdefault(workspace_id, []).append(index)
+    for workspace_id, indexes in by_workspace.items():
+        ws = session.get(Workspace, workspace_id)
+        if ws is None:
+            continue
+        tally = _Tally()
+        run_only = [i for i in indexes if groups[i][1] and all(_in_run(op) for op in groups[i][1])]
+        together = _apply_operations(session, ws, runtime, [op for i in run_only for op in groups[i][1]], tally)
+        for index in run_only:
+            count = len(groups[index][1])
+            results[index], together = together[:count], together[count:]
+        for index in indexes:
+            if results[index] is None:
+                results[index] = _apply_operations(session, ws, runtime, groups[index][1], tally)
+        bump_counters(session, ws.id, people=tally.created - tally.deleted)
+        day = runtime.now().date()
+        record_usage(session, ws.id, day, people_created=tally.created, people_deleted=tally.deleted)
+    return results
+
+
+def _apply_operations(
+    session: Session, ws: Workspace, runtime: Runtime, operations: Sequence[Operation], tally: _Tally
+) -> list[Outcome]:
+    """Operations in order; runs of identify and event operations set-based (track_runs).
+    The people they create and delete are added to `tally`."""
+    outcomes: list[Outcome] = []
+    start = 0
+    while start < len(operations):
+        end = start
+        while end < len(operations) and _in_run(operations[end]):
+            end += 1
+        if end > start:
+            run = [(op.action, op.person, op.body) for op in operations[start:end] if op.person is not None]
+            entries, created = apply_run(session, ws, runtime, run)
+            outcomes += [Outcome(entry.kind, entry.person, entry.detail) for entry in entries]
+            tally.created += created
+            start = end
+        else:
+            outcomes.append(_apply_one(session, ws, runtime, operations[start], tally))
+            start += 1
     return outcomes
+
+
+def _in_run(op: Operation) -> bool:
+    return op.action in RUN_ACTIONS and op.person is not None
 
 
 @dataclass
@@ -160,10 +200,6 @@ class _Track:
             return self.anonymous_event(event_values(op.body))
         if op.person is None:
             raise InvalidInput(f"{op.action} needs a person: give identifiers")
-        if op.action == "identify":
-            return self.identify(op.person, identify_body(op.body))
-        if op.action in ("event", "page", "screen"):
-            return self.event(op.person, event_values(op.body, default_type=op.action))
         if op.action == "add_device":
             return self.add_device(op.person, op.body.get("device"))
         if op.action == "delete_device":
@@ -175,58 +211,6 @@ class _Track:
         return {"delete": self.delete, "suppress": self.suppress, "unsuppress": self.unsuppress}[op.action](op.person)
 
     # -- people ------------------------------------------------------------------------------
-
-    def identify(self, ref: Ref, body: IdentifyBody) -> Outcome:
-        """T2: create or update; a clash of identifiers changes nothing (recorded, answered 200)."""
-        target = resolve(self.session, self.ws, ref, creating=not body.update_only)
-        if target.unknown_cio:
-            return self._ignored(f"identify {ref}: no person has that cio_id; nothing changed")
-        if self._suppressed(target):
-            return self._ignored(f"identify {ref}: the identifier is suppressed; nothing stored")
-        person = target.person
-        if person is None:
-            if body.update_only or target.ident is None:
-                return self._ignored(f"identify {ref}: no such person and _update is set; nobody created")
-            email = target.email
-            if self.ws.identify_by == "id" and body.new_email is not None:
-                email = normalize_email(body.new_email)
-            person = self._create(target.ident, email)
-            created = True
-        else:
-            created = False
-        clash = self._identifier_change(ref, person, body)
-        if clash is not None:
-            return Outcome("failed_change", person.cio_id, clash)
-        if body.changes or body.removed:
-            person.attributes = attrs.merge(person.attributes, body.changes, body.removed)
-        if body.unsubscribed is not None:
-            person.unsubscribed = body.unsubscribed
-        if body.anonymous_id is not None:
-            self._join_anonymous(person, body.anonymous_id)
-        person.updated_at = self.now
-        return Outcome("identify", person.cio_id, f"{'created' if created else 'updated'} {ref}")
-
-    def _identifier_change(self, ref: Ref, person: Person, body: IdentifyBody) -> str | None:
-        """Apply an id or email from the body (a new identifier only under a cio_ path); the
-        sentence of a clash, changing nothing, or None."""
-        by_cio = ref.kind == "cio_id" or (ref.kind == "path" and ref.value.startswith(CIO_PREFIX))
-        what = "id" if self.ws.identify_by == "id" else "email"
-        new_ident = None
-        if by_cio and what == "id" and body.new_id is not None:
-            new_ident = validate_person_id(body.new_id)
-        elif by_cio and what == "email" and body.new_email is not None:
-            new_ident = normalize_email(body.new_email)
-        new_email = normalize_email(body.new_email) if what == "id" and body.new_email is not None else None
-        if new_ident is not None and new_ident != person.ident:
-            holder = by_ident(self.session, self.ws, new_ident)
-            if holder is not None:
-                return f"identify {ref}: {what} {new_ident!r} already belongs to cio_{holder.cio_id}; nothing changed"
-            person.ident = new_ident
-            if what == "email":
-                person.email = new_ident
-        if new_email is not None:
-            person.email = new_email
-        return None
 
     def delete(self, ref: Ref) -> Outcome:
         target = resolve(self.session, self.ws, ref, creating=False)
@@ -291,16 +275,6 @@ class _Track:
         return Outcome("merge", primary.cio_id, f"merged cio_{secondary.cio_id} into cio_{primary.cio_id}")
 
     # -- events and devices -------------------------------------------------------------------
-
-    def event(self, ref: Ref, values: EventValues) -> Outcome:
-        """T3: an event for a person; one that names nobody creates them first."""
-        if self._duplicate(values):
-            return self._ignored(f"{values.type} {values.name!r}: event id {values.client_id!r} already stored")
-        person = self._person_for_data(ref, values.type)
-        if isinstance(person, Outcome):
-            return person
-        self._add_event(values, person.id, values.anonymous_id)
-        return Outcome("event", person.cio_id, f"{values.type} {values.name!r}")
 
     def anonymous_event(self, values: EventValues) -> Outcome:
         """T3: an event with no person, joined to one when an identify names its anonymous_id."""
@@ -376,19 +350,6 @@ class _Track:
             select(Event.id).where(Event.workspace_id == self.ws.id, Event.client_id == values.client_id)
         )
         return found is not None
-
-    def _join_anonymous(self, person: Person, anonymous_id: str) -> None:
-        link = self.session.get(AnonymousLink, (self.ws.id, anonymous_id))
-        if link is None:
-            self.session.add(AnonymousLink(workspace_id=self.ws.id, anonymous_id=anonymous_id, person_id=person.id))
-        else:
-            link.person_id = person.id
-        self.session.execute(
-            update(Event)
-            .where(Event.workspace_id == self.ws.id, Event.anonymous_id == anonymous_id, Event.person_id.is_(None))
-            .values(person_id=person.id)
-            .execution_options(synchronize_session=False)
-        )
 
     def _suppressed(self, target: Target) -> bool:
         return target.ident is not None and self.session.get(Suppression, (self.ws.id, target.ident)) is not None

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, SwitchboardError
 from tui.core.identity import clean_name, name_key, normalize_email
+from tui.core.message_counts import NO_MESSAGES, MessageCounts
 from tui.core.models import (
     Action,
     ActivityEntry,
@@ -48,6 +49,7 @@ class WorkspaceInfo:
     messages_sent: int
     site_id: str
     created_at: datetime
+    messages: MessageCounts = NO_MESSAGES
 
     @classmethod
     def of(cls, ws: Workspace) -> WorkspaceInfo:
@@ -63,6 +65,7 @@ class WorkspaceInfo:
             messages_sent=ws.messages_sent,
             site_id=ws.site_id,
             created_at=ws.created_at,
+            messages=MessageCounts.of(ws),
         )
 
 

@@ -10,8 +10,11 @@ the retries through."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
+import socket
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +27,7 @@ from tui.core.db import Database
 from tui.core.delivery_settings import DeliveryConfig, MissingSetting, smtp_password
 from tui.core.outbox import OutboxItem
 from tui.core.states import MessageStatus
+from tui.core.worker_heartbeats import HEARTBEAT_S, beat
 from tui.delivery.delivered_log import DeliveredLog
 from tui.delivery.email_build import build_email
 from tui.delivery.outcome import Outcome
@@ -43,6 +47,23 @@ class WorkerConfig:
     concurrency: int = 4
     workspace_id: int | None = None
     poll_s: float = 1.0
+
+
+class Heartbeat:
+    """Records that this worker is alive (for the app's "no worker has run" hint), at most every
+    HEARTBEAT_S."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        started = db.runtime.now()
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{started:%Y%m%dT%H%M%S}"
+        self.started = started
+        self.last = -HEARTBEAT_S
+
+    async def maybe_beat(self) -> None:
+        if time.monotonic() - self.last >= HEARTBEAT_S:
+            self.last = time.monotonic()
+            await asyncio.to_thread(beat, self.db, self.name, self.started)
 
 
 @dataclass(frozen=True)
@@ -160,8 +181,10 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     http = httpx.AsyncClient(timeout=config.timeout_s, limits=limits)
     shared = _Shared(db, config, routes, delivered, http)
     workers = [asyncio.create_task(_drain(shared, slot, queue, counts)) for slot in slots]
+    heartbeat = Heartbeat(db)
     try:
         while not stop.is_set():
+            await heartbeat.maybe_beat()
             items = await asyncio.to_thread(outbox.claim, db, batch, workspace_id=config.workspace_id)
             await routes.load(item.workspace_id for item in items)
             for item in items:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tui.dialogs.dialog import WorkspaceDialog
     from tui.screens.main_panes import DatabaseSource, Opened
     from tui.screens.welcome import WelcomeScreen
+    from tui.widgets.campaigns_pane import CampaignsPane
     from tui.widgets.people_pane import PeoplePane
 
 
@@ -52,7 +53,6 @@ NEEDS_WORKSPACE = {
     "delete_workspace",
     "import_actions",
     "new_campaign",
-    "messages",
 }
 FIRST_FRAME_PATIENCE_S = 2.0  # the database opens after the first frame, or after this long
 NEEDS_DATABASE = NEEDS_WORKSPACE | {"new_workspace", "reload", "billing", "new_person", "import_people"}
@@ -95,7 +95,13 @@ class MainScreen(CoreWork, Screen[None]):
         Binding("ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar"),
         Binding("ctrl+r", "reload", "Refresh", tooltip="Reload workspaces, showing changes made elsewhere"),
         Binding("B", "billing", "Billing", tooltip="Billing: this month, all time, per workspace, per day"),
-        Binding("M", "messages", "Messages", tooltip="The workspace's messages as they go out", show=False),
+        Binding(
+            "M",
+            "show_tab('messages')",
+            "Messages",
+            tooltip="Show the Messages tab: messages as they go out",
+            show=False,
+        ),
         *(
             Binding(
                 str(n), f"switch_nth({n})", f"Workspace {n}", tooltip=f"Switch to workspace {n} of the list", show=False
@@ -115,7 +121,7 @@ class MainScreen(CoreWork, Screen[None]):
         ("New campaign", "new_campaign", "Create a campaign in the current workspace"),
         ("Import actions", "import_actions", "Copy actions from any campaign into one of this workspace"),
         ("Billing", "billing", "Billable people and messages: this month, all time, per workspace"),
-        ("Messages", "messages", "The current workspace's messages: status, answers, retry (M)"),
+        ("Messages", "show_tab('messages')", "The current workspace's messages: status, answers, retry (M)"),
         ("New person", "new_person", "Add a person to the current workspace"),
         ("Import people", "import_people", "Import people from a CSV or JSON Lines file"),
     ]
@@ -146,6 +152,7 @@ class MainScreen(CoreWork, Screen[None]):
                     ("p", "People", "people"),
                     ("c", "Campaigns", "campaigns"),
                     ("t", "Activity", "activity"),
+                    ("M", "Messages", "messages"),
                 ):
                     with TabPane(tab_title(key, title), id=tab):
                         yield Static("Opening the database…", classes="opening")
@@ -234,10 +241,8 @@ class MainScreen(CoreWork, Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         self._tab = event.pane.id or "people"
-        if self._tab == "activity" and self.opened:
-            from tui.widgets.activity_pane import ActivityPane
-
-            self.query_one(ActivityPane).reload()
+        if self.opened:
+            self._reload_if_shown()
 
     def on_unmount(self) -> None:
         """Remember the workspace and tab, to reopen them next time on this database (written once,
@@ -253,6 +258,12 @@ class MainScreen(CoreWork, Screen[None]):
     def switch_to(self, workspace_id: int) -> None:
         """Make the workspace with this id current (if it is still listed)."""
         self.current = next((ws for ws in self.workspaces if ws.id == workspace_id), self.current)
+
+    def on_campaigns_pane_show_messages(self, event: CampaignsPane.ShowMessages) -> None:
+        from tui.widgets.messages_pane import MessagesPane
+
+        self.query_one(MessagesPane).campaign = event.campaign
+        self.action_show_tab("messages")
 
     def on_people_pane_open_person(self, event: PeoplePane.OpenPerson) -> None:
         from tui.screens.person import PersonScreen
@@ -288,15 +299,23 @@ class MainScreen(CoreWork, Screen[None]):
             self.query(f"#{self.query_one(TabbedContent).active}-pane").focus()
 
     def action_reload(self) -> None:
-        from tui.widgets.activity_pane import ActivityPane
         from tui.widgets.campaigns_pane import CampaignsPane
         from tui.widgets.people_pane import PeoplePane
 
         self.load_workspaces()
         self.query_one(CampaignsPane).reload()
         self.query_one(PeoplePane).reload()
-        if self._tab == "activity":  # a hidden Activity tab reads nothing; it catches up when shown
+        self._reload_if_shown()
+
+    def _reload_if_shown(self) -> None:
+        """The Activity and Messages tabs read nothing while hidden; they catch up when shown."""
+        from tui.widgets.activity_pane import ActivityPane
+        from tui.widgets.messages_pane import MessagesPane
+
+        if self._tab == "activity":
             self.query_one(ActivityPane).reload()
+        if self._tab == "messages":
+            self.query_one(MessagesPane).reload()
 
     def action_new_campaign(self) -> None:
         from tui.widgets.campaigns_pane import CampaignsPane
@@ -362,12 +381,6 @@ class MainScreen(CoreWork, Screen[None]):
         from tui.screens.billing import BillingScreen
 
         self.app.push_screen(BillingScreen(self.db))
-
-    def action_messages(self) -> None:
-        from tui.screens.messages import MessagesScreen
-
-        if self.current is not None:
-            self.app.push_screen(MessagesScreen(self.db, self.current, refresh_seconds=self.refresh_seconds))
 
     def action_delete_workspace(self) -> None:
         from tui.dialogs.delete_workspace import DeleteWorkspaceDialog

@@ -14,6 +14,7 @@ from tui.core.db import Database, open_database
 from tui.core.workspaces import WorkspaceInfo, list_workspaces
 from tui.widgets.activity_pane import ActivityPane
 from tui.widgets.campaigns_pane import CampaignsPane
+from tui.widgets.messages_pane import MessagesPane
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.people_pane import PeoplePane
 
@@ -40,4 +41,5 @@ def tab_panes(db: Database) -> dict[str, WorkspacePane]:
         "people": PeoplePane(db, id="people-pane"),
         "campaigns": CampaignsPane(db, id="campaigns-pane"),
         "activity": ActivityPane(db, id="activity-pane"),
+        "messages": MessagesPane(db, id="messages-pane"),
     }

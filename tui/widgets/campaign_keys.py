@@ -35,6 +35,7 @@ PANE_BINDINGS: list[BindingType] = [
     Binding("x", "change_state('unarchive')", "Unarchive", tooltip="Unarchive the campaign (it becomes stopped)"),
     Binding("r", "rename_campaign", "Rename", tooltip="Rename the campaign"),
     Binding("y", "duplicate_campaign", "Duplicate", tooltip="Copy the campaign, with its actions, as a draft"),
+    Binding("m", "campaign_messages", "Messages", tooltip="The campaign's messages, in the Messages tab"),
     Binding("up,k", "cursor(-1)", "Previous", show=False),
     Binding("down,j", "cursor(1)", "Next", show=False),
 ]
@@ -43,7 +44,15 @@ LIST_ONLY = {"open", "new_campaign", "delete_campaign"}
 WORKFLOW_ONLY = {"back", "add_action", "edit_action", "remove_action", "move_action", "preview", "import_actions"}
 EDITS = {"add_action", "edit_action", "remove_action", "move_action", "import_actions", "rename_campaign"}
 ON_AN_ACTION = {"edit_action", "remove_action", "move_action", "preview"}
-ON_A_CAMPAIGN = {"open", "rename_campaign", "duplicate_campaign", "delete_campaign", "change_state", "send_now"}
+ON_A_CAMPAIGN = {
+    "open",
+    "rename_campaign",
+    "duplicate_campaign",
+    "delete_campaign",
+    "change_state",
+    "send_now",
+    "campaign_messages",
+}
 WORKFLOW_ACTIONS = WORKFLOW_ONLY | {"cursor"}
 PANE_ACTIONS = LIST_ONLY | ON_A_CAMPAIGN | {"cursor"}
 

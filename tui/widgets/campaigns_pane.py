@@ -9,12 +9,14 @@ holds, and a second key press waits for the first to land.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import ContentSwitcher, Static
 
 from tui.core.campaigns import (
@@ -65,6 +67,12 @@ class CampaignsPane(CoreWork, WorkspacePane):
     }
     """
     BINDINGS = PANE_BINDINGS
+
+    @dataclass
+    class ShowMessages(Message):
+        """Show the campaign's messages (the screen has the Messages tab)."""
+
+        campaign: str
 
     def __init__(self, db: Database, *, id: str | None = None) -> None:
         super().__init__(db, id=id)
@@ -191,6 +199,10 @@ class CampaignsPane(CoreWork, WorkspacePane):
     def action_open(self) -> None:
         if (target := self.target) is not None:
             self._show_workflow(target.name)
+
+    def action_campaign_messages(self) -> None:
+        if (target := self.target) is not None:
+            self.post_message(self.ShowMessages(target.name))
 
     def action_new_campaign(self) -> None:
         if self.workspace is not None:

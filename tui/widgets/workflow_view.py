@@ -15,6 +15,7 @@ from textual.widgets import Static
 from tui.core.campaigns import ActionInfo, CampaignInfo
 from tui.core.states import CampaignState
 from tui.parts.campaign_badges import state_badge, type_tag
+from tui.parts.delivery_counts import delivery_counts
 from tui.parts.literal import count, literal
 from tui.widgets.workflow_timing import entry_offsets, since_entry
 
@@ -110,6 +111,8 @@ class WorkflowView(Vertical):
         if campaign is None:
             return
         yield Static(self._heading(campaign), id="workflow-heading")
+        if campaign.messages:
+            yield Static(delivery_counts(campaign.messages), id="workflow-counts")
         yield Static(NOTES.get(campaign.state, ""), id="workflow-note", classes=f"-{campaign.state}")
         if not campaign.actions:
             yield Static(EMPTY_ARCHIVED if campaign.read_only else EMPTY, classes="empty")

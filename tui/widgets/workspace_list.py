@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from tui.parts.delivery_counts import delivery_counts_short
 from tui.parts.literal import count, literal
 from tui.parts.swatch import swatch
 
@@ -22,7 +23,8 @@ MODE_BADGES = {"test": "TEST", "never": "NEVER"}  # send modes that change what 
 
 
 def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
-    """Two lines: mark and name (bold and marked when current), then kind and people count."""
+    """Two lines: mark and name (bold and marked when current), then kind and people count; a
+    third with the message counts once the workspace has messages."""
     marker = Content.styled("▍", "$accent") if current else Content(" ")
     name = literal(workspace.name, "bold" if current else "")
     details = f"{workspace.identify_by} · {count(workspace.people, 'person', 'people')}"
@@ -32,9 +34,12 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
         if badge
         else name
     )
-    return Content.assemble(
+    row = Content.assemble(
         marker, swatch(workspace.color), " ", shown, "\n", marker, "  ", Content.styled(details, "$text-muted")
     )
+    if workspace.messages:
+        row = Content.assemble(row, "\n", marker, "  ", delivery_counts_short(workspace.messages))
+    return row
 
 
 class WorkspaceList(OptionList):
