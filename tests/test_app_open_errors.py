@@ -16,6 +16,7 @@ from textual.widgets import Static
 from tui.app import SwitchboardApp
 from tui.core.db import open_database
 from tui.screens.main import MainScreen
+from tui.screens.main_panes import Opened
 from tui.screens.open_failed import OpenFailedScreen
 
 UNREACHABLE_POSTGRESQL = "postgresql+psycopg://nobody@127.0.0.1:1/switchboard"  # port 1: nothing listens
@@ -108,3 +109,24 @@ async def test_the_main_screen_opens_its_database_from_a_target_after_its_first_
 def test_snapshot_of_the_screen_for_a_corrupt_file(snap_compare, tmp_path: Path) -> None:
     app = SwitchboardApp(corrupt_file(tmp_path / "corrupt.db"), refresh_seconds=None, cursor_blink=False)
     assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+@pilot_test
+async def test_quitting_just_before_the_database_opens_ends_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quit that comes while the open is under way (ctrl+q on the first frame, as a quick
+    person or an SSH session does) ends with status 0: the panes are not mounted into a screen
+    that is going away (they would never compose, and their first update would crash)."""
+    opened = MainScreen._opened
+
+    def quit_first(screen: MainScreen, result: Opened) -> None:
+        screen.app.exit()
+        opened(screen, result)
+
+    monkeypatch.setattr(MainScreen, "_opened", quit_first)
+    app = SwitchboardApp(str(tmp_path / "new.db"), refresh_seconds=None)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+    assert app.return_code == 0
+    assert not list(tmp_path.glob("xdg-state/**/crash-*.log"))

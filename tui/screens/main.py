@@ -184,6 +184,8 @@ class MainScreen(CoreWork, Screen[None]):
         """Put the panes in the tabs, show the workspaces, and start refreshing."""
         from tui.screens.main_panes import tab_panes
 
+        if self.app.return_code is not None:  # quitting already: panes mounted now would never compose
+            return
         self.db = opened.db
         self.opened = True
         for tab, pane in tab_panes(self.db).items():
