@@ -12,6 +12,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -115,7 +116,13 @@ class SwitchboardApp(App[None]):
 
     def _handle_exception(self, error: Exception) -> None:
         """Textual ends the app with status 1 and prints the traceback, locals included: the
-        traceback goes to a private log file instead, and the terminal gets one line naming it."""
+        traceback goes to a private log file instead, and the terminal gets one line naming it.
+
+        Once the app is quitting, a widget whose children Textual has already taken down can
+        still run an update queued before the quit (a title, a pane's first page) and find
+        nothing to update: that changes nothing, and a clean quit stays status 0."""
+        if self.return_code is not None and isinstance(error, NoMatches):
+            return
         super()._handle_exception(error)
         self._exit_renderables.clear()
         self._exit_renderables.append(Text(crash_message(error, write_crash_log(error)), style="bold red"))

@@ -8,7 +8,8 @@ failure handler, `core_failed(sentence)`. Anything else is a bug and is raised.
 
 Calls in one group are exclusive: a new call cancels the one before it, whose outcome is then
 dropped (a reload that arrives late never overwrites a newer one). Calls in different groups run
-side by side.
+side by side. Once the app is quitting, outcomes are dropped: the widgets they would update are
+being taken down.
 """
 
 from __future__ import annotations
@@ -80,8 +81,8 @@ class CoreWork:
         if worker.node is not self or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         outcome = _OUTCOMES.pop(worker, None)
-        if outcome is None:
-            return
+        if outcome is None or cast(DOMNode, self).app.return_code is not None:
+            return  # dropped, or the app is quitting: its widgets are going, nothing is shown now
         if event.state is WorkerState.SUCCESS:
             outcome.done(worker.result)
             return

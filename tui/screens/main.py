@@ -8,6 +8,7 @@ module imports the core only for types, and the dialogs and screens its keys ope
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -30,6 +31,8 @@ from tui.widgets.billing_totals import BillingTotals
 from tui.widgets.workspace_list import WorkspaceList
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from tui.core.db import Database
     from tui.core.delivery_settings import DeliveryConfig
     from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from tui.screens.main_panes import DatabaseSource, Opened
     from tui.screens.welcome import WelcomeScreen
     from tui.widgets.campaigns_pane import CampaignsPane
+    from tui.widgets.pane import WorkspacePane
     from tui.widgets.people_pane import PeoplePane
 
 
@@ -181,22 +185,36 @@ class MainScreen(CoreWork, Screen[None]):
         return open_main(self.source)
 
     def _opened(self, opened: Opened) -> None:
-        """Put the panes in the tabs, show the workspaces, and start refreshing."""
+        """Put the panes in the tabs; once they are composed, show the workspaces in them."""
         from tui.screens.main_panes import tab_panes
 
         if self.app.return_code is not None:  # quitting already: panes mounted now would never compose
             return
         self.db = opened.db
+        self.query(".opening").remove()
+        panes = tab_panes(self.db)
+        mounts = [self.query_one(f"#{tab}", TabPane).mount(pane) for tab, pane in panes.items()]
+        self.run_worker(self._when_mounted(mounts, partial(self._fill, [*panes.values()], opened.workspaces)))
+
+    async def _when_mounted(self, mounts: list[AwaitMount], then: Callable[[], object]) -> None:
+        for mount in mounts:
+            await mount
+        self.call_later(then)  # on this screen, where the panes' data bindings belong
+
+    def _fill(self, panes: list[WorkspacePane], workspaces: tuple[WorkspaceInfo, ...]) -> None:
+        """Bind the panes to the current workspace, show the workspaces, start refreshing. (Bound
+        only now: a pane bound before it composed would get its workspace before its widgets.)"""
+        if self.app.return_code is not None:
+            return
+        for pane in panes:
+            pane.data_bind(workspace=MainScreen.current)
         self.opened = True
-        for tab, pane in tab_panes(self.db).items():
-            self.query_one(f"#{tab}", TabPane).query(".opening").remove()
-            self.query_one(f"#{tab}", TabPane).mount(pane.data_bind(workspace=MainScreen.current))
         self.sub_title = database_label(self.db.description)
         place = load_place(self.db.url)
         if place is not None:
             self._select_id = place.workspace_id
             self.call_after_refresh(self.action_show_tab, place.tab)
-        self._loaded(opened.workspaces)
+        self._loaded(workspaces)
         self.refresh_bindings()
         if self.refresh_seconds:
             self.set_interval(self.refresh_seconds, self.action_reload)
