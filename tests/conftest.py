@@ -175,10 +175,21 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "switchboard.db"
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session (per xdist process). Copying it takes a millisecond;
+    migrating a fresh file takes 0.1-0.25 s, which over a thousand tests was a third of the suite."""
+    path = tmp_path_factory.mktemp("template") / "switchboard.db"
+    open_database(str(path)).dispose()
+    return path
+
+
 def _database_target(request: pytest.FixtureRequest, backend: str, *, migrated: bool) -> Iterator[str]:
     if backend == "sqlite":
         path: Path = request.getfixturevalue("db_path")
-        if not migrated:
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        else:
             sqlite3.connect(path).close()  # an empty file
         yield str(path)
         return

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -124,6 +125,54 @@ def test_a_batch_with_bad_operations_is_207_and_applies_the_good(
     assert [e["batch_index"] for e in errors] == [1, 2]
     assert all({"reason", "field", "message"} <= set(e) for e in errors)
     assert people_count(api, tenant) == 2
+
+
+def person(action: str, who: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+    return {"type": "person", "action": action, "identifiers": who or {"id": "u1"}, **fields}
+
+
+def test_v2_errors_name_the_field_the_core_refused(http: httpx.Client) -> None:
+    """v2's `field` points into the operation as sent, for the core's refusals as for the
+    server's own."""
+    batch = [
+        person("identify", attributes={"created_at": "yesterday"}),
+        person("identify", attributes={"unsubscribed": "maybe"}),
+        person("identify", attributes={"": 1}),
+        person("identify", {"id": "cio_not-hex"}),
+        person("identify", {"email": "nobody@example.com"}),  # an id workspace: no one has it
+        person("event", name=""),
+        person("event", name="x", timestamp="soon"),
+        person("add_device", device={"token": "t1", "platform": "windows"}),
+        person("delete_device", device={}),
+        {"type": "person", "action": "merge", "primary": {"cio_id": "zz"}, "secondary": {"id": "u1"}},
+        {"type": "person", "action": "merge", "primary": {"id": "u1"}, "secondary": {"cio_id": "zz"}},
+        {"type": "object", "action": "identify"},
+        person("identify", attributes=[1]),
+    ]
+    answer = http.post("/api/v2/batch", json={"batch": batch})
+    assert answer.status_code == 207
+    fields = [(e["batch_index"], e["field"]) for e in answer.json()["errors"]]
+    assert fields == list(
+        enumerate(
+            [
+                "attributes.created_at",
+                "attributes.unsubscribed",
+                "attributes",
+                "identifiers",
+                "identifiers",
+                "name",
+                "timestamp",
+                "device.platform",
+                "device.token",
+                "primary",
+                "secondary",
+                "type",
+                "attributes",
+            ]
+        )
+    )
+    refused = http.post("/api/v2/entity", json=person("page", name="x", timestamp=-1))
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "timestamp"
 
 
 def test_v2_entity_errors_use_the_v2_shape(http: httpx.Client) -> None:

@@ -152,6 +152,8 @@ def build_outbox(path: Path, count: int, channel: str, http_port: int = 0) -> No
             for n, person in enumerate(people)
         ),
     )
+    for table in ("workspaces", "campaigns"):  # the kept counts, as a send keeps them
+        connection.execute(f"UPDATE {table} SET messages_queued = ?", (count,))
     connection.execute("COMMIT")
     connection.close()
 

@@ -20,7 +20,7 @@ from starlette.routing import Route
 from tui.api import wire
 from tui.api.auth import Authenticator
 from tui.api.group_commit import GroupCommitter
-from tui.api.requests import v1_merge, v1_operation, v2_operation
+from tui.api.requests import v1_merge, v1_operation, v2_field, v2_operation
 from tui.core import activity
 from tui.core.db import Database, open_database
 from tui.core.errors import DatabaseError, InvalidInput, NotFound
@@ -70,32 +70,36 @@ async def _handle(authenticator: Authenticator, writer: GroupCommitter, request:
         return await _dispatch(writer, workspace_id, found, body)
     except wire.WireError as exc:
         await run_in_threadpool(activity.record_rejected, writer.db, workspace_id, f"{found.route}: {exc.message}")
-        if found.route in ("entity", "batch"):
-            return wire.v2_error(exc.status, [wire.v2_problem(exc.message)])
-        return wire.v1_error(exc.status, exc.message, merge=found.route == "merge")
+        return _refused(found.route, exc.status, exc.message, exc.field)
     except NotFound:
         return wire.unauthorized()  # the workspace was deleted while the request ran
 
 
 async def _dispatch(writer: GroupCommitter, workspace_id: int, found: wire.Match, body: dict[str, Any]) -> Response:
+    """One operation (a v1 route or v2 entity) or a v2 batch; 200, or the refusal in the
+    route's own error body."""
     if found.route == "batch":
         return await _batch(writer, workspace_id, body)
-    if found.route == "entity":
-        try:
+    try:
+        if found.route == "entity":
             operation = v2_operation(body)
-        except InvalidInput as exc:
-            raise wire.WireError(400, str(exc)) from None
-        [outcome] = await writer.apply(workspace_id, [operation])
-        return wire.v2_error(400, [wire.v2_problem(outcome.detail)]) if outcome.rejected else wire.ok()
-    if found.route == "merge":
-        try:
+        elif found.route == "merge":
             operation = v1_merge(body)
-        except InvalidInput as exc:
-            raise wire.WireError(400, str(exc)) from None
-        [outcome] = await writer.apply(workspace_id, [operation])
-        return wire.v1_error(400, outcome.detail, merge=True) if outcome.rejected else wire.ok()
-    [outcome] = await writer.apply(workspace_id, [v1_operation(found.route, found.segments, body)])
-    return wire.v1_error(400, outcome.detail) if outcome.rejected else wire.ok()
+        else:
+            operation = v1_operation(found.route, found.segments, body)
+    except InvalidInput as exc:
+        raise wire.WireError(400, str(exc), exc.field) from None
+    [outcome] = await writer.apply(workspace_id, [operation])
+    if not outcome.rejected:
+        return wire.ok()
+    return _refused(found.route, 400, outcome.detail, v2_field(operation, outcome.field))
+
+
+def _refused(route: str, status: int, message: str, field: str) -> Response:
+    """Customer.io's error body of the route: v2's names the field, v1's is the sentence."""
+    if route in ("entity", "batch"):
+        return wire.v2_error(status, [wire.v2_problem(message, field=field)])
+    return wire.v1_error(status, message, merge=route == "merge")
 
 
 async def _batch(writer: GroupCommitter, workspace_id: int, body: dict[str, Any]) -> Response:
@@ -111,15 +115,15 @@ async def _batch(writer: GroupCommitter, workspace_id: int, body: dict[str, Any]
             operations.append(v2_operation(raw))
             indexes.append(index)
         except (InvalidInput, wire.WireError) as exc:
-            problems.append(wire.v2_problem(str(exc), index=index))
+            problems.append(wire.v2_problem(str(exc), field=exc.field, index=index))
     if problems:
         await run_in_threadpool(
             activity.record_rejected, writer.db, workspace_id, f"batch: {len(problems)} operation(s) refused"
         )
     outcomes = await writer.apply(workspace_id, operations) if operations else []
-    for index, outcome in zip(indexes, outcomes, strict=True):
+    for index, operation, outcome in zip(indexes, operations, outcomes, strict=True):
         if outcome.rejected:
-            problems.append(wire.v2_problem(outcome.detail, index=index))
+            problems.append(wire.v2_problem(outcome.detail, field=v2_field(operation, outcome.field), index=index))
     if not problems:
         return wire.ok()
     return wire.v2_error(207, sorted(problems, key=lambda problem: problem["batch_index"]))

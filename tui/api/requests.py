@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from tui.api.wire import V1_LIMIT, WireError
-from tui.core.errors import InvalidInput
+from tui.core.errors import InvalidInput, naming
 from tui.core.track import Operation
 from tui.core.track_identifiers import Ref, body_ref
 
@@ -36,9 +36,26 @@ def v1_operation(route: str, segments: tuple[str, ...], body: dict[str, Any]) ->
 
 def v1_merge(body: dict[str, Any]) -> Operation:
     """`{"primary": {"id"|"email"|"cio_id": v}, "secondary": {...}}`."""
-    primary = body_ref(body.get("primary"), "primary")
-    secondary = body_ref(body.get("secondary"), "secondary")
-    return Operation("merge", primary, {}, other=secondary)
+    return Operation("merge", _named(body, "primary"), {}, other=_named(body, "secondary"))
+
+
+def _named(body: dict[str, Any], key: str) -> Ref:
+    """The person a body names under `key`; a refusal names that key as its field."""
+    with naming(key):
+        return body_ref(body.get(key), key)
+
+
+def v2_field(operation: Operation, field: str) -> str:
+    """Where in a v2 operation the field the core refused (Outcome.field) was sent."""
+    if field == "person":
+        return "primary" if operation.action == "merge" else "identifiers"
+    if field == "other":
+        return "secondary"
+    if operation.action == "identify" and field not in ("attributes", "anonymous_id"):
+        return f"attributes.{field}"  # an identify's body is its attributes
+    if field == "data":
+        return "attributes"  # an event's data is sent as its attributes
+    return field
 
 
 def v2_operation(raw: Any) -> Operation:
@@ -49,19 +66,20 @@ def v2_operation(raw: Any) -> Operation:
         raise WireError(413, f"the operation is over {V1_LIMIT // 1024} KB")
     kind, action = raw.get("type"), raw.get("action")
     if kind != "person":
-        raise InvalidInput(f"type {kind!r} is not supported here: only person operations are")
+        with naming("type"):
+            raise InvalidInput(f"type {kind!r} is not supported here: only person operations are")
     if action not in V2_PERSON_ACTIONS:
-        raise InvalidInput(f"action {action!r} is not a person action: {', '.join(V2_PERSON_ACTIONS)}")
+        with naming("action"):
+            raise InvalidInput(f"action {action!r} is not a person action: {', '.join(V2_PERSON_ACTIONS)}")
     attributes = raw.get("attributes") or {}
     if not isinstance(attributes, dict):
-        raise InvalidInput("attributes must be an object")
+        with naming("attributes"):
+            raise InvalidInput("attributes must be an object")
     if action == "merge":
-        return Operation(
-            "merge", body_ref(raw.get("primary"), "primary"), {}, other=body_ref(raw.get("secondary"), "secondary")
-        )
+        return Operation("merge", _named(raw, "primary"), {}, other=_named(raw, "secondary"))
     if action in ("event", "page", "screen") and not raw.get("identifiers") and raw.get("anonymous_id"):
         return Operation("anonymous_event", None, _event_body(raw, attributes, action))
-    person = body_ref(raw.get("identifiers"))
+    person = _named(raw, "identifiers")
     if action == "identify":
         extra = {key: raw[key] for key in ("anonymous_id",) if key in raw}
         return Operation("identify", person, {**attributes, **extra})

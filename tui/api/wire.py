@@ -40,12 +40,14 @@ ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
 
 
 class WireError(Exception):
-    """A request refused before it reaches the core: its status and sentence."""
+    """A request refused before it reaches the core: its status, sentence, and the field of the
+    body refused (v2's `field`), if one is."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, field: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class SwitchboardError(Exception):
@@ -10,7 +12,23 @@ class SwitchboardError(Exception):
 
 
 class InvalidInput(SwitchboardError):
-    """A value broke a rule (an email, a name, a duration...). Nothing was changed."""
+    """A value broke a rule (an email, a name, a duration...). Nothing was changed.
+
+    `field`, when set, names where the value came from (a key of a Track API body), for
+    answers that point at it; see `naming`."""
+
+    field: str = ""
+
+
+@contextmanager
+def naming(field: str) -> Iterator[None]:
+    """InvalidInput raised inside names `field`, unless it names a field already."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if not exc.field:
+            exc.field = field
+        raise
 
 
 class NotFound(SwitchboardError):

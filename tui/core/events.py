@@ -37,6 +37,8 @@ class EventsPage:
 
 @dataclass(frozen=True)
 class DeviceInfo:
+    """A push device as stored (T4), and as a Track API request gives it (track_values)."""
+
     token: str
     platform: str
     last_used: datetime | None

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from tui.core import activity
 from tui.core import attributes as attrs
 from tui.core.db import Database
-from tui.core.errors import Conflict, InvalidInput, NotFound
+from tui.core.errors import Conflict, InvalidInput, NotFound, naming
 from tui.core.models import AnonymousLink, Device, Event, Message, Person, Suppression, Workspace
 from tui.core.people import create_person, remove_person
 from tui.core.runtime import Runtime
@@ -69,11 +69,14 @@ class Operation:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an operation did: its Activity kind, the person (a cio_id), and in words."""
+    """What an operation did: its Activity kind, the person (a cio_id), and in words. A
+    refused one names the field it was refused for: a key of its body, "person" or "other"
+    (who it names), or "action"."""
 
     kind: str
     person: str | None
     detail: str
+    field: str = ""
 
     @property
     def rejected(self) -> bool:
@@ -149,7 +152,7 @@ def _apply_operations(
         if end > start:
             run = [(op.action, op.person, op.body) for op in operations[start:end] if op.person is not None]
             entries, created = apply_run(session, ws, runtime, run)
-            outcomes += [Outcome(entry.kind, entry.person, entry.detail) for entry in entries]
+            outcomes += [Outcome(entry.kind, entry.person, entry.detail, entry.field) for entry in entries]
             tally.created += created
             start = end
         else:
@@ -177,7 +180,7 @@ def _apply_one(session: Session, ws: Workspace, runtime: Runtime, op: Operation,
             session.flush()
     except InvalidInput as exc:
         named = f" {op.person}" if op.person is not None else ""
-        outcome = Outcome("rejected", None, f"{op.action}{named}: {exc}")
+        outcome = Outcome("rejected", None, f"{op.action}{named}: {exc}", exc.field)
     else:  # counted only once its savepoint is released
         tally.created += track.tally.created
         tally.deleted += track.tally.deleted
@@ -195,25 +198,30 @@ class _Track:
 
     def run(self, op: Operation) -> Outcome:
         if op.action not in ACTIONS:
-            raise InvalidInput(f"action {op.action!r} is not supported; the person actions are: {', '.join(ACTIONS)}")
+            with naming("action"):
+                raise InvalidInput(
+                    f"action {op.action!r} is not supported; the person actions are: {', '.join(ACTIONS)}"
+                )
         if op.action == "anonymous_event":
             return self.anonymous_event(event_values(op.body))
         if op.person is None:
-            raise InvalidInput(f"{op.action} needs a person: give identifiers")
+            with naming("person"):
+                raise InvalidInput(f"{op.action} needs a person: give identifiers")
         if op.action == "add_device":
             return self.add_device(op.person, op.body.get("device"))
         if op.action == "delete_device":
             return self.delete_device(op.person, device_token(op.body.get("token")))
         if op.action == "merge":
             if op.other is None:
-                raise InvalidInput("merge needs a primary and a secondary person")
+                with naming("other"):
+                    raise InvalidInput("merge needs a primary and a secondary person")
             return self.merge(op.person, op.other)
         return {"delete": self.delete, "suppress": self.suppress, "unsuppress": self.unsuppress}[op.action](op.person)
 
     # -- people ------------------------------------------------------------------------------
 
     def delete(self, ref: Ref) -> Outcome:
-        target = resolve(self.session, self.ws, ref, creating=False)
+        target = self._resolve(ref, creating=False)
         if target.person is None:
             return self._ignored(f"delete {ref}: no such person; nothing changed")
         cio_id = target.person.cio_id
@@ -222,7 +230,7 @@ class _Track:
 
     def suppress(self, ref: Ref) -> Outcome:
         """T5: delete the person, if any, and block the identifier until unsuppressed."""
-        target = resolve(self.session, self.ws, ref, creating=False)
+        target = self._resolve(ref, creating=False)
         if target.ident is None:
             return self._ignored(f"suppress {ref}: names no one and no identifier to block; nothing changed")
         cio_id = target.person.cio_id if target.person else None
@@ -233,7 +241,7 @@ class _Track:
         return Outcome("suppress", cio_id, f"suppressed {target.ident!r}")
 
     def unsuppress(self, ref: Ref) -> Outcome:
-        target = resolve(self.session, self.ws, ref, creating=False)
+        target = self._resolve(ref, creating=False)
         if target.ident is None:
             return self._ignored(f"unsuppress {ref}: names no identifier; nothing changed")
         self.session.execute(
@@ -243,8 +251,8 @@ class _Track:
 
     def merge(self, primary_ref: Ref, secondary_ref: Ref) -> Outcome:
         """T6: fold the secondary into the primary (the primary's attributes win), delete it."""
-        primary = resolve(self.session, self.ws, primary_ref, creating=False).person
-        secondary = resolve(self.session, self.ws, secondary_ref, creating=False).person
+        primary = self._resolve(primary_ref, creating=False).person
+        secondary = self._resolve(secondary_ref, creating=False, field="other").person
         if primary is None or secondary is None:
             missing = primary_ref if primary is None else secondary_ref
             return self._ignored(f"merge: no person {missing}; nothing changed")
@@ -307,7 +315,7 @@ class _Track:
         return Outcome("device", person.cio_id, f"added device {values.token!r} ({values.platform})")
 
     def delete_device(self, ref: Ref, token: str) -> Outcome:
-        person = resolve(self.session, self.ws, ref, creating=False).person
+        person = self._resolve(ref, creating=False).person
         if person is None:
             return self._ignored(f"delete device {token!r} of {ref}: no such person; nothing changed")
         self.session.execute(delete(Device).where(Device.person_id == person.id, Device.token == token))
@@ -315,9 +323,13 @@ class _Track:
 
     # -- helpers ------------------------------------------------------------------------------
 
+    def _resolve(self, ref: Ref, *, creating: bool, field: str = "person") -> Target[Person]:
+        with naming(field):
+            return resolve(self.session, self.ws, ref, creating=creating)
+
     def _person_for_data(self, ref: Ref, what: str) -> Person | Outcome:
         """The person an event or device is for, created as identify would when missing."""
-        target = resolve(self.session, self.ws, ref, creating=True)
+        target = self._resolve(ref, creating=True)
         if target.unknown_cio:
             return self._ignored(f"{what} for {ref}: no person has that cio_id; nothing stored")
         if self._suppressed(target):
@@ -325,7 +337,8 @@ class _Track:
         if target.person is not None:
             return target.person
         if target.ident is None:
-            raise InvalidInput(BY_EMAIL)
+            with naming("person"):
+                raise InvalidInput(BY_EMAIL)
         return self._create(target.ident, target.email)
 
     def _add_event(self, values: EventValues, person_id: int | None, anonymous_id: str | None) -> None:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from tui.core import activity
 from tui.core import attributes as attrs
 from tui.core.driver_many import DriverMany
-from tui.core.errors import InvalidInput
+from tui.core.errors import InvalidInput, naming
 from tui.core.identity import CIO_PREFIX, new_cio_id, normalize_email, validate_person_id
 from tui.core.models import AnonymousLink, Event, Person, Suppression, Workspace, table_of
 from tui.core.runtime import Runtime
@@ -72,12 +72,14 @@ def _statements(dialect: Dialect) -> _Statements:
 
 @dataclass(frozen=True)
 class Applied:
-    """One operation's Activity entry: its kind, the person (a cio_id) and in words."""
+    """One operation's Activity entry: its kind, the person (a cio_id) and in words; for a
+    refused one, the field of the body that was refused."""
 
     kind: str
     person: str | None
     detail: str
     at: datetime
+    field: str = ""
 
 
 @dataclass(slots=True, eq=False)
@@ -111,9 +113,9 @@ class _Parsed:
     action: str
     ref: Ref
     body: IdentifyBody | EventValues | None = None
-    error: str | None = None
+    error: InvalidInput | None = None
     key: Key | None = None
-    key_error: str | None = None
+    key_error: InvalidInput | None = None
 
 
 @dataclass
@@ -173,11 +175,12 @@ def _parse(identify_by: str, action: str, ref: Ref, body: dict[str, Any]) -> _Pa
     try:
         checked = identify_body(body) if action == "identify" else event_values(body, default_type=action)
     except InvalidInput as exc:
-        return _Parsed(action, ref, error=str(exc))
+        return _Parsed(action, ref, error=exc)
     try:
-        return _Parsed(action, ref, checked, key=key_of(identify_by, ref))
+        with naming("person"):
+            return _Parsed(action, ref, checked, key=key_of(identify_by, ref))
     except InvalidInput as exc:
-        return _Parsed(action, ref, checked, key_error=str(exc))
+        return _Parsed(action, ref, checked, key_error=exc)
 
 
 @dataclass
@@ -255,16 +258,16 @@ class _Run:
     def apply(self, op: _Parsed, now: datetime) -> Applied:
         try:
             if op.error is not None:
-                raise InvalidInput(op.error)
+                raise op.error
             if isinstance(op.body, EventValues):
                 kind, person, detail = self._event(op, op.body, now)
             else:
                 if op.key_error is not None:
-                    raise InvalidInput(op.key_error)
+                    raise op.key_error
                 assert op.body is not None and op.key is not None
                 kind, person, detail = self._identify(op.ref, op.body, op.key, now)
         except InvalidInput as exc:
-            return Applied("rejected", None, f"{op.action} {op.ref}: {exc}", now)
+            return Applied("rejected", None, f"{op.action} {op.ref}: {exc}", now, exc.field)
         return Applied(kind, person, detail, now)
 
     def _event(self, op: _Parsed, values: EventValues, now: datetime) -> tuple[str, str | None, str]:
@@ -273,9 +276,10 @@ class _Run:
         if values.client_id is not None and values.client_id in self.event_ids:
             return "ignored", None, f"{values.type} {values.name!r}: event id {values.client_id!r} already stored"
         if op.key_error is not None:
-            raise InvalidInput(op.key_error)
+            raise op.key_error
         assert op.key is not None
-        target = decide(op.key, self.ws.identify_by, self.rows, creating=True)
+        with naming("person"):
+            target = decide(op.key, self.ws.identify_by, self.rows, creating=True)
         if target.unknown_cio:
             return "ignored", None, f"{values.type} for {op.ref}: no person has that cio_id; nothing stored"
         if target.ident is not None and target.ident in self.suppressed:
@@ -283,7 +287,8 @@ class _Run:
         row = target.person
         if row is None:
             if target.ident is None:
-                raise InvalidInput(BY_EMAIL)
+                with naming("person"):
+                    raise InvalidInput(BY_EMAIL)
             row = self._create(target.ident, target.email, now)
         self.events.append((row, values))
         if values.client_id is not None:
@@ -293,7 +298,8 @@ class _Run:
     def _identify(self, ref: Ref, body: IdentifyBody, key: Key, now: datetime) -> tuple[str, str | None, str]:
         """T2: create or update; a clash of identifiers changes nothing (recorded, answered 200)."""
         identify_by = self.ws.identify_by
-        target = decide(key, identify_by, self.rows, creating=not body.update_only)
+        with naming("person"):
+            target = decide(key, identify_by, self.rows, creating=not body.update_only)
         if target.unknown_cio:
             return "ignored", None, f"identify {ref}: no person has that cio_id; nothing changed"
         if target.ident is not None and target.ident in self.suppressed:
@@ -304,7 +310,8 @@ class _Run:
         # Everything that can refuse, before anything changes.
         by_cio = ref.kind == "cio_id" or (ref.kind == "path" and ref.value.startswith(CIO_PREFIX))
         new_ident = self._new_ident(body) if by_cio else None
-        new_email = normalize_email(body.new_email) if identify_by == "id" and body.new_email is not None else None
+        with naming("email"):
+            new_email = normalize_email(body.new_email) if identify_by == "id" and body.new_email is not None else None
         if row is not None and new_ident is not None and new_ident != row.ident:
             holder = self.rows.by_ident(new_ident)
             if holder is not None:
@@ -312,7 +319,8 @@ class _Run:
                 clash = f"{what} {new_ident!r} already belongs to cio_{holder.cio_id}; nothing changed"
                 return "failed_change", row.cio_id, f"identify {ref}: {clash}"
         current = row.attributes if row is not None else {}
-        merged = attrs.merge(current, body.changes, body.removed) if body.changes or body.removed else current
+        with naming("attributes"):
+            merged = attrs.merge(current, body.changes, body.removed) if body.changes or body.removed else current
         creating = row is None
         if row is None:
             assert target.ident is not None
@@ -339,9 +347,11 @@ class _Run:
         """The identifier a body under a cio_ reference moves the person to (P7), if any."""
         try:
             if self.ws.identify_by == "id" and body.new_id is not None:
-                return validate_person_id(body.new_id)
+                with naming("id"):
+                    return validate_person_id(body.new_id)
             if self.ws.identify_by == "email" and body.new_email is not None:
-                return normalize_email(body.new_email)
+                with naming("email"):
+                    return normalize_email(body.new_email)
         except InvalidInput:
             if not quiet:
                 raise

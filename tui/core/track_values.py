@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tui.core import attributes as attrs
-from tui.core.errors import InvalidInput
+from tui.core.errors import InvalidInput, naming
+from tui.core.events import DeviceInfo
 from tui.core.text import check_scalar_text
 
 EVENT_TYPES = ("event", "page", "screen")
@@ -51,14 +52,6 @@ class EventValues:
     anonymous_id: str | None
 
 
-@dataclass(frozen=True)
-class DeviceValues:
-    token: str
-    platform: str
-    last_used: datetime | None
-    attributes: dict[str, Any]
-
-
 def identify_body(body: dict[str, Any]) -> IdentifyBody:
     """T2: `null` removes an attribute; `created_at` (unix seconds) is an attribute like any other."""
     parsed = IdentifyBody()
@@ -66,14 +59,17 @@ def identify_body(body: dict[str, Any]) -> IdentifyBody:
         if name in IDENTIFY_FIELDS:
             continue
         if name == "created_at" and value is not None:
-            unix_seconds(value, "created_at")
+            with naming("created_at"):
+                unix_seconds(value, "created_at")
         elif name != "created_at":
-            attrs.check_name(name)
+            with naming("attributes"):
+                attrs.check_name(name)
         if value is None:
             parsed.removed.append(name)
         else:
             parsed.changes[name] = value
-    attrs.check_size(parsed.changes)
+    with naming("attributes"):
+        attrs.check_size(parsed.changes)
     if body.get("id") not in (None, ""):
         parsed.new_id = _text_or_number(body["id"], "id")
     if body.get("email") not in (None, ""):
@@ -93,27 +89,26 @@ def flag(value: Any, what: str) -> bool | None:
         return value == 1
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS + FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS
-    raise InvalidInput(f"{what} must be true or false, not {value!r}")
+    with naming(what):
+        raise InvalidInput(f"{what} must be true or false, not {value!r}")
 
 
 def event_values(body: dict[str, Any], *, default_type: str = "event") -> EventValues:
     """T3: name trimmed to 1..100 characters, type event/page/screen, data an object."""
-    name = body.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("name is required: give the event a name of 1 to 100 characters")
-    name = check_scalar_text(name, "name").strip()
-    if len(name) > MAX_EVENT_NAME:
-        raise InvalidInput(f"name has {len(name)} characters; at most {MAX_EVENT_NAME} are allowed")
+    with naming("name"):
+        name = _event_name(body.get("name"))
     kind = body.get("type") or default_type
     if kind not in EVENT_TYPES:
-        raise InvalidInput(f"type {kind!r} is not one of: {', '.join(EVENT_TYPES)}")
+        with naming("type"):
+            raise InvalidInput(f"type {kind!r} is not one of: {', '.join(EVENT_TYPES)}")
     data = body.get("data")
     if data is None:
         data = {}
-    if not isinstance(data, dict):
-        raise InvalidInput("data must be an object")
-    if attrs.encoded_size(data) > MAX_EVENT_DATA:
-        raise InvalidInput(f"data takes more than {MAX_EVENT_DATA:,} bytes of JSON")
+    with naming("data"):
+        if not isinstance(data, dict):
+            raise InvalidInput("data must be an object")
+        if attrs.encoded_size(data) > MAX_EVENT_DATA:
+            raise InvalidInput(f"data takes more than {MAX_EVENT_DATA:,} bytes of JSON")
     timestamp = body.get("timestamp")
     client_id = body.get("id")
     anonymous_id = body.get("anonymous_id")
@@ -127,23 +122,33 @@ def event_values(body: dict[str, Any], *, default_type: str = "event") -> EventV
     )
 
 
-def device_values(device: Any) -> DeviceValues:
+def _event_name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("name is required: give the event a name of 1 to 100 characters")
+    name = check_scalar_text(name, "name").strip()
+    if len(name) > MAX_EVENT_NAME:
+        raise InvalidInput(f"name has {len(name)} characters; at most {MAX_EVENT_NAME} are allowed")
+    return name
+
+
+def device_values(device: Any) -> DeviceInfo:
     """T4: a token (`token`, or v1's `id`), platform ios or android, last_used, attributes."""
     if not isinstance(device, dict):
-        raise InvalidInput("device must be an object with a token (id) and a platform")
-    token = device.get("token", device.get("id"))
-    if not isinstance(token, str) or not token.strip():
-        raise InvalidInput("device.id is required: give the device's token")
+        with naming("device"):
+            raise InvalidInput("device must be an object with a token (id) and a platform")
+    token = device_token(device.get("token", device.get("id")))
     platform = device.get("platform")
     if platform not in PLATFORMS:
-        raise InvalidInput(f"device.platform must be one of: {', '.join(PLATFORMS)}")
+        with naming("device.platform"):
+            raise InvalidInput(f"device.platform must be one of: {', '.join(PLATFORMS)}")
     last_used = device.get("last_used")
     attributes = device.get("attributes") or {}
-    if not isinstance(attributes, dict):
-        raise InvalidInput("device.attributes must be an object")
-    attrs.check_size(attributes)
-    return DeviceValues(
-        token=_text(token, "device.id", MAX_TOKEN),
+    with naming("device.attributes"):
+        if not isinstance(attributes, dict):
+            raise InvalidInput("device.attributes must be an object")
+        attrs.check_size(attributes)
+    return DeviceInfo(
+        token=token,
         platform=platform,
         last_used=None if last_used is None else unix_seconds(last_used, "device.last_used"),
         attributes=attributes,
@@ -151,23 +156,28 @@ def device_values(device: Any) -> DeviceValues:
 
 
 def device_token(value: Any) -> str:
+    """A device's token: the v1 body's `device.id`, v2's `device.token`."""
     if not isinstance(value, str) or not value.strip():
-        raise InvalidInput("device id is required: give the device's token")
-    return _text(value, "device id", MAX_TOKEN)
+        with naming("device.token"):
+            raise InvalidInput("device.id is required: give the device's token")
+    return _text(value, "device.token", MAX_TOKEN)
 
 
 def unix_seconds(value: Any, what: str) -> datetime:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= MAX_UNIX_SECONDS:
-        raise InvalidInput(f"{what} must be a time in unix seconds (a number from 0), not {value!r}")
+        with naming(what):
+            raise InvalidInput(f"{what} must be a time in unix seconds (a number from 0), not {value!r}")
     return datetime.fromtimestamp(value, UTC)
 
 
 def _text(value: Any, what: str, limit: int) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text")
-    check_scalar_text(value, what)
-    if len(value) > limit:
-        raise InvalidInput(f"{what} has {len(value)} characters; at most {limit} are allowed")
+    """Text of at most `limit` characters; refusals name `what` as their field."""
+    with naming(what):
+        if not isinstance(value, str):
+            raise InvalidInput(f"{what} must be text")
+        check_scalar_text(value, what)
+        if len(value) > limit:
+            raise InvalidInput(f"{what} has {len(value)} characters; at most {limit} are allowed")
     return value
 
 

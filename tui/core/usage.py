@@ -7,11 +7,12 @@ Python, so two processes never lose each other's updates.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import update
+from sqlalchemy import BigInteger, Insert, bindparam, update
 from sqlalchemy.orm import Session
 
-from tui.core.models import UsageDay, Workspace
+from tui.core.models import UsageDay, Workspace, table_of
 
 
 def bump_counters(
@@ -20,16 +21,8 @@ def bump_counters(
     """Add to a workspace's kept counts (negative numbers subtract)."""
     if not (people or campaigns or messages_sent):
         return
-    session.execute(
-        update(Workspace)
-        .where(Workspace.id == workspace_id)
-        .values(
-            people_count=Workspace.people_count + people,
-            campaigns_count=Workspace.campaigns_count + campaigns,
-            messages_sent=Workspace.messages_sent + messages_sent,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    values = {"b_id": workspace_id, "b_people": people, "b_campaigns": campaigns, "b_messages_sent": messages_sent}
+    session.connection().execute(_BUMP, values)
 
 
 def record_usage(
@@ -44,24 +37,42 @@ def record_usage(
     """Add to the billing facts of one workspace and UTC day (an upsert on both backends)."""
     if not (people_created or people_deleted or messages_sent):
         return
-    dialect = session.get_bind().dialect.name
+    connection = session.connection()
+    values = {
+        "workspace_id": workspace_id,
+        "day": day,
+        "people_created": people_created,
+        "people_deleted": people_deleted,
+        "messages_sent": messages_sent,
+    }
+    connection.execute(_upsert(connection.dialect.name), values)
+
+
+# The statements are built once: a delivery worker runs them hundreds of times a second, and
+# building them anew was most of each of its transactions' time.
+_WORKSPACES = table_of(Workspace)
+_BUMP = (
+    update(_WORKSPACES)
+    .where(_WORKSPACES.c.id == bindparam("b_id"))
+    .values(
+        people_count=_WORKSPACES.c.people_count + bindparam("b_people", type_=BigInteger),
+        campaigns_count=_WORKSPACES.c.campaigns_count + bindparam("b_campaigns", type_=BigInteger),
+        messages_sent=_WORKSPACES.c.messages_sent + bindparam("b_messages_sent", type_=BigInteger),
+    )
+)
+_COUNTED = ("people_created", "people_deleted", "messages_sent")
+
+
+@lru_cache(maxsize=2)
+def _upsert(dialect: str) -> Insert:
+    """INSERT a day's facts, or add them to the stored ones (the values are bound per call)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:  # the same upsert interface (on_conflict_do_update) under another dialect's type
         from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    stmt = insert(UsageDay).values(
-        workspace_id=workspace_id,
-        day=day,
-        people_created=people_created,
-        people_deleted=people_deleted,
-        messages_sent=messages_sent,
+    table = table_of(UsageDay)
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.workspace_id, table.c.day],
+        set_={name: table.c[name] + stmt.excluded[name] for name in _COUNTED},
     )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[UsageDay.workspace_id, UsageDay.day],
-        set_={
-            "people_created": UsageDay.people_created + stmt.excluded.people_created,
-            "people_deleted": UsageDay.people_deleted + stmt.excluded.people_deleted,
-            "messages_sent": UsageDay.messages_sent + stmt.excluded.messages_sent,
-        },
-    )
-    session.execute(stmt)

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
+from tui.delivery.email_bytes import WireEmail
 from tui.delivery.outcome import Outcome
 
 
@@ -56,10 +57,13 @@ class SmtpSlot:
             self._clients[settings] = client
         return client
 
-    async def send(self, settings: SmtpSettings, email: EmailMessage) -> Outcome:
+    async def send(self, settings: SmtpSettings, email: WireEmail | EmailMessage) -> Outcome:
         try:
             client = await self._connected(settings)
-            _refused, reply = await client.send_message(email)
+            if isinstance(email, WireEmail):
+                _refused, reply = await client.sendmail(email.sender, email.recipients, email.data)
+            else:
+                _refused, reply = await client.send_message(email)
         except aiosmtplib.SMTPAuthenticationError as exc:
             self._drop(settings)
             return Outcome(False, f"SMTP login as {settings.user} refused: {exc.code} {exc.message}", temporary=True)

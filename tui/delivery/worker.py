@@ -29,7 +29,7 @@ from tui.core.outbox import OutboxItem
 from tui.core.states import MessageStatus
 from tui.core.worker_heartbeats import HEARTBEAT_S, beat
 from tui.delivery.delivered_log import DeliveredLog
-from tui.delivery.email_build import build_email
+from tui.delivery.email_bytes import wire_email
 from tui.delivery.outcome import Outcome
 from tui.delivery.providers import send_push, send_sms
 from tui.delivery.routes import Route, Routes
@@ -111,7 +111,7 @@ async def _attempt(
             f"no From address is set for workspace {route.workspace!r}: set one with "
             f"`switchboard workspaces delivery {shlex.quote(route.workspace)} --from ADDR` (or deliver --from)"
         )
-    return await slot.send(smtp, build_email(item, route.settings.sender, now, route.settings.reply_to))
+    return await slot.send(smtp, wire_email(item, route.settings.sender, now, route.settings.reply_to))
 
 
 @dataclass(frozen=True)
