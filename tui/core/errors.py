@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
 class SwitchboardError(Exception):
@@ -20,15 +18,21 @@ class InvalidInput(SwitchboardError):
     field: str = ""
 
 
-@contextmanager
-def naming(field: str) -> Iterator[None]:
-    """InvalidInput raised inside names `field`, unless it names a field already."""
-    try:
-        yield
-    except InvalidInput as exc:
-        if not exc.field:
-            exc.field = field
-        raise
+class naming:
+    """InvalidInput raised inside names `field`, unless it names a field already. A class, not
+    a generator: it wraps every value a Track API batch checks."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
+        if isinstance(exc, InvalidInput) and not exc.field:
+            exc.field = self.field
 
 
 class NotFound(SwitchboardError):

@@ -55,20 +55,18 @@ class EventValues:
 def identify_body(body: dict[str, Any]) -> IdentifyBody:
     """T2: `null` removes an attribute; `created_at` (unix seconds) is an attribute like any other."""
     parsed = IdentifyBody()
-    for name, value in body.items():
-        if name in IDENTIFY_FIELDS:
-            continue
-        if name == "created_at" and value is not None:
-            with naming("created_at"):
-                unix_seconds(value, "created_at")
-        elif name != "created_at":
-            with naming("attributes"):
-                attrs.check_name(name)
-        if value is None:
-            parsed.removed.append(name)
-        else:
-            parsed.changes[name] = value
     with naming("attributes"):
+        for name, value in body.items():
+            if name in IDENTIFY_FIELDS:
+                continue
+            if name == "created_at" and value is not None:
+                unix_seconds(value, "created_at")  # names its own field
+            elif name != "created_at":
+                attrs.check_name(name)
+            if value is None:
+                parsed.removed.append(name)
+            else:
+                parsed.changes[name] = value
         attrs.check_size(parsed.changes)
     if body.get("id") not in (None, ""):
         parsed.new_id = _text_or_number(body["id"], "id")
