@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 
 class SwitchboardError(Exception):
     """Base of every refusal the domain makes. Its message is shown to the user as is."""
@@ -72,3 +74,18 @@ class TemplateProblem(InvalidInput):
 
     def __reduce__(self) -> tuple[type[TemplateProblem], tuple[str, int, int, str, bool]]:
         return type(self), (self.field, self.line, self.column, self.detail, self.syntax)
+
+
+def refusal(error: BaseException) -> str | None:
+    """The sentence a person sees for a refused core call: a domain error's own, or "the
+    database failed: ..." for a database error; None for anything else (a bug, to be raised).
+
+    SQLAlchemy is consulted only once something has loaded it (no error can come from it
+    before): the app's first frame is drawn before the database layer is imported (issue 14).
+    """
+    if isinstance(error, SwitchboardError):
+        return str(error)
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError):
+        return f"the database failed: {getattr(error, 'orig', None) or error}"
+    return None
