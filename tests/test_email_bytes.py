@@ -1,4 +1,4 @@
-"""The plain-email fast path (benchmark 8) against the email package (differential,
+"""D5: the plain-email fast path (benchmark 8) against the email package (differential,
 property-based): for any message, the bytes the worker sends are exactly what `build_email`
 flattened by aiosmtplib gives (same headers, same body, same encoding), and a plain email takes
 the fast path."""
@@ -49,7 +49,7 @@ def item(recipient: str, subject: str, body: str) -> OutboxItem:
 @example("ann@example.com", "Hi", "", "news@example.com", None)
 @example("ann@example.com", "=?utf-8?q?hi?=", "x", "news@example.com", None)
 @example("ann@example.com", "a  b", "line\r\nline", "news@example.com", None)
-def test_D8_the_bytes_sent_are_the_email_packages_for_any_message(
+def test_D5_the_bytes_sent_are_the_email_packages_for_any_message(
     recipient: str, subject: str, body: str, sender: str, reply_to: str | None
 ) -> None:
     message = item(recipient, subject, body)
@@ -57,7 +57,7 @@ def test_D8_the_bytes_sent_are_the_email_packages_for_any_message(
     assert flattened(wire_email(message, sender, NOW, reply_to)) == expected
 
 
-def test_D8_a_plain_email_takes_the_fast_path_with_its_envelope() -> None:
+def test_D5_a_plain_email_takes_the_fast_path_with_its_envelope() -> None:
     sent = wire_email(item("ann@example.com", "Your order", "Thanks!\n"), "Acme <news@example.com>", NOW)
     assert isinstance(sent, WireEmail)
     assert (sent.sender, sent.recipients) == ("news@example.com", ("ann@example.com",))

@@ -172,7 +172,7 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     counts: Counter[MessageStatus] = Counter()
     routes = Routes(db, config.defaults)
-    delivered = DeliveredLog(db)
+    delivered = DeliveredLog(db, config.concurrency)
     slots = [SmtpSlot() for _ in range(config.concurrency)]
     batch = config.concurrency * CLAIM_PER_SLOT
     # Bounded: the next batch is claimed while the last one's tail is still going out.
