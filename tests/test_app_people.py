@@ -428,7 +428,9 @@ def test_pane_keys_do_not_clash_with_the_main_screen_or_app() -> None:
     taken = keys(MainScreen.BINDINGS) | keys(SwitchboardApp.BINDINGS)
     assert not keys(PeoplePane.BINDINGS) & taken
     # A key the sidebar also binds does the same kind of thing there (n: new).
-    sidebar = {key: binding.id.partition(".")[2] for binding in WorkspaceList.BINDINGS for key in binding.key.split(",")}
+    sidebar = {
+        key: binding.id.partition(".")[2] for binding in WorkspaceList.BINDINGS for key in binding.key.split(",")
+    }
     for binding in PeoplePane.BINDINGS:
         for key in set(binding.key.split(",")) & set(sidebar):
             assert binding.id.partition(".")[2] == sidebar[key], key

@@ -55,15 +55,17 @@ def test_navigation_keys_only_move() -> None:
 
 def test_readme_shows_the_apps_key_table() -> None:
     text = README.read_text(encoding="utf-8")
-    start = text.index("\n", text.index("<!-- keys:start")) + 1
-    shown = text[start : text.index("<!-- keys:end -->")].strip()
-    assert shown == key_table.markdown().strip(), "README's key table is stale: regenerate it from key_table.markdown()"
+    start = text.index("\n", text.index(key_table.START_MARK)) + 1
+    shown = text[start : text.index(key_table.END_MARK)].strip()
+    assert shown == key_table.markdown().strip(), "README's key table is stale: python -m tui.key_table README.md"
 
 
 def test_the_keys_table_of_the_settings_file_is_kept_when_the_theme_is_saved(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     save_settings(Settings(theme="daybreak", keys={"people.new": "a", "campaigns.send_now": "ctrl+g,f5"}), path)
-    assert load_settings(path) == Settings(theme="daybreak", keys={"people.new": "a", "campaigns.send_now": "ctrl+g,f5"})
+    assert load_settings(path) == Settings(
+        theme="daybreak", keys={"people.new": "a", "campaigns.send_now": "ctrl+g,f5"}
+    )
 
 
 @pytest.mark.parametrize("table", ['keys = "a"', '[keys]\n"people.new" = 3', '[keys]\n"people.new" = " , "'])

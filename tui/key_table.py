@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from textual.binding import Binding
 from textual.dom import DOMNode
@@ -18,6 +20,9 @@ import tui.dialogs
 import tui.screens
 import tui.widgets
 from tui.parts.keys import LIST_KEYS, moves_only
+
+START_MARK = "<!-- keys:start"
+END_MARK = "<!-- keys:end -->"
 
 # Where each id prefix applies, in the order the table lists them.
 PANES = {
@@ -43,6 +48,7 @@ PANES = {
     "secret": "A new secret",
     "dialog": "Every dialog",
     "help": "Help",
+    "open_failed": "When the database cannot be opened",
 }
 
 
@@ -113,3 +119,15 @@ def markdown() -> str:
         out += [f"| `{_shown_keys(row.keys)}` | {row.what} | `{row.id}` |" for row in pane_rows]
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def write_into(readme: Path) -> None:
+    """Put `markdown()` between README's keys markers (`python -m tui.key_table README.md`)."""
+    text = readme.read_text(encoding="utf-8")
+    start = text.index("\n", text.index(START_MARK)) + 1
+    end = text.index(END_MARK)
+    readme.write_text(text[:start] + "\n" + markdown() + "\n" + text[end:], encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_into(Path(sys.argv[1]))
