@@ -35,7 +35,16 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
         else name
     )
     row = Content.assemble(
-        marker, swatch(workspace.color), " ", shown, "\n", marker, "  ", Content.styled(details, "$text-muted")
+        # dim, not $text-muted: a muted colour is made for the list's background and turns
+        # unreadable on the highlight (light grey on the contrast theme's yellow).
+        marker,
+        swatch(workspace.color),
+        " ",
+        shown,
+        "\n",
+        marker,
+        "  ",
+        Content.styled(details, "dim"),
     )
     if workspace.messages:
         row = Content.assemble(row, "\n", marker, "  ", delivery_counts_short(workspace.messages))
