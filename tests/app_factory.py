@@ -66,6 +66,9 @@ async def settle(pilot: Pilot) -> None:
         except (WorkerCancelled, WorkerFailed):
             pass
         await pilot.pause()
+        # What the screen's widgets have queued, too: the main screen mounts its panes once the
+        # database is open, and a pane starts its first read from a message (its data binding).
+        await pilot._wait_for_screen()
         if not any(worker.is_running for worker in pilot.app.workers):
             return
 

@@ -16,7 +16,6 @@ from tui.core.people import add_person
 from tui.core.workspaces import delete_workspace
 from tui.screens.billing import BillingScreen
 from tui.screens.main import MainScreen
-from tui.widgets import billing_totals
 from tui.widgets.billing_chart import BillingChart, bar_rows, date_line
 from tui.widgets.billing_totals import BillingTotals, MonthTotals
 
@@ -92,7 +91,7 @@ async def test_sidebar_totals_that_cannot_load_say_so_and_keep_the_last_figures(
         def locked(_db: Database) -> None:
             raise DatabaseError("the database is locked by another program")
 
-        monkeypatch.setattr(billing_totals, "billing", locked)
+        monkeypatch.setattr("tui.core.billing.billing", locked)  # as the totals call it, in their worker
         await pilot.press("ctrl+r")
         await settle(pilot)
         shown = str(totals.render())

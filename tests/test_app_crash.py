@@ -13,6 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+from app_factory import make_app, pilot_test
+from textual.css.query import NoMatches
+
+from tui.core.db import Database
+
 ROOT = Path(__file__).resolve().parents[1]
 # Starts the real command with the app's mount failing as a defect would.
 SCRIPT = """
@@ -67,3 +72,18 @@ def test_an_unexpected_error_exits_non_zero_with_a_short_line_and_a_private_log(
     assert len(logs) == 1 and str(logs[0]) in output
     assert oct(logs[0].stat().st_mode & 0o777) == "0o600"
     assert "RuntimeError: a defect" in logs[0].read_text()
+
+
+@pilot_test
+async def test_an_update_that_finds_its_widgets_gone_while_quitting_keeps_the_quit_clean(db: Database) -> None:
+    """Textual takes a widget's children down before the callbacks queued on it (a title, a
+    pane's first page) have run: one of them finding nothing to update is not a crash once the
+    person has quit (before quitting it is one, as above)."""
+    async with make_app(db).run_test() as pilot:
+        app = pilot.app
+        app.exit()
+        try:
+            raise NoMatches("No nodes match 'HeaderTitle' on Header()")
+        except NoMatches as gone:
+            app._handle_exception(gone)
+    assert app.return_code == 0

@@ -5,30 +5,34 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input
 
 from tui.commands import WorkspaceCommands
 from tui.config import DEFAULT_THEME, Settings, SettingsError, load_settings, save_settings, theme_override
-from tui.core.db import Database
 from tui.core.text import visible
 from tui.crash_log import crash_message, write_crash_log
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.help import HelpDialog, keys_of
 from tui.screens.main import MainScreen
+from tui.screens.open_failed import OpenFailedScreen
 from tui.ssh import SSH_USER_ENV
 from tui.themes import load_themes
-from tui.work_in_flight import work_in_flight
+
+if TYPE_CHECKING:
+    from tui.screens.main_panes import DatabaseSource
 
 
 class SwitchboardApp(App[None]):
-    """Switchboard over one opened database."""
+    """Switchboard over one database, opened by the main screen once it is drawn."""
 
     TITLE = "Switchboard"
     CSS_PATH = "app.tcss"
@@ -41,15 +45,16 @@ class SwitchboardApp(App[None]):
 
     def __init__(
         self,
-        db: Database,
+        source: DatabaseSource,
         *,
         refresh_seconds: float | None = 3.0,
         cursor_blink: bool = True,
     ) -> None:
-        """`refresh_seconds`: how often the workspace list reloads (None: only on ctrl+r).
+        """`source`: an opened database, or the target to open (a path or URL; None: the default).
+        `refresh_seconds`: how often the workspace list reloads (None: only on ctrl+r).
         `cursor_blink=False` keeps text cursors still (snapshots, slow links)."""
         super().__init__()
-        self.db = db
+        self.source = source
         self.refresh_seconds = refresh_seconds
         self.cursor_blink = cursor_blink
         self._persist_theme = False
@@ -82,7 +87,7 @@ class SwitchboardApp(App[None]):
         return super().format_title(title, sub_title)
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.db, refresh_seconds=self.refresh_seconds)
+        return MainScreen(self.source, refresh_seconds=self.refresh_seconds)
 
     def on_mount(self) -> None:
         """Report what of the settings and themes could not be used; remember later choices."""
@@ -111,14 +116,26 @@ class SwitchboardApp(App[None]):
 
     def _handle_exception(self, error: Exception) -> None:
         """Textual ends the app with status 1 and prints the traceback, locals included: the
-        traceback goes to a private log file instead, and the terminal gets one line naming it."""
+        traceback goes to a private log file instead, and the terminal gets one line naming it.
+
+        Once the app is quitting, a widget whose children Textual has already taken down can
+        still run an update queued before the quit (a title, a pane's first page) and find
+        nothing to update: that changes nothing, and a clean quit stays status 0."""
+        if self.return_code is not None and isinstance(error, NoMatches):
+            return
         super()._handle_exception(error)
         self._exit_renderables.clear()
         self._exit_renderables.append(Text(crash_message(error, write_crash_log(error)), style="bold red"))
 
     async def action_quit(self) -> None:
         """Quit; while long work runs (an import, a send, a workspace deletion), ask first and
-        say what happens to it. ctrl+q again while asking quits."""
+        say what happens to it. ctrl+q again while asking quits. Quitting after the database
+        failed to open ends with status 1 and the reason on the terminal, as the CLI would."""
+        from tui.work_in_flight import work_in_flight
+
+        if isinstance(self.screen, OpenFailedScreen):
+            self.exit(return_code=1, message=Text(f"error: {visible(self.screen.reason)}"))
+            return
         busy = [] if self._asking_to_quit else work_in_flight(self.screen_stack)
         if not busy:
             self.exit()
@@ -138,9 +155,10 @@ class SwitchboardApp(App[None]):
         self.push_screen(HelpDialog(getattr(screen, "heading", "") or self.title, keys_of(screen)))
 
 
-def run_app(db: Database) -> None:
-    """Run the app; an unexpected error ends the process with its non-zero status."""
-    app = SwitchboardApp(db)
+def run_app(source: DatabaseSource) -> None:
+    """Run the app; an unexpected error, or a database that does not open, ends the process
+    with a non-zero status."""
+    app = SwitchboardApp(source)
     app.run()
     if app.return_code:
         sys.exit(app.return_code)

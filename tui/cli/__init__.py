@@ -9,15 +9,17 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from tui import __version__
 from tui.cli.state import CliState, Refused
-from tui.core.db import Database, default_db_path, open_database
-from tui.core.errors import SwitchboardError
+from tui.core.errors import refusal
 from tui.core.text import visible
+
+if TYPE_CHECKING:
+    from tui.core.db import Database
 
 
 class BadArgument(Refused):
@@ -56,13 +58,11 @@ class SwitchboardGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except SwitchboardError as exc:
-            raise Refused(str(exc)) from exc
-        except SQLAlchemyError as exc:
-            raise Refused(f"the database failed: {getattr(exc, 'orig', None) or exc}") from exc
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
+            if (sentence := refusal(exc)) is not None:
+                raise Refused(sentence) from exc
             if os.environ.get("SWITCHBOARD_DEBUG"):
                 raise
             raise Refused(f"internal error ({type(exc).__name__}: {exc}); set SWITCHBOARD_DEBUG=1 for details") from exc
@@ -73,6 +73,7 @@ DEMO_FILE = "demo.db"
 
 def fresh_demo_database() -> Database:
     """`demo.db` beside the default database, deleted (with its WAL files) and seeded anew."""
+    from tui.core.db import default_db_path, open_database
     from tui.core.demo import seed_demo
 
     path = default_db_path().with_name(DEMO_FILE)
@@ -111,7 +112,7 @@ def cli(ctx: click.Context, target: str | None, demo: bool) -> None:
     if ctx.invoked_subcommand is None:
         from tui.app import run_app
 
-        run_app(fresh_demo_database() if demo else ctx.obj.db)
+        run_app(fresh_demo_database() if demo else ctx.obj.target)
 
 
 def _campaigns() -> click.Command:

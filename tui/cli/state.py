@@ -4,11 +4,14 @@ refusal that prints `error: ...` and exits 1."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import click
 
-from tui.core.db import Database, open_database
 from tui.core.text import visible
+
+if TYPE_CHECKING:
+    from tui.core.db import Database
 
 
 class Refused(click.ClickException):
@@ -30,6 +33,8 @@ class CliState:
     @property
     def db(self) -> Database:
         if self._db is None:
+            from tui.core.db import open_database
+
             self._db = open_database(self.target)
         return self._db
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, Insert
 from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any]
@@ -45,6 +46,8 @@ class DriverMany:
         The parameters in `repeated` mostly hold one value (a transaction's time): each value
         is processed once."""
         keys = list(column_keys) if column_keys else None
+        if isinstance(statement, Insert):
+            statement = statement.inline()  # no RETURNING of generated ids
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect, column_keys=keys))
         names = tuple(compiled.positiontup or ()) if compiled.positional else tuple(compiled.binds)
         if set(names) != set(compiled.binds):
@@ -56,13 +59,20 @@ class DriverMany:
         return cls(compiled.string, names, compiled.positional, tuple(processors))
 
     def execute(self, session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Run the statement once for each row (a mapping of parameter names to values)."""
-        pairs = tuple(zip(self.names, self.processors, strict=True))
-        values = [[row[name] if process is None else process(row[name]) for name, process in pairs] for row in rows]
-        if self.positional:
-            params: list[Any] = [tuple(row) for row in values]
-        else:
-            params = [dict(zip(self.names, row, strict=True)) for row in values]
+        """Run the statement once for each row (a mapping of parameter names to values).
+        Values are taken and processed column by column (itemgetter, map, zip: loops in C)."""
+        if not rows:
+            return
+        take = itemgetter(*self.names)
+        columns: list[Sequence[Any]] = (
+            list(zip(*map(take, rows), strict=True)) if len(self.names) > 1 else [[take(row) for row in rows]]
+        )
+        for index, process in enumerate(self.processors):
+            if process is not None:
+                columns[index] = tuple(map(process, columns[index]))
+        params: list[Any] = list(zip(*columns, strict=True))
+        if not self.positional:
+            params = [dict(zip(self.names, row, strict=True)) for row in params]
         session.connection().exec_driver_sql(self.sql, params)
 
 

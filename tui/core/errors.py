@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sys
 
 
 class SwitchboardError(Exception):
@@ -19,15 +18,21 @@ class InvalidInput(SwitchboardError):
     field: str = ""
 
 
-@contextmanager
-def naming(field: str) -> Iterator[None]:
-    """InvalidInput raised inside names `field`, unless it names a field already."""
-    try:
-        yield
-    except InvalidInput as exc:
-        if not exc.field:
-            exc.field = field
-        raise
+class naming:
+    """InvalidInput raised inside names `field`, unless it names a field already. A class, not
+    a generator: it wraps every value a Track API batch checks."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _tb: object) -> None:
+        if isinstance(exc, InvalidInput) and not exc.field:
+            exc.field = self.field
 
 
 class NotFound(SwitchboardError):
@@ -69,3 +74,18 @@ class TemplateProblem(InvalidInput):
 
     def __reduce__(self) -> tuple[type[TemplateProblem], tuple[str, int, int, str, bool]]:
         return type(self), (self.field, self.line, self.column, self.detail, self.syntax)
+
+
+def refusal(error: BaseException) -> str | None:
+    """The sentence a person sees for a refused core call: a domain error's own, or "the
+    database failed: ..." for a database error; None for anything else (a bug, to be raised).
+
+    SQLAlchemy is consulted only once something has loaded it (no error can come from it
+    before): the app's first frame is drawn before the database layer is imported (issue 14).
+    """
+    if isinstance(error, SwitchboardError):
+        return str(error)
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_exc is not None and isinstance(error, sqlalchemy_exc.SQLAlchemyError):
+        return f"the database failed: {getattr(error, 'orig', None) or error}"
+    return None

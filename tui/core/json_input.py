@@ -15,6 +15,7 @@ from tui.core.errors import InvalidInput
 from tui.core.text import check_scalar_text
 
 MAX_DEPTH = 20
+_CONTAINERS = (dict, list)  # what json.loads makes arrays and objects into, exactly
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
@@ -40,14 +41,20 @@ def reject_constant(name: str) -> Any:
 
 
 def _deeper_than_allowed(value: Any) -> bool:
-    """Arrays and objects nested more than MAX_DEPTH levels (walked without recursing)."""
-    stack = [(value, 1)] if isinstance(value, dict | list) else []
-    while stack:
-        item, depth = stack.pop()
+    """Arrays and objects nested more than MAX_DEPTH levels (walked level by level, without
+    recursing: a batch of a thousand operations is a few thousand containers)."""
+    level = [value] if type(value) in _CONTAINERS else []
+    depth = 1
+    while level:
         if depth > MAX_DEPTH:
             return True
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        inner: list[Any] = []
+        for item in level:
+            inner.extend(
+                child for child in (item.values() if type(item) is dict else item) if type(child) in _CONTAINERS
+            )
+        level = inner
+        depth += 1
     return False
 
 

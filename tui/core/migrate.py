@@ -45,6 +45,15 @@ def _read_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+def _how_to_fix(engine: Engine, reason: str) -> str:
+    """What a person can do about a first read that failed, for the failures that say enough."""
+    if engine.dialect.name != "sqlite":
+        return "\nCheck that the server is running and that the URL's host, port, user and password are right."
+    if "not a database" in reason or "malformed" in reason:
+        return "\nThe file is damaged or is not a database: restore it from a backup, or give another file."
+    return ""
+
+
 def _refuse_foreign(engine: Engine) -> None:
     """A SQLite file that holds tables but no Switchboard schema is another program's: refused.
     (A PostgreSQL database may well be shared with other applications' tables.)"""
@@ -81,7 +90,8 @@ def upgrade_on_open(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        raise DatabaseError(f"cannot open the database: {getattr(exc, 'orig', None) or exc}") from exc
+        reason = str(getattr(exc, "orig", None) or exc).strip()
+        raise DatabaseError(f"cannot open the database: {reason}{_how_to_fix(engine, reason)}") from exc
     if current == SCHEMA_HEAD:
         return
     if current is None:

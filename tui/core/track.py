@@ -119,7 +119,9 @@ def _apply_all(
     by_workspace: dict[int, list[int]] = {}
     for index, (workspace_id, _) in enumerate(groups):
         by_workspace.setdefault(workspace_id, []).append(index)
-    for workspace_id, indexes in by_workspace.items():
+    # In workspace order: two transactions lock workspaces' rows (their counters) in one order,
+    # never each waiting for the other's (PostgreSQL, `--workers N`).
+    for workspace_id, indexes in sorted(by_workspace.items()):
         ws = session.get(Workspace, workspace_id)
         if ws is None:
             continue

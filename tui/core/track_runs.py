@@ -34,6 +34,7 @@ from tui.core.runtime import Runtime
 from tui.core.track_identifiers import BY_EMAIL, Key, Ref, decide, key_of
 from tui.core.track_values import EventValues, IdentifyBody, event_values, identify_body
 
+RUN_ACTIONS = ("identify", "event", "page", "screen")
 _PEOPLE = table_of(Person)
 _SUPPRESSIONS = table_of(Suppression)
 _EVENTS = table_of(Event)
@@ -99,9 +100,6 @@ class _Row:
     def state(self) -> tuple[Any, ...]:
         """What a change of the ORM object would compare (a version is spent when it differs)."""
         return (self.ident, self.email, self.attributes, self.unsubscribed, self.updated_at)
-
-
-RUN_ACTIONS = ("identify", "event", "page", "screen")
 
 
 @dataclass(frozen=True)

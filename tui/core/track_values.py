@@ -55,20 +55,18 @@ class EventValues:
 def identify_body(body: dict[str, Any]) -> IdentifyBody:
     """T2: `null` removes an attribute; `created_at` (unix seconds) is an attribute like any other."""
     parsed = IdentifyBody()
-    for name, value in body.items():
-        if name in IDENTIFY_FIELDS:
-            continue
-        if name == "created_at" and value is not None:
-            with naming("created_at"):
-                unix_seconds(value, "created_at")
-        elif name != "created_at":
-            with naming("attributes"):
-                attrs.check_name(name)
-        if value is None:
-            parsed.removed.append(name)
-        else:
-            parsed.changes[name] = value
     with naming("attributes"):
+        for name, value in body.items():
+            if name in IDENTIFY_FIELDS:
+                continue
+            if name == "created_at" and value is not None:
+                unix_seconds(value, "created_at")  # names its own field
+            elif name != "created_at":
+                attrs.check_name(name)
+            if value is None:
+                parsed.removed.append(name)
+            else:
+                parsed.changes[name] = value
         attrs.check_size(parsed.changes)
     if body.get("id") not in (None, ""):
         parsed.new_id = _text_or_number(body["id"], "id")
@@ -125,7 +123,7 @@ def event_values(body: dict[str, Any], *, default_type: str = "event") -> EventV
 def _event_name(name: Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("name is required: give the event a name of 1 to 100 characters")
-    name = check_scalar_text(name, "name").strip()
+    name = _storable(name, "name").strip()
     if len(name) > MAX_EVENT_NAME:
         raise InvalidInput(f"name has {len(name)} characters; at most {MAX_EVENT_NAME} are allowed")
     return name
@@ -175,9 +173,18 @@ def _text(value: Any, what: str, limit: int) -> str:
     with naming(what):
         if not isinstance(value, str):
             raise InvalidInput(f"{what} must be text")
-        check_scalar_text(value, what)
+        _storable(value, what)
         if len(value) > limit:
             raise InvalidInput(f"{what} has {len(value)} characters; at most {limit} are allowed")
+    return value
+
+
+def _storable(value: str, what: str) -> str:
+    """Text both backends store as it is: valid Unicode (check_scalar_text) without NUL, which
+    PostgreSQL's text cannot hold (attribute values are JSON, where NUL is escaped)."""
+    check_scalar_text(value, what)
+    if "\x00" in value:
+        raise InvalidInput(f"{what} holds a NUL character, which cannot be stored: remove it")
     return value
 
 

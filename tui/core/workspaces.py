@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,24 +29,11 @@ from tui.core.models import (
 )
 from tui.core.secret_tokens import hash_secret, new_secret, new_site_id
 from tui.core.usage import bump_counters, record_usage
+from tui.core.workspace_colors import NAMED_COLORS, validate_color
 
 MAX_NAME = 64
 IDENTIFY_KINDS = ("id", "email")
 SEND_MODES = ("normal", "test", "never")
-NAMED_COLORS = (
-    "blue",
-    "green",
-    "orange",
-    "purple",
-    "red",
-    "teal",
-    "yellow",
-    "pink",
-    "cyan",
-    "magenta",
-    "gray",
-)
-HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @dataclass(frozen=True)
@@ -95,13 +81,6 @@ class DeletedWorkspace:
     people: int
     campaigns: int
     messages: int
-
-
-def validate_color(raw: str) -> str:
-    color = raw.strip().lower()
-    if color in NAMED_COLORS or HEX_COLOR.fullmatch(color):
-        return color
-    raise InvalidInput(f"colour {raw!r} is not valid: use #rrggbb or one of {', '.join(NAMED_COLORS)}")
 
 
 def validate_identify_by(raw: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,11 +11,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from tui.core.db import Database
-from tui.core.workspaces import WorkspaceInfo
 from tui.parts.core_work import CoreWork
 from tui.parts.key_footer import KeyFooter
 from tui.parts.literal import literal
+
+if TYPE_CHECKING:
+    from tui.core.db import Database
+    from tui.core.workspaces import WorkspaceInfo
 
 ResultT = TypeVar("ResultT")
 

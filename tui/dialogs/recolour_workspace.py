@@ -10,7 +10,8 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.workspaces import NAMED_COLORS, WorkspaceInfo, update_workspace
+from tui.core.workspace_colors import NAMED_COLORS
+from tui.core.workspaces import WorkspaceInfo, update_workspace
 from tui.dialogs.dialog import WorkspaceDialog
 from tui.parts.literal import literal
 from tui.parts.swatch import swatch

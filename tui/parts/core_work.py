@@ -8,31 +8,35 @@ failure handler, `core_failed(sentence)`. Anything else is a bug and is raised.
 
 Calls in one group are exclusive: a new call cancels the one before it, whose outcome is then
 dropped (a reload that arrives late never overwrites a newer one). Calls in different groups run
-side by side.
+side by side. Once the app is quitting, outcomes are dropped: the widgets they would update are
+being taken down.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy.exc import SQLAlchemyError
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
-from tui.core.errors import SwitchboardError
+from tui.core.errors import refusal
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from tui.core.errors import SwitchboardError
 
 T = TypeVar("T")
-CoreError = SwitchboardError | SQLAlchemyError
+# A name for annotations only: importing SQLAlchemy here would put it before the first frame.
+CoreError: TypeAlias = "SwitchboardError | SQLAlchemyError"
 
 
 def error_text(error: CoreError) -> str:
     """The sentence to show for a refused core call."""
-    if isinstance(error, SwitchboardError):
-        return str(error)
-    return f"the database failed: {getattr(error, 'orig', None) or error}"
+    return refusal(error) or str(error)
 
 
 @dataclass(frozen=True)
@@ -77,18 +81,19 @@ class CoreWork:
         if worker.node is not self or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         outcome = _OUTCOMES.pop(worker, None)
-        if outcome is None:
-            return
+        if outcome is None or cast(DOMNode, self).app.return_code is not None:
+            return  # dropped, or the app is quitting: its widgets are going, nothing is shown now
         if event.state is WorkerState.SUCCESS:
             outcome.done(worker.result)
             return
         error = worker.error
-        if not isinstance(error, CoreError):
+        sentence = refusal(error) if error is not None else None
+        if sentence is None:
             raise error if error is not None else RuntimeError("a worker failed without an error")
         if outcome.refused is not None:
-            outcome.refused(error)
+            outcome.refused(cast("CoreError", error))
         else:
-            self.core_failed(error_text(error))
+            self.core_failed(sentence)
 
     def core_failed(self, message: str) -> None:
         """A core call was refused with `message` (untrusted text: render it literally)."""

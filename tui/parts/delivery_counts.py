@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 
-from tui.core.message_counts import MessageCounts
+if TYPE_CHECKING:
+    from tui.core.message_counts import MessageCounts
 
 
 def delivery_counts(counts: MessageCounts) -> Content:

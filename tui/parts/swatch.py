@@ -6,7 +6,7 @@ from textual.color import Color
 from textual.content import Content
 from textual.style import Style
 
-from tui.core.workspaces import HEX_COLOR
+from tui.core.workspace_colors import HEX_COLOR
 
 # Mid-tone versions of the named workspace colours: readable on dark and light themes alike.
 NAMED = {

@@ -1,8 +1,16 @@
-"""The main screen: the workspace sidebar on the left, the People and Campaigns tabs on the right."""
+"""The main screen: the workspace sidebar on the left, the People and Campaigns tabs on the right.
+
+Its first frame is drawn before the database layer is imported (issue 14): the tabs hold
+placeholders while a worker opens the database (`main_panes`), then get their panes. So this
+module imports the core only for types, and the dialogs and screens its keys open when used.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import threading
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,34 +21,27 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
-from tui.core.db import Database
-from tui.core.delivery_settings import DeliveryConfig
 from tui.core.text import visible
-from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo, list_workspaces
-from tui.dialogs.create_workspace import CreateWorkspaceDialog
-from tui.dialogs.credentials import CredentialsDialog
-from tui.dialogs.delete_workspace import DeleteWorkspaceDialog, contents
-from tui.dialogs.delivery import DeliveryDialog
-from tui.dialogs.dialog import WorkspaceDialog
-from tui.dialogs.import_wizard import open_import_wizard
-from tui.dialogs.recolour_workspace import RecolourWorkspaceDialog
-from tui.dialogs.rename_workspace import RenameWorkspaceDialog
-from tui.dialogs.secret import SecretDialog
-from tui.dialogs.send_mode import SendModeDialog
-from tui.parts.core_work import CoreWork
+from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.key_footer import KeyFooter
 from tui.parts.literal import database_label, literal
 from tui.place import Place, load_place, save_place
-from tui.screens.billing import BillingScreen
-from tui.screens.person import PersonScreen
-from tui.screens.welcome import WelcomeScreen
-from tui.widgets.activity_pane import ActivityPane
+from tui.screens.open_failed import OpenFailedScreen
 from tui.widgets.billing_totals import BillingTotals
-from tui.widgets.campaigns_pane import CampaignsPane
-from tui.widgets.messages_pane import MessagesPane
-from tui.widgets.pane import WorkspacePane
-from tui.widgets.people_pane import PeoplePane
 from tui.widgets.workspace_list import WorkspaceList
+
+if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
+    from tui.core.db import Database
+    from tui.core.delivery_settings import DeliveryConfig
+    from tui.core.workspaces import CreatedWorkspace, DeletedWorkspace, WorkspaceInfo
+    from tui.dialogs.dialog import WorkspaceDialog
+    from tui.screens.main_panes import DatabaseSource, Opened
+    from tui.screens.welcome import WelcomeScreen
+    from tui.widgets.campaigns_pane import CampaignsPane
+    from tui.widgets.pane import WorkspacePane
+    from tui.widgets.people_pane import PeoplePane
 
 
 def tab_title(key: str, title: str) -> Content:
@@ -57,6 +58,8 @@ NEEDS_WORKSPACE = {
     "import_actions",
     "new_campaign",
 }
+FIRST_FRAME_PATIENCE_S = 2.0  # the database opens after the first frame, or after this long
+NEEDS_DATABASE = NEEDS_WORKSPACE | {"new_workspace", "reload", "billing", "new_person", "import_people"}
 
 
 class MainScreen(CoreWork, Screen[None]):
@@ -84,6 +87,7 @@ class MainScreen(CoreWork, Screen[None]):
         }
         TabbedContent { width: 1fr; height: 1fr; }
         TabPane { padding: 0; }
+        .opening { padding: 1 2; color: $text-muted; }
     }
     """
     BINDINGS = [
@@ -128,10 +132,12 @@ class MainScreen(CoreWork, Screen[None]):
 
     workspaces: reactive[tuple[WorkspaceInfo, ...]] = reactive(())
     current: reactive[WorkspaceInfo | None] = reactive(None)
+    db: Database  # once opened: every key that needs it is disabled until then
 
-    def __init__(self, db: Database, *, refresh_seconds: float | None = 3.0) -> None:
+    def __init__(self, source: DatabaseSource, *, refresh_seconds: float | None = 3.0) -> None:
         super().__init__()
-        self.db = db
+        self.source = source
+        self.opened = False
         self.refresh_seconds = refresh_seconds
         self._select_id: int | None = None
         self._last_error = ""
@@ -146,14 +152,14 @@ class MainScreen(CoreWork, Screen[None]):
                 yield WorkspaceList(id="workspace-list").data_bind(MainScreen.workspaces, MainScreen.current)
                 yield BillingTotals()
             with TabbedContent():
-                with TabPane(tab_title("p", "People"), id="people"):
-                    yield PeoplePane(self.db, id="people-pane").data_bind(workspace=MainScreen.current)
-                with TabPane(tab_title("c", "Campaigns"), id="campaigns"):
-                    yield CampaignsPane(self.db, id="campaigns-pane").data_bind(workspace=MainScreen.current)
-                with TabPane(tab_title("t", "Activity"), id="activity"):
-                    yield ActivityPane(self.db, id="activity-pane").data_bind(workspace=MainScreen.current)
-                with TabPane(tab_title("M", "Messages"), id="messages"):
-                    yield MessagesPane(self.db, id="messages-pane").data_bind(workspace=MainScreen.current)
+                for key, title, tab in (
+                    ("p", "People", "people"),
+                    ("c", "Campaigns", "campaigns"),
+                    ("t", "Activity", "activity"),
+                    ("M", "Messages", "messages"),
+                ):
+                    with TabPane(tab_title(key, title), id=tab):
+                        yield Static("Opening the database…", classes="opening")
         yield KeyFooter()
 
     @property
@@ -163,18 +169,62 @@ class MainScreen(CoreWork, Screen[None]):
         return dict(sorted(bindings.items(), key=lambda item: item[1].node is not self.app))
 
     def on_mount(self) -> None:
+        drawn = threading.Event()
+        self.call_after_refresh(drawn.set)
+        self.run_core(partial(self._open, drawn), self._opened, refused=self._not_opened)
+
+    # Loading ------------------------------------------------------------------------------
+
+    def _open(self, drawn: threading.Event) -> Opened:
+        """In a worker: import the database layer, open the database, read its workspaces; not
+        before the first frame is drawn, which the import would otherwise slow down (both need
+        the interpreter)."""
+        drawn.wait(FIRST_FRAME_PATIENCE_S)
+        from tui.screens.main_panes import open_main
+
+        return open_main(self.source)
+
+    def _opened(self, opened: Opened) -> None:
+        """Put the panes in the tabs; once they are composed, show the workspaces in them."""
+        from tui.screens.main_panes import tab_panes
+
+        if self.app.return_code is not None:  # quitting already: panes mounted now would never compose
+            return
+        self.db = opened.db
+        self.query(".opening").remove()
+        panes = tab_panes(self.db)
+        mounts = [self.query_one(f"#{tab}", TabPane).mount(pane) for tab, pane in panes.items()]
+        self.run_worker(self._when_mounted(mounts, partial(self._fill, [*panes.values()], opened.workspaces)))
+
+    async def _when_mounted(self, mounts: list[AwaitMount], then: Callable[[], object]) -> None:
+        for mount in mounts:
+            await mount
+        self.call_later(then)  # on this screen, where the panes' data bindings belong
+
+    def _fill(self, panes: list[WorkspacePane], workspaces: tuple[WorkspaceInfo, ...]) -> None:
+        """Bind the panes to the current workspace, show the workspaces, start refreshing. (Bound
+        only now: a pane bound before it composed would get its workspace before its widgets.)"""
+        if self.app.return_code is not None:
+            return
+        for pane in panes:
+            pane.data_bind(workspace=MainScreen.current)
+        self.opened = True
         self.sub_title = database_label(self.db.description)
         place = load_place(self.db.url)
         if place is not None:
             self._select_id = place.workspace_id
             self.call_after_refresh(self.action_show_tab, place.tab)
-        self.load_workspaces()
+        self._loaded(workspaces)
+        self.refresh_bindings()
         if self.refresh_seconds:
             self.set_interval(self.refresh_seconds, self.action_reload)
 
-    # Loading ------------------------------------------------------------------------------
+    def _not_opened(self, error: CoreError) -> None:
+        self.app.push_screen(OpenFailedScreen(error_text(error)))
 
     def load_workspaces(self) -> None:
+        from tui.core.workspaces import list_workspaces
+
         self.run_core(lambda: tuple(list_workspaces(self.db)), self._loaded)
 
     def _loaded(self, workspaces: tuple[WorkspaceInfo, ...]) -> None:
@@ -194,6 +244,8 @@ class MainScreen(CoreWork, Screen[None]):
         self._select_id = None
         self.current = next((ws for ws in workspaces if ws.id == keep), workspaces[0] if workspaces else None)
         if not workspaces and self._welcome is None:
+            from tui.screens.welcome import WelcomeScreen
+
             self._welcome = WelcomeScreen(self.db)
             self.app.push_screen(self._welcome, self._created)
         elif workspaces and self._welcome is not None and self.app.screen is self._welcome:
@@ -209,10 +261,8 @@ class MainScreen(CoreWork, Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         self._tab = event.pane.id or "people"
-        if self._tab == "activity":
-            self.query_one(ActivityPane).reload()
-        if self._tab == "messages":
-            self.query_one(MessagesPane).reload()
+        if self.opened:
+            self._reload_if_shown()
 
     def on_unmount(self) -> None:
         """Remember the workspace and tab, to reopen them next time on this database (written once,
@@ -229,13 +279,15 @@ class MainScreen(CoreWork, Screen[None]):
         """Make the workspace with this id current (if it is still listed)."""
         self.current = next((ws for ws in self.workspaces if ws.id == workspace_id), self.current)
 
-    @on(CampaignsPane.ShowMessages)
-    def _campaign_messages(self, event: CampaignsPane.ShowMessages) -> None:
+    def on_campaigns_pane_show_messages(self, event: CampaignsPane.ShowMessages) -> None:
+        from tui.widgets.messages_pane import MessagesPane
+
         self.query_one(MessagesPane).campaign = event.campaign
         self.action_show_tab("messages")
 
-    @on(PeoplePane.OpenPerson)
-    def _open_person(self, event: PeoplePane.OpenPerson) -> None:
+    def on_people_pane_open_person(self, event: PeoplePane.OpenPerson) -> None:
+        from tui.screens.person import PersonScreen
+
         self.app.push_screen(PersonScreen(self.db, event.workspace, event.reference), event.closed)
 
     def on_workspace_list_chosen(self, event: WorkspaceList.Chosen) -> None:
@@ -244,13 +296,15 @@ class MainScreen(CoreWork, Screen[None]):
     # Actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NEEDS_DATABASE and not self.opened:
+            return None
         if action in NEEDS_WORKSPACE and self.current is None:
             return None
         return True
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        self.query_one(f"#{tab}-pane", WorkspacePane).focus()
+        self.query(f"#{tab}-pane").focus()  # none until the database is open
 
     def action_focus_workspaces(self) -> None:
         self.query_one("#sidebar").display = True
@@ -262,46 +316,74 @@ class MainScreen(CoreWork, Screen[None]):
         if sidebar.display:
             self.query_one(WorkspaceList).focus()
         else:
-            self.query_one(f"#{self.query_one(TabbedContent).active}-pane", WorkspacePane).focus()
+            self.query(f"#{self.query_one(TabbedContent).active}-pane").focus()
 
     def action_reload(self) -> None:
+        from tui.widgets.campaigns_pane import CampaignsPane
+        from tui.widgets.people_pane import PeoplePane
+
         self.load_workspaces()
         self.query_one(CampaignsPane).reload()
         self.query_one(PeoplePane).reload()
-        if self._tab == "activity":  # a hidden Activity tab reads nothing; it catches up when shown
+        self._reload_if_shown()
+
+    def _reload_if_shown(self) -> None:
+        """The Activity and Messages tabs read nothing while hidden; they catch up when shown."""
+        from tui.widgets.activity_pane import ActivityPane
+        from tui.widgets.messages_pane import MessagesPane
+
+        if self._tab == "activity":
             self.query_one(ActivityPane).reload()
-        if self._tab == "messages":  # so does a hidden Messages tab
+        if self._tab == "messages":
             self.query_one(MessagesPane).reload()
 
     def action_new_campaign(self) -> None:
+        from tui.widgets.campaigns_pane import CampaignsPane
+
         self.action_show_tab("campaigns")
         self.query_one(CampaignsPane).action_new_campaign()
 
     def action_new_person(self) -> None:
+        from tui.widgets.people_pane import PeoplePane
+
         self.action_show_tab("people")
         self.query_one(PeoplePane).action_add_person()
 
     def action_import_people(self) -> None:
+        from tui.widgets.people_pane import PeoplePane
+
         self.action_show_tab("people")
         self.query_one(PeoplePane).action_import_people()
 
     def action_new_workspace(self) -> None:
+        from tui.dialogs.create_workspace import CreateWorkspaceDialog
+
         self.app.push_screen(CreateWorkspaceDialog(self.db), self._created)
 
     def action_rename_workspace(self) -> None:
+        from tui.dialogs.rename_workspace import RenameWorkspaceDialog
+
         self._edit(RenameWorkspaceDialog)
 
     def action_recolour_workspace(self) -> None:
+        from tui.dialogs.recolour_workspace import RecolourWorkspaceDialog
+
         self._edit(RecolourWorkspaceDialog)
 
     def action_send_mode(self) -> None:
+        from tui.dialogs.send_mode import SendModeDialog
+
         self._edit(SendModeDialog)
 
     def action_credentials(self) -> None:
+        from tui.dialogs.credentials import CredentialsDialog
+
         if self.current is not None:
             self.app.push_screen(CredentialsDialog(self.db, self.current))
 
     def action_delivery(self) -> None:
+        from tui.dialogs.delivery import DeliveryDialog
+
         if self.current is not None:
             self.app.push_screen(DeliveryDialog(self.db, self.current), self._delivery_saved)
 
@@ -310,13 +392,19 @@ class MainScreen(CoreWork, Screen[None]):
             self.notify(f"Saved the delivery settings of {visible(self.current.name)}.", markup=False)
 
     def action_import_actions(self) -> None:
+        from tui.dialogs.import_wizard import open_import_wizard
+
         if self.current is not None:
             open_import_wizard(self.app, self.db, self.current.name)
 
     def action_billing(self) -> None:
+        from tui.screens.billing import BillingScreen
+
         self.app.push_screen(BillingScreen(self.db))
 
     def action_delete_workspace(self) -> None:
+        from tui.dialogs.delete_workspace import DeleteWorkspaceDialog
+
         if self.current is not None:
             self.app.push_screen(DeleteWorkspaceDialog(self.db, self.current), self._deleted)
 
@@ -334,12 +422,16 @@ class MainScreen(CoreWork, Screen[None]):
             return
         self._select_id = created.workspace.id
         self.load_workspaces()
+        from tui.dialogs.secret import SecretDialog
+
         about = Content.assemble(
             "Workspace ", literal(created.workspace.name, "bold"), " is ready. Its tracking API key:"
         )
         self.app.push_screen(SecretDialog("Workspace created", about, created.tracking_api_key))
 
     def _deleted(self, deleted: DeletedWorkspace | None) -> None:
+        from tui.dialogs.delete_workspace import contents
+
         if deleted is None:
             return
         self.load_workspaces()

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.core.billing import Period, billing
-from tui.core.db import Database
 from tui.parts.core_work import CoreWork
 from tui.parts.literal import literal
+
+if TYPE_CHECKING:
+    from tui.core.billing import Period
+    from tui.core.db import Database
 
 
 def month_label(period: Period) -> str:
@@ -31,6 +34,8 @@ class MonthTotals:
 
 def read_totals(db: Database) -> MonthTotals:
     """This month's totals (in a worker thread)."""
+    from tui.core.billing import billing
+
     report = billing(db)
     return MonthTotals(month_label(report.period), report.people, report.messages)
 

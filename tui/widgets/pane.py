@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.containers import Vertical
 from textual.reactive import reactive
 
-from tui.core.db import Database
-from tui.core.workspaces import WorkspaceInfo
+if TYPE_CHECKING:
+    from tui.core.db import Database
+    from tui.core.workspaces import WorkspaceInfo
 
 
 class WorkspacePane(Vertical, can_focus=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.content import Content
@@ -11,10 +12,12 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.core.workspaces import WorkspaceInfo
 from tui.parts.delivery_counts import delivery_counts_short
 from tui.parts.literal import count, literal
 from tui.parts.swatch import swatch
+
+if TYPE_CHECKING:
+    from tui.core.workspaces import WorkspaceInfo
 
 MODE_BADGES = {"test": "TEST", "never": "NEVER"}  # send modes that change what a send does, in words
 
