@@ -59,14 +59,13 @@ async def first_frame():
         opening.set()
 
 import json, sys
-import tui.cli
 asyncio.run(first_frame())
 """
 
 
 def test_the_app_draws_its_first_frame_before_importing_the_database_layer(tmp_path: Path) -> None:
-    """What `python -m tui` imports up to the main screen's first frame (the CLI, the app, the
-    screen composed and drawn; the database not yet opened): none of SQLAlchemy, Alembic,
+    """What `python -m tui` imports up to the main screen's first frame (the app, the screen
+    composed and drawn; the database not yet opened): none of SQLAlchemy, Alembic,
     Liquid or email-validator, which a worker imports after that frame."""
     code = FIRST_FRAME.format(target=str(tmp_path / "switchboard.db"))
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -52,9 +52,10 @@ def main() -> None:
     import textual.drivers.linux_driver  # noqa: F401
 
     import tui.app
+    import tui.cli
     import tui.core.migrate
     import tui.screens.main_panes  # noqa: F401 (what the app imports once its first frame is drawn)
-    from tui.cli import main as run
+    from tui.launch import main as run
 
     if wait_for_session():
         sys.argv[1:] = []

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -238,6 +239,12 @@ def deliver(path: Path, smtp_port: int, concurrency: int, expected: int, profile
 # Measuring ---------------------------------------------------------------------------------------
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user and system) of the child processes waited for so far: deliver runs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(
     name: str,
     template: Path,
@@ -248,14 +255,20 @@ def measure(
 ) -> Comparison:
     items = outbox_items(template)
     comparison = Comparison(name, [], [])
+    cpu: dict[str, list[float]] = {"raw": [], "deliver": []}
     for _ in range(args.repeat):  # the sides take turns
+        started = time.process_time()
         comparison.baseline.append(raw(items))
+        cpu["raw"].append(time.process_time() - started)
         run = template.with_name("run.db")
         shutil.copy(template, run)
+        children = _children_cpu()
         comparison.measured.append(deliver(run, smtp_port, args.concurrency, count))
+        cpu["deliver"].append(_children_cpu() - children)
     for side, runs in (("raw", comparison.baseline), ("deliver", comparison.measured)):
         rates = ", ".join(f"{count / seconds:,.0f}/s" for seconds in runs)
-        print(f"  {name} {side}: {rates}")
+        per_message = ", ".join(f"{seconds / count * 1000:.2f} ms" for seconds in cpu[side])
+        print(f"  {name} {side}: {rates}; CPU per message (the sink's not included): {per_message}")
     if args.profile:
         run = template.with_name("run.db")
         shutil.copy(template, run)

@@ -2,9 +2,9 @@
 was being written share the next transaction (group commit). A transaction per message capped a
 worker at a few hundred messages a second; each message's transition stays whole either way.
 
-A slot waits until its message is recorded before it sends the next one, so a worker killed at
-any moment has at most one message per slot sent but not recorded: the only ones a restarted
-worker sends again (with the same Message-ID).
+A slot sends its next message while the last one is recorded, never further ahead (see the
+worker's UNRECORDED), so a worker killed at any moment has at most two messages per slot sent
+but not recorded: the only ones a restarted worker sends again (with the same Message-ID).
 
 A group is written once every slot has reported, or LINGER_S after its first message: the
 worker is CPU-bound, and a group of one message per slot costs little more than a group of one."""
@@ -28,12 +28,12 @@ class DeliveredLog:
         self._closing = False
         self._task = asyncio.create_task(self._run())
 
-    async def record(self, message_id: int, answer: str) -> None:
-        """Returns once the message is recorded as delivered (with the others of its group)."""
+    def record(self, message_id: int, answer: str) -> asyncio.Future[None]:
+        """Done once the message is recorded as delivered (with the others of its group)."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((message_id, answer, done))
         self._wake.set()
-        await done
+        return done
 
     async def _run(self) -> None:
         while self._pending or not self._closing:

@@ -15,7 +15,7 @@ import shlex
 import socket
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -36,6 +36,7 @@ from tui.delivery.routes import Route, Routes
 from tui.delivery.smtp import SmtpSettings, SmtpSlot
 from tui.delivery.webhook import call_webhook
 
+UNRECORDED = 2  # per connection: sent messages whose delivery is not recorded yet
 CLAIM_PER_SLOT = 25  # messages claimed per connection at a time
 SWITCH_INTERVAL_S = 0.0005
 
@@ -125,8 +126,11 @@ class _Shared:
     http: httpx.AsyncClient
 
 
-async def _deliver(shared: _Shared, slot: SmtpSlot, item: OutboxItem) -> MessageStatus:
-    """Deliver one claimed message; returns its new status."""
+async def _deliver(
+    shared: _Shared, slot: SmtpSlot, item: OutboxItem
+) -> tuple[MessageStatus, asyncio.Future[None] | None]:
+    """Deliver one claimed message; returns its new status and, when it went out, the future of
+    its record."""
     db, http = shared.db, shared.http
     route = shared.routes.get(item.workspace_id)
     if route is None:
@@ -139,24 +143,32 @@ async def _deliver(shared: _Shared, slot: SmtpSlot, item: OutboxItem) -> Message
         except MissingSetting as exc:
             outcome = Outcome(False, str(exc), temporary=True)
     if outcome.ok:
-        await shared.delivered.record(item.id, outcome.text)
-        return MessageStatus.DELIVERED
+        return MessageStatus.DELIVERED, shared.delivered.record(item.id, outcome.text)
     if outcome.temporary:
         status = await asyncio.to_thread(
             partial(outbox.mark_retry, db, item.id, outcome.text, retry_after=outcome.retry_after)
         )
-        return status or MessageStatus.RETRYING
+        return status or MessageStatus.RETRYING, None
     await asyncio.to_thread(outbox.mark_failed, db, item.id, outcome.text)
-    return MessageStatus.FAILED
+    return MessageStatus.FAILED, None
 
 
 async def _drain(
     shared: _Shared, slot: SmtpSlot, queue: asyncio.Queue[OutboxItem], counts: Counter[MessageStatus]
 ) -> None:
+    unrecorded: deque[asyncio.Future[None]] = deque()
     while True:
         item = await queue.get()
         try:
-            counts[await _deliver(shared, slot, item)] += 1
+            status, recorded = await _deliver(shared, slot, item)
+            counts[status] += 1
+            if recorded is not None:
+                unrecorded.append(recorded)
+            # The next message goes out while this one is recorded, never further ahead: a
+            # worker killed at any moment has at most UNRECORDED messages per connection sent
+            # and not recorded (sent again, with the same Message-ID, after a restart).
+            while len(unrecorded) >= UNRECORDED or (unrecorded and queue.empty()):
+                await unrecorded.popleft()
         finally:
             queue.task_done()
 

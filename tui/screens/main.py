@@ -7,6 +7,7 @@ module imports the core only for types, and the dialogs and screens its keys ope
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -205,10 +206,12 @@ class MainScreen(CoreWork, Screen[None]):
     # Loading ------------------------------------------------------------------------------
 
     def _open(self, drawn: threading.Event) -> Opened:
-        """In a worker: import the database layer, open the database, read its workspaces; not
-        before the first frame is drawn, which the import would otherwise slow down (both need
-        the interpreter)."""
-        drawn.wait(FIRST_FRAME_PATIENCE_S)
+        """In a worker: import the database layer, open the database, read its workspaces; the
+        import not before the first frame is drawn, which it would otherwise slow down (both need
+        the interpreter). A process that imported it already (the SSH server's warm pool) opens
+        at once."""
+        if "tui.screens.main_panes" not in sys.modules:
+            drawn.wait(FIRST_FRAME_PATIENCE_S)
         from tui.screens.main_panes import open_main
 
         return open_main(self.source)
