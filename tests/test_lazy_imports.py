@@ -44,9 +44,9 @@ from tui.screens.main import MainScreen
 opening = threading.Event()
 held_open = MainScreen._open
 
-def open_when_told(self, drawn):
+def open_when_told(self):
     opening.wait()
-    return held_open(self, drawn)
+    return held_open(self)
 
 MainScreen._open = open_when_told
 
