@@ -83,7 +83,7 @@ async def test_rename_to_a_taken_name_is_refused_in_the_dialog(db: Database) -> 
         await settle(pilot)
         error = app.screen.query_one(".dialog > .error", Static)
         assert "already exists" in str(error.content)
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # what was typed goes, after asking
         await settle(pilot)
         assert main_of(app).current.name == "Acme EU"
     assert {ws.name for ws in list_workspaces(db)} == {"Acme EU", "Acme US", "Newsletter"}

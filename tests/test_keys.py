@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_factory import pilot_test, press, running, seed
-from textual.widgets import Static
+from app_factory import pilot_test, press, running, seed, type_into
+from textual.widgets import Input, Static
 from textual.widgets._footer import FooterKey
 
 from tui import key_table
@@ -141,3 +141,22 @@ async def test_d_in_people_deletes_the_highlighted_person_after_asking(db: Datab
         assert len(list_people(db, workspace).people) == 2
         await press(pilot, "d", "y")
         assert [p.email for p in list_people(db, workspace).people] == ["bob@example.com"]
+
+
+@pilot_test
+async def test_escape_on_a_form_with_changes_asks_before_throwing_them_away(db: Database) -> None:
+    seed(db)
+    async with running(db) as pilot:
+        app = pilot.app
+        await press(pilot, "p", "n", "escape")  # nothing typed: it just closes
+        assert not isinstance(app.screen, AddPersonDialog)
+        await press(pilot, "n")
+        await type_into(pilot, "#identifier", "ann@example.com")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ConfirmDialog), "typed text is not thrown away without asking"
+        await press(pilot, "n")  # No: back to the form, the text still there
+        assert isinstance(app.screen, AddPersonDialog)
+        assert app.screen.query_one("#identifier", Input).value == "ann@example.com"
+        await press(pilot, "escape", "y")
+        assert not isinstance(app.screen, (AddPersonDialog, ConfirmDialog))
+    assert list_people(db, "Acme EU").people == []

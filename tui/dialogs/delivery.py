@@ -124,6 +124,7 @@ class DeliveryDialog(WorkspaceDialog[DeliveryConfig | None]):
                 field.value = shown(config, setting)
             field.disabled = False
         self.query_one("#smtp_host", Input).focus()
+        self.mark_clean()
 
     def values(self) -> dict[str, str | int | None]:
         """Every field as a change: "" clears a setting."""

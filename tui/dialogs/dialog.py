@@ -8,8 +8,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, Static, TextArea
 
 from tui.parts.core_work import CoreWork
 from tui.parts.key_footer import KeyFooter
@@ -24,7 +25,9 @@ ResultT = TypeVar("ResultT")
 
 class Dialog(CoreWork, ModalScreen[ResultT]):
     """Subclasses yield their body from `compose_body` (and buttons from `compose_buttons`);
-    `heading` titles the frame; Escape dismisses None.
+    `heading` titles the frame; Escape dismisses None, after asking when something typed would be
+    lost (the fields differ from what they held once the dialog was up; a dialog that fills its
+    fields later calls `mark_clean` then).
 
     A dialog saves with `self.run_core(call, self.dismiss)`: success dismisses the result; a
     refusal shows in the error line and the dialog stays open so the user can correct it.
@@ -60,6 +63,20 @@ class Dialog(CoreWork, ModalScreen[ResultT]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything", id="dialog.back")]
     heading = ""
+    _clean: tuple[str, ...] | None = None
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.mark_clean)
+
+    def mark_clean(self) -> None:
+        """What the fields hold now is what Escape may throw away without asking."""
+        self._clean = self._typed()
+
+    def _typed(self) -> tuple[str, ...]:
+        """What the fields hold. A `lookup` field (a filter, the person to preview for) is a way to
+        look, not something typed to keep."""
+        fields = [field.value for field in self.query(Input) if not field.has_class("lookup")]
+        return tuple(fields) + tuple(area.text for area in self.query(TextArea))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as frame:
@@ -78,7 +95,17 @@ class Dialog(CoreWork, ModalScreen[ResultT]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self._clean is None or self._typed() == self._clean:
+            self.dismiss(None)
+            return
+        from tui.dialogs.confirm import ConfirmDialog  # a confirmation is a Dialog itself
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        question = Content("What you typed here is not saved. Throw it away?")
+        self.app.push_screen(ConfirmDialog("Discard changes", question, "Discard"), answered)
 
     def show_error(self, message: str) -> None:
         error = self.query_one(".dialog > .error", Static)

@@ -70,7 +70,10 @@ class PreviewDialog(Dialog[None]):
         yield Static(Content.assemble(type_tag(self.action.type), " ", literal(self.action.name, "bold")))
         yield Label("Person")
         yield Input(
-            placeholder=f"{self.workspace.identify_by} prefix, or a cio_… reference", compact=True, id="person-ref"
+            placeholder=f"{self.workspace.identify_by} prefix, or a cio_… reference",
+            compact=True,
+            id="person-ref",
+            classes="lookup",
         )
         yield OptionList(compact=True, id="people")
         with VerticalScroll(id="rendered", can_focus=False):

@@ -74,7 +74,7 @@ class PickList(Vertical):
         self._empty = Content()
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder=self.placeholder, compact=True)
+        yield FilterInput(placeholder=self.placeholder, compact=True, classes="lookup")
         yield OptionList()
         yield Static(classes="empty")
 
