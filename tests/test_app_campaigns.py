@@ -75,9 +75,9 @@ async def open_campaign(pilot: Pilot, name: str) -> None:
     assert pane_of(pilot).campaign is not None and pane_of(pilot).campaign.name == name
 
 
-async def new_campaign(pilot: Pilot, name: str, key: str = "a") -> None:
+async def new_campaign(pilot: Pilot, name: str) -> None:
     """From the start: the Campaigns tab, a new campaign named `name` (it opens)."""
-    await press(pilot, "c", key)
+    await press(pilot, "c", "n")
     await type_into(pilot, "#campaign-name", name)
     await press(pilot, "enter")
 
@@ -114,11 +114,11 @@ async def test_create_a_campaign_with_an_email_a_delay_and_an_sms(db: Database) 
     async with running(db) as pilot:
         await new_campaign(pilot, "Onboarding")
         assert pane_of(pilot).campaign.name == "Onboarding"  # opened, empty
-        await press(pilot, "a", "enter")  # email is the first type
+        await press(pilot, "n", "enter")  # email is the first type
         await fill_action(pilot, "Welcome", subject="Hi {{ customer.first_name }}", body="Hello,\nwelcome.")
-        await press(pilot, "a", *["down"] * 4, "enter")  # delay is the last
+        await press(pilot, "n", *["down"] * 4, "enter")  # delay is the last
         await fill_action(pilot, "Wait a day", duration="1d")
-        await press(pilot, "a", "down", "enter")
+        await press(pilot, "n", "down", "enter")
         await fill_action(pilot, "Nudge", body="Still there?")
         campaign = get_campaign(db, WS, "Onboarding")
         assert [(a.position, a.type, a.name) for a in campaign.actions] == [
@@ -137,8 +137,8 @@ async def test_create_a_campaign_with_an_email_a_delay_and_an_sms(db: Database) 
 async def test_a_refused_action_changes_nothing(db: Database) -> None:
     seed(db)
     async with running(db) as pilot:
-        await new_campaign(pilot, "Onboarding", key="n")
-        await press(pilot, "a", *["down"] * 4, "enter")
+        await new_campaign(pilot, "Onboarding")
+        await press(pilot, "n", *["down"] * 4, "enter")
         await fill_action(pilot, "Wait", duration="2 days")
         assert isinstance(pilot.app.screen, ActionFormDialog)
         assert "delay duration '2 days' is not valid" in shown(pilot.app.screen.query_one(".dialog > .error", Static))
@@ -190,7 +190,7 @@ async def test_start_then_send_now(db: Database) -> None:
         assert pane_of(pilot).check_action("send_now", ()) is False  # a draft does not send
         await press(pilot, "s")
         assert get_campaign(db, WS, WELCOME).state == "running"
-        await press(pilot, "g")
+        await press(pilot, "S")
         # Issue 10 bug 5: it asks first, naming the workspace, campaign, people count and mode.
         assert isinstance(pilot.app.screen, ConfirmDialog)
         question = shown(pilot.app.screen.query_one(Static))
@@ -198,7 +198,7 @@ async def test_start_then_send_now(db: Database) -> None:
         assert "Send mode normal: messages go to the people." in question
         await press(pilot, "n")
         assert list_messages(db, WS, campaign=WELCOME) == []  # no: nothing sent
-        await press(pilot, "g")
+        await press(pilot, "S")
         await press(pilot, "y")
         messages = list_messages(db, WS, campaign=WELCOME)
         assert len(messages) == 2 * 3  # two people, three message actions
@@ -206,7 +206,7 @@ async def test_start_then_send_now(db: Database) -> None:
         panel = pilot.app.query_one(SendPanel)
         assert "2 queued · 3 scheduled" in shown(panel.query_one("#send-status", Static))
         assert "1 failed" in shown(panel.query_one("#send-status", Static))
-        await press(pilot, "g")
+        await press(pilot, "S")
         await press(pilot, "y")
         assert "6 skipped" in shown(panel.query_one("#send-status", Static))
 
@@ -241,9 +241,9 @@ async def test_an_archived_campaign_is_read_only(db: Database) -> None:
         for action in ("add_action", "import_actions"):
             assert editor_of(pilot).check_action(action, ()) is None, action  # shown dimmed, not run
         assert pane.check_action("rename_campaign", ()) is None
-        await press(pilot, "a")
+        await press(pilot, "n")
         assert isinstance(pilot.app.screen, MainScreen)
-        await press(pilot, "x")
+        await press(pilot, "A")
         assert get_campaign(db, WS, "Old promo").state == "stopped"
         assert editor_of(pilot).check_action("add_action", ()) is True
 
@@ -373,7 +373,7 @@ async def test_enter_in_a_one_line_field_moves_on_and_ctrl_s_saves(db: Database)
     async with running(db) as pilot:
         await open_campaign(pilot, WELCOME)
         before = actions_of(db)
-        await press(pilot, "a", "enter")  # an email action
+        await press(pilot, "n", "enter")  # an email action
         dialog = pilot.app.screen
         assert isinstance(dialog, ActionFormDialog)
         subject = dialog.query_one("#setting-subject", Input)

@@ -80,7 +80,7 @@ def test_archived_campaign_is_read_only(snap_compare, campaigns: Database) -> No
 
 
 def test_action_type_picker(snap_compare, campaigns: Database) -> None:
-    assert snap_compare(make_app(campaigns), terminal_size=SIZES["small"], run_before=keys(*OPEN_WELCOME, "a"))
+    assert snap_compare(make_app(campaigns), terminal_size=SIZES["small"], run_before=keys(*OPEN_WELCOME, "n"))
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -90,7 +90,7 @@ def test_add_action_with_a_liquid_error(snap_compare, campaigns: Database, size:
         await type_into(pilot, "#setting-subject", "Still there, {{ customer.first_name }")
         await pilot.press("ctrl+s")
 
-    run = keys(*OPEN_WELCOME, "a", "enter", then=fill)
+    run = keys(*OPEN_WELCOME, "n", "enter", then=fill)
     assert snap_compare(make_app(campaigns), terminal_size=SIZES[size], run_before=run)
 
 
@@ -98,7 +98,7 @@ def test_add_action_with_a_liquid_error(snap_compare, campaigns: Database, size:
 def test_send_result(snap_compare, campaigns: Database, size: str) -> None:
     seed_people(campaigns)
     change_state(campaigns, WS, WELCOME, "start")
-    run = keys(*OPEN_WELCOME, "g", "y")
+    run = keys(*OPEN_WELCOME, "S", "y")
     assert snap_compare(make_app(campaigns), terminal_size=SIZES[size], run_before=run)
 
 
@@ -106,7 +106,7 @@ def test_send_result(snap_compare, campaigns: Database, size: str) -> None:
 def test_send_now_asks_first(snap_compare, campaigns: Database, size: str) -> None:
     seed_people(campaigns)
     change_state(campaigns, WS, WELCOME, "start")
-    run = keys(*OPEN_WELCOME, "g")
+    run = keys(*OPEN_WELCOME, "S")
     assert snap_compare(make_app(campaigns), terminal_size=SIZES[size], run_before=run)
 
 

@@ -87,7 +87,7 @@ def test_person_screen_wide_with_markup_attributes(snap_compare, sample: Databas
 
 def test_add_dialog_with_an_inline_error(snap_compare, sample: Database) -> None:
     async def run(pilot: Pilot) -> None:
-        await people_then("a")(pilot)
+        await people_then("n")(pilot)
         await type_into(pilot, "#identifier", "bob@")
 
     assert snap_compare(make_app(sample), terminal_size=SMALL, run_before=run)
@@ -98,7 +98,7 @@ def test_add_dialog_of_an_id_workspace(snap_compare, db: Database) -> None:
 
     async def run(pilot: Pilot) -> None:
         await settle(pilot)
-        await press(pilot, "down", "enter", "p", "a")
+        await press(pilot, "down", "enter", "p", "n")
         await type_into(pilot, "#identifier", "user-1842")
         await type_into(pilot, "#email", " Ann@Example.COM")
 

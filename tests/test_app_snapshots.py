@@ -127,17 +127,17 @@ def test_send_mode_dialog(snap_compare, seeded: Database) -> None:
 
 def test_credentials(snap_compare, seeded: Database) -> None:
     credentials(seeded, "Acme EU", add_app_key="billing-service")
-    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("k"))
+    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("a"))
 
 
 def test_delivery_dialog_at_80x24(snap_compare, seeded: Database) -> None:
     changes = {"smtp_host": "smtp.example.com", "smtp_security": "starttls", "smtp_user": "mailer"}
     set_delivery(seeded, "Acme EU", {**changes, "smtp_password_env": "SMTP_PASS", "sender": "Acme <news@example.com>"})
-    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("w", "e"))
+    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("w", "s"))
 
 
 def test_new_tracking_key_shown_once(snap_compare, seeded: Database) -> None:
-    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("k", "t", "y"))
+    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("a", "t", "y"))
 
 
 def test_help(snap_compare, seeded: Database) -> None:

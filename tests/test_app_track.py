@@ -62,7 +62,7 @@ async def test_T7_the_activity_tab_is_live_filtered_by_kind_and_person(db: Datab
         call(db, "identify", "dee@example.com")  # meanwhile, with the tab hidden
         await press(pilot, "ctrl+r", "t")  # shown again, it catches up
         assert str(listing.get_row_at(0)[2]) == "created dee@example.com"
-        await press(pilot, "k")  # identify only
+        await press(pilot, "f")  # identify only
         assert {str(listing.get_row_at(n)[1]) for n in range(listing.row_count)} == {"identify"}
         await press(pilot, "escape", "slash")
         bob = people.get_person(db, "Acme EU", "bob@example.com").reference

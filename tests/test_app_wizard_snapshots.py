@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from app_factory import make_app, palette, settle, steady_db_label, type_into  # noqa: F401 (fixture)
 from textual.pilot import Pilot
-from wizard_helpers import demo, open_wizard, pick, to_actions, to_place
+from wizard_helpers import db_of, demo, open_wizard, pick, to_actions, to_place
 
 from tui.core.campaigns import change_state
 from tui.core.db import Database
@@ -55,7 +55,7 @@ async def confirm(pilot: Pilot) -> None:
 
 async def refused(pilot: Pilot) -> None:
     await to_place(pilot)
-    change_state(pilot.app.db, "Acme US", "Onboarding", "archive")  # type: ignore[attr-defined]
+    change_state(db_of(pilot), "Acme US", "Onboarding", "archive")
     await pilot.press("enter")
 
 

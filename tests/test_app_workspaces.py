@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from app_factory import main_of, make_app, palette, pilot_test, running, seed, settle, type_into, until
+from app_factory import main_of, make_app, palette, pilot_test, press, running, seed, settle, type_into, until
 from textual.widgets import Input, OptionList, RadioSet, Static
 
-from tui.core.credentials import resolve_app_key, resolve_tracking_credentials
+from tui.core.credentials import credentials, resolve_app_key, resolve_tracking_credentials
 from tui.core.db import Database
 from tui.core.workspaces import create_workspace, get_workspace, list_workspaces, rename_workspace
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.credentials import CredentialsDialog
 from tui.dialogs.delete_workspace import DeleteWorkspaceDialog
 from tui.dialogs.help import HelpDialog
@@ -190,13 +191,17 @@ async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> 
     site_id = get_workspace(db, "Acme EU").site_id
     async with running(db) as pilot:
         app = pilot.app
-        await pilot.press("k")
+        await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, CredentialsDialog)
-        shown = str(app.screen.query_one("#credentials", Static).content)
-        assert site_id in shown and "••••" in shown
+
+        def shown(selector: str = "#credentials") -> str:
+            return str(app.screen.query_one(selector, Static).content)
+
+        assert site_id in shown() and "••••" in shown()
+        assert "None yet: press n to add one." in shown("#app-keys-empty")
         # How to point a Track API client at this workspace (issue 12).
-        assert f'CustomerIO("{site_id}", KEY, host="localhost", port=8443)' in shown
+        assert f'CustomerIO("{site_id}", KEY, host="localhost", port=8443)' in shown("#track-api")
 
         await pilot.press("t", "y")
         await settle(pilot)
@@ -206,10 +211,10 @@ async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> 
         await pilot.press("c")
         assert app.clipboard == tracking
         await pilot.press("escape")
-        assert tracking[-4:] in str(app.screen.query_one("#credentials", Static).content)
-        assert tracking not in str(app.screen.query_one("#credentials", Static).content)
+        assert tracking[-4:] in shown()
+        assert tracking not in shown()
 
-        await pilot.press("a")
+        await pilot.press("n")
         await type_into(pilot, "#label", "billing-service")
         await pilot.press("enter")
         await settle(pilot)
@@ -223,13 +228,36 @@ async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> 
 
 
 @pilot_test
+async def test_an_app_key_is_revoked_from_the_credentials_after_a_confirmation(db: Database) -> None:
+    """Everything the CLI can do, the app can do: `d` revokes the highlighted App API key,
+    after naming it; No keeps it."""
+    seed(db)
+    credentials(db, "Acme EU", add_app_key="billing-service")
+    kept = credentials(db, "Acme EU", add_app_key="reports").app_api_key
+    assert kept is not None
+    async with running(db) as pilot:
+        await press(pilot, "a")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, CredentialsDialog)
+        await press(pilot, "d")
+        confirm = pilot.app.screen
+        assert isinstance(confirm, ConfirmDialog) and "billing-service" in str(confirm.question)
+        await press(pilot, "n")  # No: nothing changes
+        assert [k.label for k in credentials(db, "Acme EU").app_api_keys] == ["billing-service", "reports"]
+        await press(pilot, "d", "y")
+        assert [k.label for k in credentials(db, "Acme EU").app_api_keys] == ["reports"]
+        assert dialog.query_one("#app-keys", OptionList).option_count == 1
+    assert resolve_app_key(db, kept) == "Acme EU"
+
+
+@pilot_test
 async def test_help_lists_the_keys_of_the_current_screen(db: Database) -> None:
     seed(db)
     async with running(db) as pilot:
         app = pilot.app
         await pilot.press("f1")
         assert isinstance(app.screen, HelpDialog)
-        assert ("d", "Delete the current workspace") in app.screen.keys
+        assert ("d", "Delete the current workspace", "sidebar.delete") in app.screen.keys
         await pilot.press("escape")
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpDialog)

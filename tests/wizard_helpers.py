@@ -11,6 +11,7 @@ from tui.core.db import Database
 from tui.core.demo import seed_demo
 from tui.core.workspaces import list_workspaces
 from tui.dialogs.import_wizard import ImportWizard
+from tui.screens.main import MainScreen
 
 Workflows = dict[tuple[str, str], list[tuple[int, int, str, int]]]
 
@@ -39,11 +40,16 @@ def wizard_of(pilot: Pilot) -> ImportWizard:
     return screen
 
 
+def db_of(pilot: Pilot) -> Database:
+    """The database the app opened (its main screen holds it, under any dialogs)."""
+    return next(screen.db for screen in pilot.app.screen_stack if isinstance(screen, MainScreen))
+
+
 async def open_wizard(pilot: Pilot, workspace: str = "Acme US", campaign: str = "Onboarding") -> list[object]:
     """Push the wizard into `campaign`; returns a list that receives what it dismisses."""
     results: list[object] = []
     await settle(pilot)
-    pilot.app.push_screen(ImportWizard(pilot.app.db, workspace, campaign), results.append)  # type: ignore[attr-defined]
+    pilot.app.push_screen(ImportWizard(db_of(pilot), workspace, campaign), results.append)
     await settle(pilot)
     return results
 

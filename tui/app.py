@@ -38,9 +38,11 @@ class SwitchboardApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {WorkspaceCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Quit Switchboard", priority=True),
-        Binding("f1,question_mark", "help", "Help", tooltip="Show the keys of this screen"),
-        Binding("ctrl+p", "command_palette", "Commands", tooltip="Every action, by name", priority=True),
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit Switchboard", priority=True, id="app.quit"),
+        Binding("f1,question_mark", "help", "Help", tooltip="Show the keys of this screen", id="app.help"),
+        Binding(
+            "ctrl+p", "command_palette", "Commands", tooltip="Every action, by name", priority=True, id="app.commands"
+        ),
     ]
 
     def __init__(
@@ -78,7 +80,19 @@ class SwitchboardApp(App[None]):
             problems.append(f"theme {wanted!r} is not installed; using {DEFAULT_THEME!r}")
             wanted = DEFAULT_THEME
         self.theme = wanted
+        if self.settings.keys:
+            problems += self._apply_keymap(self.settings.keys)
         return problems
+
+    def _apply_keymap(self, keys: dict[str, str]) -> list[str]:
+        """Rebind the keys that `[keys]` names; an id the app does not have is reported."""
+        from tui import key_table  # reads every screen's bindings: only when the user rebinds
+
+        unknown = sorted(set(keys) - key_table.ids())
+        self.set_keymap({name: value for name, value in keys.items() if name not in unknown})
+        if unknown:
+            return [f"[keys] in the settings file names no binding of the app: {', '.join(unknown)} (F1 lists the ids)"]
+        return []
 
     def format_title(self, title: str, sub_title: str) -> Content:
         """Over SSH the header also names who is connected (the key that logged in)."""

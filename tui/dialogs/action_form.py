@@ -87,7 +87,7 @@ class ActionFormDialog(Dialog[ActionInfo | Stale | None]):
         & > .field-error.-shown { display: block; }
     }
     """
-    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="Save the action")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="Save the action", id="action_form.save")]
 
     def __init__(
         self,

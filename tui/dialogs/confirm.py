@@ -16,8 +16,8 @@ class ConfirmDialog(Dialog[bool]):
     """Dismisses True for yes, False for no (n, Escape)."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, heading: str, question: Content, yes: str) -> None:

@@ -84,9 +84,15 @@ class DeliveryDialog(WorkspaceDialog[DeliveryConfig | None]):
     }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving anything"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the delivery settings"),
-        Binding("ctrl+t", "test", "Test connection", tooltip="Connect to each server as typed; sends nothing"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving anything", id="delivery.back"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save the delivery settings", id="delivery.save"),
+        Binding(
+            "ctrl+t",
+            "test",
+            "Test connection",
+            tooltip="Connect to each server as typed; sends nothing",
+            id="delivery.test",
+        ),
     ]
 
     def __init__(self, db: Database, workspace: WorkspaceInfo) -> None:

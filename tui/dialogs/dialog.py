@@ -58,7 +58,7 @@ class Dialog(CoreWork, ModalScreen[ResultT]):
         }
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without changing anything", id="dialog.back")]
     heading = ""
 
     def compose(self) -> ComposeResult:

@@ -10,40 +10,65 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.dialogs.dialog import Dialog
+from tui.parts.keys import LIST_KEYS
 
 
-def keys_of(screen: Screen) -> list[tuple[str, str]]:
-    """(keys, what they do) for the bindings active on `screen` that are shown in a Footer or
-    explained by a tooltip; keys bound to the same action share a row."""
-    rows: dict[tuple[int, str], tuple[list[str], str]] = {}
-    for active in screen.active_bindings.values():
-        binding = active.binding
+def keys_of(screen: Screen) -> list[tuple[str, str, str]]:
+    """(keys, what they do, binding id) for the bindings active on `screen`, the focused pane's
+    first with the list keys it brings (arrows, PgUp/PgDn), then its containers', then the app's.
+    Keys bound to the same action share a row; keys shown nowhere and explained nowhere are left out."""
+    rows: dict[tuple[int, str], tuple[list[str], str, str]] = {}
+    panes: list[str] = []
+    chain = [node for node, _ in screen._binding_chain]  # the focused widget first
+    active = sorted(
+        screen.active_bindings.values(), key=lambda a: chain.index(a.node) if a.node in chain else len(chain)
+    )
+    for binding_active in active:
+        binding = binding_active.binding
         if binding.system or not (binding.show or binding.tooltip):
             continue
-        keys, _ = rows.setdefault((id(active.node), binding.action), ([], binding.tooltip or binding.description))
-        keys.append(screen.app.get_key_display(binding))
-    return [(" ".join(keys), description) for keys, description in rows.values()]
+        pane = (binding.id or "").partition(".")[0]
+        if pane in LIST_KEYS and pane not in panes:
+            panes.append(pane)
+            for keys, what in LIST_KEYS[pane]:
+                rows[(0, f"{pane}:{keys}")] = ([keys], what, "")
+        row = rows.setdefault(
+            (id(binding_active.node), binding.action), ([], binding.tooltip or binding.description, binding.id or "")
+        )
+        row[0].append(screen.app.get_key_display(binding))
+    return [(" ".join(keys), what, binding_id) for keys, what, binding_id in rows.values()]
+
+
+DESCRIPTION_WIDTH = 60  # longer descriptions push the binding id on; a narrow terminal cuts the id first
 
 
 class HelpDialog(Dialog[None]):
     """Lists the keys it is given; Escape, F1 or ? closes it."""
 
     DEFAULT_CSS = """
-    HelpDialog .dialog { width: 72; }
+    HelpDialog .dialog { width: 104; max-width: 96%; }
     HelpDialog VerticalScroll { height: auto; max-height: 20; }
+    HelpDialog #keys { text-wrap: nowrap; text-overflow: ellipsis; }
     """
-    BINDINGS = [Binding("escape,f1,question_mark", "dismiss", "Close", tooltip="Close the help")]
+    BINDINGS = [Binding("escape,f1,question_mark", "dismiss", "Close", tooltip="Close the help", id="help.back")]
 
-    def __init__(self, where: str, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, where: str, keys: list[tuple[str, str, str]]) -> None:
         super().__init__()
         self.heading = f"Keys · {where}"
         self.keys = keys
 
     def compose_body(self) -> ComposeResult:
-        width = max((len(key) for key, _ in self.keys), default=0) + 2
+        width = max((len(key) for key, _, _ in self.keys), default=0) + 2
+        said = min(DESCRIPTION_WIDTH, max((len(description) for _, description, _ in self.keys), default=0))
         lines = [
-            Content.assemble(Content.styled(f"{key:>{width}}", "bold $text-accent"), "  ", description)
-            for key, description in self.keys
+            Content.assemble(
+                Content.styled(f"{key:>{width}}", "bold $text-accent"),
+                "  ",
+                f"{description:<{said}}",
+                Content.styled(f"  {binding_id}", "$text-muted"),
+            )
+            for key, description, binding_id in self.keys
         ]
+        lines.append(Content.styled('\nRebind a key in config.toml: [keys] "people.new" = "a"', "$text-muted"))
         with VerticalScroll(can_focus=False):
-            yield Static(Content("\n").join(lines))
+            yield Static(Content("\n").join(lines), id="keys")

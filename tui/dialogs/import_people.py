@@ -53,7 +53,7 @@ class ImportPeopleDialog(Dialog[Path | None]):
         #path-note.-bad { color: $text-error; }
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without importing")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", tooltip="Close without importing", id="import_people.back")]
 
     def __init__(self, workspace: WorkspaceInfo) -> None:
         super().__init__()

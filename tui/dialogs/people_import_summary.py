@@ -68,7 +68,7 @@ class ImportSummaryDialog(Dialog[None]):
         #rejected-scroll { height: auto; max-height: 12; background: $boost; padding: 0 1; }
     }
     """
-    BINDINGS = [Binding("escape,enter", "cancel", "Close", tooltip="Close the summary")]
+    BINDINGS = [Binding("escape,enter", "cancel", "Close", tooltip="Close the summary", id="import_summary.back")]
 
     def __init__(self, outcome: ImportOutcome) -> None:
         super().__init__()

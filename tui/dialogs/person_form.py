@@ -80,8 +80,10 @@ class PersonFormDialog(Dialog[ResultT]):
     }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving anything"),
-        Binding("ctrl+s", "save", "Save", tooltip="Save the person (only once every field is valid)"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving anything", id="person_form.back"),
+        Binding(
+            "ctrl+s", "save", "Save", tooltip="Save the person (only once every field is valid)", id="person_form.save"
+        ),
     ]
     save_label = "Save"
 

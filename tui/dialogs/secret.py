@@ -24,8 +24,8 @@ class SecretDialog(Dialog[None]):
     }
     """
     BINDINGS = [
-        Binding("c", "copy", "Copy", tooltip="Copy the secret to the clipboard"),
-        Binding("escape,enter", "dismiss", "Done", tooltip="Close: the secret is not shown again"),
+        Binding("c", "copy", "Copy", tooltip="Copy the secret to the clipboard", id="secret.copy"),
+        Binding("escape,enter", "dismiss", "Done", tooltip="Close: the secret is not shown again", id="secret.back"),
     ]
 
     def __init__(self, heading: str, about: Content, secret: str) -> None:

@@ -25,7 +25,7 @@ class SendModeDialog(WorkspaceDialog[WorkspaceInfo | None]):
     """Dismisses the updated workspace, or None."""
 
     heading = "Send mode"
-    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="Save the send mode")]
+    BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="Save the send mode", id="send_mode.save")]
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content.assemble("Workspace ", literal(self.workspace.name, "bold")))

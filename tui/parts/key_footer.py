@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+HELP_ACTION = "app.help"
 
 
 class KeyFooter(Footer):
-    """Compact, with the command palette key listed among the others (not docked at the right,
-    where a narrow terminal would draw it over the keys that do not fit)."""
+    """Compact, and never cuts a key in half: the keys that fit, in the screen's order, with the
+    help key last, as "More" when some did not fit (F1 lists them all). Disabled keys take no room."""
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
@@ -31,6 +36,45 @@ class KeyFooter(Footer):
     async def _recompose_now(self) -> None:
         self._recompose_due = False
         await self.recompose()
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        screen = self.screen
+        room = screen.size.width or self.app.size.width
+        keys: list[tuple[Binding, str]] = []
+        help_key: Binding | None = None
+        actions: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or not active.enabled or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            if binding.action in (HELP_ACTION, "help"):
+                help_key = binding
+            else:
+                keys.append((binding, active.tooltip))
+        shown, used = [], 0
+        reserve = self._width(help_key, "More") if help_key else 0
+        for binding, tooltip in keys:
+            width = self._width(binding, binding.description)
+            if used + width + reserve > room:
+                break
+            shown.append((binding, tooltip))
+            used += width
+        for binding, tooltip in shown:
+            yield self._key(binding, binding.description, tooltip)
+        if help_key is not None:
+            cut = len(shown) < len(keys)
+            yield self._key(help_key, "More" if cut else help_key.description, "Every key of this screen")
+
+    def _width(self, binding: Binding, description: str) -> int:
+        """Cells a compact FooterKey takes: key, space, description, and its right margin."""
+        return len(self.app.get_key_display(binding)) + 1 + len(description) + 1
+
+    def _key(self, binding: Binding, description: str, tooltip: str) -> FooterKey:
+        key = FooterKey(binding.key, self.app.get_key_display(binding), description, binding.action, tooltip=tooltip)
+        return key.data_bind(compact=Footer.compact)
 
     async def recompose(self) -> None:
         """Rebuild the keys, then forget the removed keys' watchers of `compact`.

@@ -81,8 +81,8 @@ class BillingScreen(CoreWork, Screen[None]):
     }
     """
     BINDINGS = [
-        Binding("escape", "dismiss", "Close", tooltip="Back to the workspaces"),
-        Binding("ctrl+r", "reload", "Refresh", tooltip="Reload the figures"),
+        Binding("escape", "dismiss", "Close", tooltip="Back to the workspaces", id="billing.back"),
+        Binding("ctrl+r", "reload", "Refresh", tooltip="Reload the figures", id="billing.refresh"),
     ]
 
     def __init__(self, db: Database) -> None:

@@ -90,23 +90,52 @@ class MainScreen(CoreWork, Screen[None]):
     """
     BINDINGS = [
         # p, c and t show in the tab titles rather than in the Footer.
-        Binding("p", "show_tab('people')", "People", tooltip="Show the People tab", show=False),
-        Binding("c", "show_tab('campaigns')", "Campaigns", tooltip="Show the Campaigns tab", show=False),
-        Binding("t", "show_tab('activity')", "Activity", tooltip="Show the Activity tab (the Track API)", show=False),
-        Binding("w", "focus_workspaces", "Workspaces", tooltip="Go to the workspace list"),
-        Binding("ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar"),
-        Binding("ctrl+r", "reload", "Refresh", tooltip="Reload workspaces, showing changes made elsewhere"),
-        Binding("B", "billing", "Billing", tooltip="Billing: this month, all time, per workspace, per day"),
+        Binding("p", "show_tab('people')", "People", tooltip="Show the People tab", show=False, id="main.people"),
+        Binding(
+            "c", "show_tab('campaigns')", "Campaigns", tooltip="Show the Campaigns tab", show=False, id="main.campaigns"
+        ),
+        Binding(
+            "t",
+            "show_tab('activity')",
+            "Activity",
+            tooltip="Show the Activity tab (the Track API)",
+            show=False,
+            id="main.activity",
+        ),
+        Binding("w", "focus_workspaces", "Workspaces", tooltip="Go to the workspace list", id="main.workspaces"),
+        Binding(
+            "ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar", id="main.sidebar"
+        ),
+        Binding(
+            "ctrl+r",
+            "reload",
+            "Refresh",
+            tooltip="Reload workspaces, showing changes made elsewhere",
+            id="main.refresh",
+        ),
+        Binding(
+            "B",
+            "billing",
+            "Billing",
+            tooltip="Billing: this month, all time, per workspace, per day",
+            id="main.billing",
+        ),
         Binding(
             "M",
             "show_tab('messages')",
             "Messages",
             tooltip="Show the Messages tab: messages as they go out",
             show=False,
+            id="main.messages",
         ),
         *(
             Binding(
-                str(n), f"switch_nth({n})", f"Workspace {n}", tooltip=f"Switch to workspace {n} of the list", show=False
+                str(n),
+                f"switch_nth({n})",
+                f"Workspace {n}",
+                tooltip=f"Switch to workspace {n} of the list",
+                show=False,
+                id=f"main.workspace_{n}",
             )
             for n in range(1, 10)
         ),

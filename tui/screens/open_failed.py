@@ -46,7 +46,7 @@ class OpenFailedScreen(Screen[None]):
         #reason { margin: 1 0; }
     }
     """
-    BINDINGS = [Binding("q,escape", "app.quit", "Quit", tooltip="Quit Switchboard", show=False)]
+    BINDINGS = [Binding("q,escape", "app.quit", "Quit", tooltip="Quit Switchboard", show=False, id="open_failed.quit")]
 
     def __init__(self, reason: str) -> None:
         super().__init__()

@@ -20,7 +20,7 @@ from tui.core.messages import MessageInfo, list_messages
 from tui.core.people import PersonInfo, delete_person, get_person
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
-from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.delete_person import confirm_delete_person
 from tui.dialogs.person_edit import EditPersonDialog
 from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.key_footer import KeyFooter
@@ -115,10 +115,10 @@ class PersonScreen(CoreWork, Screen[bool]):
     }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back", tooltip="Back to the people list"),
-        Binding("e", "edit", "Edit", tooltip="Change the identifier, email or attributes"),
-        Binding("delete", "delete", "Delete", tooltip="Delete this person and their messages"),
-        Binding("ctrl+r", "reload", "Reload", tooltip="Show changes made elsewhere"),
+        Binding("escape", "back", "Back", tooltip="Back to the people list", id="person.back"),
+        Binding("e", "edit", "Edit", tooltip="Change the identifier, email or attributes", id="person.edit"),
+        Binding("d,delete", "delete", "Delete", tooltip="Delete this person and their messages", id="person.delete"),
+        Binding("ctrl+r", "reload", "Reload", tooltip="Show changes made elsewhere", id="person.refresh"),
     ]
 
     def __init__(self, db: Database, workspace: WorkspaceInfo, ref: str) -> None:
@@ -231,13 +231,9 @@ class PersonScreen(CoreWork, Screen[bool]):
         person = self.person
         if person is None:
             return
-        question = Content.assemble(
-            "Delete ", literal(ident_of(person), "bold"), f" ({person.reference})?\n",
-            "Their messages go too. Billing still counts them for this month.",
-        )  # fmt: skip
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.erase(person)
 
-        self.app.push_screen(ConfirmDialog("Delete person", question, "Delete"), answered)
+        self.app.push_screen(confirm_delete_person(person), answered)

@@ -53,10 +53,14 @@ class ActivityPane(CoreWork, WorkspacePane):
     }
     """
     BINDINGS = [
-        Binding("k", "next_kind", "Kind", tooltip="Show one kind of activity; again for the next kind"),
-        Binding("slash", "filter_person", "Person", tooltip="Show one person's activity (cio_<hex>)"),
-        Binding("escape", "clear_filters", "Clear", tooltip="Show all activity"),
-        Binding("down", "focus_list", "To the list", show=False),
+        Binding(
+            "f", "next_kind", "Kind", tooltip="Show one kind of activity; again for the next kind", id="activity.cycle"
+        ),
+        Binding(
+            "slash", "filter_person", "Person", tooltip="Show one person's activity (cio_<hex>)", id="activity.filter"
+        ),
+        Binding("escape", "clear_filters", "Clear", tooltip="Show all activity", id="activity.back"),
+        Binding("down", "focus_list", "To the list", show=False, id="activity.to_list"),
     ]
 
     def __init__(self, db: Database, *, id: str | None = None) -> None:

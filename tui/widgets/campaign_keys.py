@@ -9,35 +9,77 @@ from tui.core.sending import MESSAGE_TYPES
 from tui.core.states import CampaignState
 
 # The Footer lists keys in this order: the focused widget's first (the workflow's, when it
-# shows), then the pane's. Keys bound in both (a, d, enter) mean one thing in the list and
+# shows), then the pane's. Keys bound in both (n, d, enter) mean one thing in the list and
 # another in a workflow; the pane hides its list keys while a workflow shows.
 WORKFLOW_BINDINGS: list[BindingType] = [
-    Binding("escape", "back", "Back", tooltip="Back to the campaign list"),
-    Binding("a", "add_action", "Add", tooltip="Add an action after the selected one"),
-    Binding("e,enter", "edit_action", "Edit", tooltip="Edit the selected action (not its type)"),
-    Binding("K,shift+up", "move_action(-1)", "Up", tooltip="Move the selected action up"),
-    Binding("J,shift+down", "move_action(1)", "Down", tooltip="Move the selected action down"),
-    Binding("d,delete", "remove_action", "Remove", tooltip="Remove the selected action"),
-    Binding("v", "preview", "Preview", tooltip="The selected message rendered for a person you choose"),
-    Binding("i", "import_actions", "Import", tooltip="Import actions from another campaign"),
-    Binding("up,k", "cursor(-1)", "Previous", show=False),
-    Binding("down,j", "cursor(1)", "Next", show=False),
+    Binding("escape", "back", "Back", tooltip="Back to the campaign list", id="workflow.back"),
+    Binding("n", "add_action", "New", tooltip="Add an action after the selected one", id="workflow.new"),
+    Binding("e,enter", "edit_action", "Edit", tooltip="Edit the selected action (not its type)", id="workflow.edit"),
+    Binding("K,shift+up", "move_action(-1)", "Up", tooltip="Move the selected action up", id="workflow.move_up"),
+    Binding("J,shift+down", "move_action(1)", "Down", tooltip="Move the selected action down", id="workflow.move_down"),
+    Binding("d,delete", "remove_action", "Remove", tooltip="Remove the selected action", id="workflow.delete"),
+    Binding(
+        "v",
+        "preview",
+        "Preview",
+        tooltip="The selected message rendered for a person you choose",
+        id="workflow.preview",
+    ),
+    Binding("i", "import_actions", "Import", tooltip="Import actions from another campaign", id="workflow.import"),
+    Binding("up,k", "cursor(-1)", "Previous", show=False, id="workflow.nav_up"),
+    Binding("down,j", "cursor(1)", "Next", show=False, id="workflow.nav_down"),
 ]
-# Keys bound twice here (s, x) depend on the campaign's state.
+# Keys bound twice here (s, A) depend on the campaign's state.
 PANE_BINDINGS: list[BindingType] = [
-    Binding("n,a", "new_campaign", "New", tooltip="Create a campaign"),
-    Binding("enter", "open", "Open", tooltip="Show the highlighted campaign's workflow"),
-    Binding("d,delete", "delete_campaign", "Delete", tooltip="Delete the campaign with its actions and messages"),
-    Binding("s", "change_state('start')", "Start", tooltip="Start the campaign"),
-    Binding("s", "change_state('stop')", "Stop", tooltip="Stop the running campaign"),
-    Binding("g", "send_now", "Send now", tooltip="Send the running campaign to everyone without its messages"),
-    Binding("x", "change_state('archive')", "Archive", tooltip="Archive the campaign (it becomes read-only)"),
-    Binding("x", "change_state('unarchive')", "Unarchive", tooltip="Unarchive the campaign (it becomes stopped)"),
-    Binding("r", "rename_campaign", "Rename", tooltip="Rename the campaign"),
-    Binding("y", "duplicate_campaign", "Duplicate", tooltip="Copy the campaign, with its actions, as a draft"),
-    Binding("m", "campaign_messages", "Messages", tooltip="The campaign's messages, in the Messages tab"),
-    Binding("up,k", "cursor(-1)", "Previous", show=False),
-    Binding("down,j", "cursor(1)", "Next", show=False),
+    Binding("n", "new_campaign", "New", tooltip="Create a campaign", id="campaigns.new"),
+    Binding("enter", "open", "Open", tooltip="Show the highlighted campaign's workflow", id="campaigns.open"),
+    Binding(
+        "d,delete",
+        "delete_campaign",
+        "Delete",
+        tooltip="Delete the campaign with its actions and messages",
+        id="campaigns.delete",
+    ),
+    Binding("s", "change_state('start')", "Start", tooltip="Start the campaign", id="campaigns.start"),
+    Binding("s", "change_state('stop')", "Stop", tooltip="Stop the running campaign", id="campaigns.stop"),
+    Binding(
+        "S",
+        "send_now",
+        "Send now",
+        tooltip="Send the running campaign to everyone without its messages",
+        id="campaigns.send_now",
+    ),
+    Binding(
+        "A",
+        "change_state('archive')",
+        "Archive",
+        tooltip="Archive the campaign (it becomes read-only)",
+        id="campaigns.archive",
+    ),
+    Binding(
+        "A",
+        "change_state('unarchive')",
+        "Unarchive",
+        tooltip="Unarchive the campaign (it becomes stopped)",
+        id="campaigns.unarchive",
+    ),
+    Binding("r", "rename_campaign", "Rename", tooltip="Rename the campaign", id="campaigns.rename"),
+    Binding(
+        "y",
+        "duplicate_campaign",
+        "Duplicate",
+        tooltip="Copy the campaign, with its actions, as a draft",
+        id="campaigns.duplicate",
+    ),
+    Binding(
+        "m",
+        "campaign_messages",
+        "Messages",
+        tooltip="The campaign's messages, in the Messages tab",
+        id="campaigns.messages",
+    ),
+    Binding("up,k", "cursor(-1)", "Previous", show=False, id="campaigns.nav_up"),
+    Binding("down,j", "cursor(1)", "Next", show=False, id="campaigns.nav_down"),
 ]
 
 LIST_ONLY = {"open", "new_campaign", "delete_campaign"}

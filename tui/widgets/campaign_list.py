@@ -14,10 +14,11 @@ from textual.widgets.option_list import Option
 
 from tui.core.campaigns import CampaignSummary
 from tui.parts.campaign_badges import state_badge
+from tui.parts.keys import hint
 from tui.parts.literal import count, literal
 
-EMPTY = Content.assemble(
-    Content.styled("No campaigns yet: press n to create one.", "bold"),
+EMPTY_HEADLINE = "No campaigns yet: press {campaigns.new} to create one."
+EMPTY_TEXT = Content.assemble(
     "\n",
     Content.styled(
         "A campaign is a workflow of emails, SMS, pushes, webhooks and delays that goes to everyone in the "
@@ -73,7 +74,7 @@ class CampaignList(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="campaign-heading")
         yield CampaignOptions(compact=True)
-        yield Static(EMPTY, id="campaigns-empty")
+        yield Static(Content.assemble(hint(self, EMPTY_HEADLINE).stylize("bold"), EMPTY_TEXT), id="campaigns-empty")
 
     def watch_heading(self, heading: Content) -> None:
         self.query_one("#campaign-heading", Static).update(heading)

@@ -93,11 +93,17 @@ class MessagesPane(CoreWork, WorkspacePane):
     }
     """
     BINDINGS = [
-        Binding("f", "next_filter", "Filter", tooltip="Show only messages in the next status"),
-        Binding("r", "retry", "Retry", tooltip="Send the highlighted failed message again now"),
-        Binding("enter", "show", "Show", tooltip="The whole message, its answer and attempts"),
-        Binding("escape", "all_campaigns", "All campaigns", tooltip="Show the messages of every campaign"),
-        Binding("down", "focus_list", "To the list", show=False),
+        Binding("f", "next_filter", "Filter", tooltip="Show only messages in the next status", id="messages.cycle"),
+        Binding("r", "retry", "Retry", tooltip="Send the highlighted failed message again now", id="messages.retry"),
+        Binding("enter", "show", "Show", tooltip="The whole message, its answer and attempts", id="messages.open"),
+        Binding(
+            "escape",
+            "all_campaigns",
+            "All campaigns",
+            tooltip="Show the messages of every campaign",
+            id="messages.back",
+        ),
+        Binding("down", "focus_list", "To the list", show=False, id="messages.to_list"),
     ]
 
     campaign: reactive[str | None] = reactive(None)

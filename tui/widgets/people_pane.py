@@ -27,6 +27,7 @@ from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.add_person import AddPersonDialog
 from tui.dialogs.import_people import ImportPeopleDialog
 from tui.dialogs.people_import_summary import ImportSummaryDialog
+from tui.parts.keys import hint
 from tui.parts.literal import count, literal
 from tui.parts.person_ident import ident_of
 from tui.widgets.pane import WorkspacePane
@@ -35,10 +36,7 @@ from tui.widgets.people_table import PeopleTable
 
 FILTER_DELAY = 0.25  # seconds of quiet typing before the filter is applied
 
-EMPTY = Content.assemble(
-    "No people yet: press ", Content.styled("a", "bold $text-accent"), " to add one, ",
-    Content.styled("i", "bold $text-accent"), " to import a CSV/JSONL file.",
-)  # fmt: skip
+EMPTY = "No people yet: press {people.new} to add one, {people.import} to import a CSV/JSONL file."
 NO_WORKSPACE = "No workspace yet: create one with n in the workspace list, or from ctrl+p."
 
 
@@ -67,12 +65,28 @@ class PeoplePane(WorkspacePane):
         closed: Callable[[bool | None], None]
 
     BINDINGS = [
-        Binding("a", "add_person", "Add", tooltip="Add a person to this workspace"),
-        Binding("i", "import_people", "Import", tooltip="Import people from a CSV or JSON Lines file"),
-        Binding("slash", "filter", "Filter", tooltip="Filter by the start of the identifier, as you type"),
-        Binding("escape", "clear_filter", "Clear filter", tooltip="Clear the filter and show everyone"),
-        Binding("x", "cancel_import", "Cancel import", tooltip="Stop the running import after its current batch"),
-        Binding("down", "focus_table", "To the list", show=False),
+        Binding("n", "add_person", "New", tooltip="Add a person to this workspace", id="people.new"),
+        Binding(
+            "i", "import_people", "Import", tooltip="Import people from a CSV or JSON Lines file", id="people.import"
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter by the start of the identifier, as you type",
+            id="people.filter",
+        ),
+        Binding(
+            "escape", "clear_filter", "Clear filter", tooltip="Clear the filter and show everyone", id="people.back"
+        ),
+        Binding(
+            "x",
+            "cancel_import",
+            "Cancel import",
+            tooltip="Stop the running import after its current batch",
+            id="people.cancel_work",
+        ),
+        Binding("down", "focus_table", "To the list", show=False, id="people.to_list"),
     ]
 
     def __init__(self, db: Database, *, id: str | None = None) -> None:
@@ -135,7 +149,7 @@ class PeoplePane(WorkspacePane):
         nobody = ws is None or (
             table.pending is None and table.loaded_for == ws.id and not table.window.rows and not table.search
         )
-        empty.update(NO_WORKSPACE if ws is None else EMPTY)
+        empty.update(NO_WORKSPACE if ws is None else hint(self, EMPTY))
         if table.display == nobody:  # the keys that apply change with what shows
             had_focus = table.has_focus
             table.display = not nobody
@@ -248,6 +262,14 @@ class PeoplePane(WorkspacePane):
         """Show the change here, and the new counts in the sidebar."""
         self.reload()
         self.call_later(self.screen.run_action, "reload")  # this pane's screen, not the dialog on top
+
+    def on_people_table_deleted(self, message: PeopleTable.Deleted) -> None:
+        who = visible(ident_of(message.person))
+        if message.error is None:
+            self.notify(f"Deleted {who}.", title="Person deleted", markup=False)
+        else:
+            self.notify(visible(message.error), title="Not deleted", severity="error", markup=False)
+        self._people_changed()
 
     def action_add_person(self) -> None:
         if self.workspace is not None:

@@ -17,8 +17,9 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.core.db import Database
-from tui.core.people import PeoplePage, PersonInfo, list_people
+from tui.core.people import PeoplePage, PersonInfo, delete_person, list_people
 from tui.core.workspaces import WorkspaceInfo
+from tui.dialogs.delete_person import confirm_delete_person
 from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.widgets.people_columns import PeopleColumn, cell, people_columns
 from tui.widgets.people_window import PAGE_SIZE, PeopleWindow
@@ -44,12 +45,20 @@ class PeopleTable(CoreWork, DataTable):
     table posts `Changed` whenever its rows, loading state or error change."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Open", tooltip="Open the highlighted person"),
-        Binding("ctrl+home", "scroll_top", "Top", tooltip="Go to the first person", show=False),
+        Binding("enter", "select_cursor", "Open", tooltip="Open the highlighted person", id="people.open"),
+        Binding("d,delete", "delete_person", "Delete", tooltip="Delete the highlighted person", id="people.delete"),
+        Binding("ctrl+home", "scroll_top", "Top", tooltip="Go to the first person", show=False, id="people.first"),
     ]
 
     class Changed(Message):
         """Rows came in, a read started, or a read failed: the pane redraws what depends on them."""
+
+    class Deleted(Message):
+        """The user deleted a person from the list (or the core refused, with `error`)."""
+
+        def __init__(self, person: PersonInfo, error: str | None = None) -> None:
+            super().__init__()
+            self.person, self.error = person, error
 
     def __init__(self, db: Database, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
@@ -199,6 +208,23 @@ class PeopleTable(CoreWork, DataTable):
             self._load("first")
         else:
             super().action_scroll_top()
+
+    def action_delete_person(self) -> None:
+        """Delete the highlighted person, once the user confirms."""
+        ws, rows = self.workspace, self.window.rows
+        if ws is None or not rows or not self.row_count:
+            return
+        person = rows[min(self.cursor_row, len(rows) - 1)]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                delete = partial(delete_person, self.db, ws.name, person.reference, expected_version=person.version)
+                self.run_core(delete, lambda _: self.post_message(self.Deleted(person)), refused=refused)
+
+        def refused(error: CoreError) -> None:
+            self.post_message(self.Deleted(person, error_text(error)))
+
+        self.app.push_screen(confirm_delete_person(person), answered)
 
     # Rows ---------------------------------------------------------------------------------
 

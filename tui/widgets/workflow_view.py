@@ -16,6 +16,7 @@ from tui.core.campaigns import ActionInfo, CampaignInfo
 from tui.core.states import CampaignState
 from tui.parts.campaign_badges import state_badge, type_tag
 from tui.parts.delivery_counts import delivery_counts
+from tui.parts.keys import hint
 from tui.parts.literal import count, literal
 from tui.widgets.workflow_timing import entry_offsets, since_entry
 
@@ -25,7 +26,7 @@ NOTES = {
     CampaignState.STOPPED: "Stopped: s starts it again.",
     CampaignState.ARCHIVED: "Archived, so read-only: x unarchives it before its actions can change.",
 }
-EMPTY = "No actions yet: press a to add one, or i to import actions from another campaign."
+EMPTY = "No actions yet: press {workflow.new} to add one, or {workflow.import} to import actions from another campaign."
 EMPTY_ARCHIVED = "No actions."
 
 
@@ -115,7 +116,7 @@ class WorkflowView(Vertical):
             yield Static(delivery_counts(campaign.messages), id="workflow-counts")
         yield Static(NOTES.get(campaign.state, ""), id="workflow-note", classes=f"-{campaign.state}")
         if not campaign.actions:
-            yield Static(EMPTY_ARCHIVED if campaign.read_only else EMPTY, classes="empty")
+            yield Static(EMPTY_ARCHIVED if campaign.read_only else hint(self, EMPTY), classes="empty")
             return
         labels = [since_entry(offset) for offset in entry_offsets(campaign.actions)]
         width = max(map(len, labels)) + 1

@@ -35,7 +35,16 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
         else name
     )
     row = Content.assemble(
-        marker, swatch(workspace.color), " ", shown, "\n", marker, "  ", Content.styled(details, "$text-muted")
+        # dim, not $text-muted: a muted colour is made for the list's background and turns
+        # unreadable on the highlight (light grey on the contrast theme's yellow).
+        marker,
+        swatch(workspace.color),
+        " ",
+        shown,
+        "\n",
+        marker,
+        "  ",
+        Content.styled(details, "dim"),
     )
     if workspace.messages:
         row = Content.assemble(row, "\n", marker, "  ", delivery_counts_short(workspace.messages))
@@ -46,14 +55,40 @@ class WorkspaceList(OptionList):
     """Every workspace; the highlighted one is the current one (moving the highlight switches)."""
 
     BINDINGS = [
-        Binding("enter", "select", "Switch", tooltip="Make the highlighted workspace current", show=False),
-        Binding("n", "screen.new_workspace", "New", tooltip="Create a workspace"),
-        Binding("r", "screen.rename_workspace", "Rename", tooltip="Rename the current workspace"),
-        Binding("o", "screen.recolour_workspace", "Colour", tooltip="Change the current workspace's colour"),
-        Binding("m", "screen.send_mode", "Send mode", tooltip="Change the send mode: normal, test or never"),
-        Binding("k", "screen.credentials", "Keys", tooltip="Site ID and API keys of the current workspace"),
-        Binding("e", "screen.delivery", "Delivery", tooltip="How this workspace's messages go out; Test connection"),
-        Binding("d", "screen.delete_workspace", "Delete", tooltip="Delete the current workspace"),
+        Binding(
+            "enter", "select", "Switch", tooltip="Make the highlighted workspace current", show=False, id="sidebar.open"
+        ),
+        Binding("n", "screen.new_workspace", "New", tooltip="Create a workspace", id="sidebar.new"),
+        Binding("r", "screen.rename_workspace", "Rename", tooltip="Rename the current workspace", id="sidebar.rename"),
+        Binding(
+            "o",
+            "screen.recolour_workspace",
+            "Colour",
+            tooltip="Change the current workspace's colour",
+            id="sidebar.colour",
+        ),
+        Binding(
+            "m",
+            "screen.send_mode",
+            "Send mode",
+            tooltip="Change the send mode: normal, test or never",
+            id="sidebar.send_mode",
+        ),
+        Binding(
+            "a",
+            "screen.credentials",
+            "API keys",
+            tooltip="Site ID and API keys of the current workspace",
+            id="sidebar.api_keys",
+        ),
+        Binding(
+            "s",
+            "screen.delivery",
+            "Delivery",
+            tooltip="How this workspace's messages go out; Test connection",
+            id="sidebar.delivery",
+        ),
+        Binding("d", "screen.delete_workspace", "Delete", tooltip="Delete the current workspace", id="sidebar.delete"),
     ]
 
     workspaces: reactive[tuple[WorkspaceInfo, ...]] = reactive(())

@@ -36,9 +36,9 @@ class ActionChecklist(SelectionList[int]):
     """The source campaign's actions in workflow order; Enter goes on with the ticked ones."""
 
     BINDINGS = [
-        Binding("space", "select", "Tick", tooltip="Tick or untick the highlighted action"),
-        Binding("a", "toggle_all", "All/none", tooltip="Tick every action, or untick them all"),
-        Binding("enter", "done", "Next", tooltip="Go on with the ticked actions"),
+        Binding("space", "select", "Tick", tooltip="Tick or untick the highlighted action", id="wizard.tick"),
+        Binding("a", "toggle_all", "All/none", tooltip="Tick every action, or untick them all", id="wizard.tick_all"),
+        Binding("enter", "done", "Next", tooltip="Go on with the ticked actions", id="wizard.next"),
     ]
 
     class Done(Message):

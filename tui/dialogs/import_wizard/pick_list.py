@@ -22,7 +22,7 @@ NAME_COLUMN = 32  # at most this many cells of a name before the details
 class FilterInput(Input):
     """Enter picks the highlighted row (and says so in the Footer)."""
 
-    BINDINGS = [Binding("enter", "submit", "Pick", tooltip="Pick the highlighted row")]
+    BINDINGS = [Binding("enter", "submit", "Pick", tooltip="Pick the highlighted row", id="wizard.open")]
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,10 @@ class PickList(Vertical):
     }
     """
     BINDINGS = [
-        Binding("down", "move('cursor_down')", "Down", show=False),
-        Binding("up", "move('cursor_up')", "Up", show=False),
-        Binding("pagedown", "move('page_down')", "Page down", show=False),
-        Binding("pageup", "move('page_up')", "Page up", show=False),
+        Binding("down", "move('cursor_down')", "Down", show=False, id="wizard.nav_down"),
+        Binding("up", "move('cursor_up')", "Up", show=False, id="wizard.nav_up"),
+        Binding("pagedown", "move('page_down')", "Page down", show=False, id="wizard.nav_page_down"),
+        Binding("pageup", "move('page_up')", "Page up", show=False, id="wizard.nav_page_up"),
     ]
 
     @dataclass

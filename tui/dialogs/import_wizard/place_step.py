@@ -53,7 +53,11 @@ def sentence(choice: Choice, campaign: str, where: str) -> Content:
 
 
 class PlaceList(OptionList):
-    BINDINGS = [Binding("enter", "select", "Import", tooltip="Import the ticked actions at the highlighted place")]
+    BINDINGS = [
+        Binding(
+            "enter", "select", "Import", tooltip="Import the ticked actions at the highlighted place", id="wizard.place"
+        )
+    ]
 
 
 class PlaceStep(WizardStep):

@@ -38,7 +38,11 @@ class ImportWizard(Dialog[ImportResult | None]):
     ImportWizard #trail { margin-bottom: 1; }
     ImportWizard ContentSwitcher { height: 1fr; }
     """
-    BINDINGS = [Binding("escape", "back", "Back", tooltip="Back one step; from the first, close without importing")]
+    BINDINGS = [
+        Binding(
+            "escape", "back", "Back", tooltip="Back one step; from the first, close without importing", id="wizard.back"
+        )
+    ]
 
     def __init__(self, db: Database, workspace: str, campaign: str) -> None:
         super().__init__()
