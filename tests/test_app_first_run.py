@@ -87,7 +87,7 @@ async def test_escape_closes_the_new_workspace_dialog_without_creating(db: Datab
         app = pilot.app
         await pilot.press("n")
         await type_into(pilot, "#workspace-name", "Never made")
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # a typed name goes only once the user agrees
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
     assert "Never made" not in {ws.name for ws in list_workspaces(db)}
