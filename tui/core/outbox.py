@@ -79,6 +79,27 @@ def _pick(session: Session, now: datetime, limit: int, workspace_id: int | None)
     return [message_id for _, message_id in sorted(found)[:limit]]
 
 
+# The claimed messages as OutboxItems, columns in its fields' order (plain rows: building ORM
+# objects was a tenth of a worker's time per message).
+_CLAIMED = (
+    select(
+        Message.id,
+        Message.workspace_id,
+        Message.person_id,
+        Workspace.site_id,
+        Message.channel,
+        Message.test,
+        Message.recipient,
+        Message.subject,
+        Message.body,
+        Message.attempts,
+    )
+    .join(Workspace, Workspace.id == Message.workspace_id)
+    .where(Message.id.in_(bindparam("ids", expanding=True)), Message.lease_until == bindparam("lease_until"))
+    .order_by(Message.next_attempt_at)
+)
+
+
 def claim(
     db: Database,
     limit: int,
@@ -98,27 +119,8 @@ def claim(
             .where(Message.id.in_(ids), _due(now))
             .values(status=MessageStatus.SENDING, lease_until=now + lease, attempts=Message.attempts + 1)
         )
-        rows = session.execute(
-            select(Message, Workspace.site_id)
-            .join(Workspace, Workspace.id == Message.workspace_id)
-            .where(Message.id.in_(ids), Message.lease_until == now + lease)
-            .order_by(Message.next_attempt_at)
-        ).all()
-        return [
-            OutboxItem(
-                m.id,
-                m.workspace_id,
-                m.person_id,
-                site_id,
-                m.channel,
-                m.test,
-                m.recipient,
-                m.subject,
-                m.body,
-                m.attempts,
-            )
-            for m, site_id in rows
-        ]
+        rows = session.execute(_CLAIMED, {"ids": ids, "lease_until": now + lease})
+        return [OutboxItem(**row._asdict()) for row in rows]
 
 
 # Built once: a worker records deliveries hundreds of times a second, and building the statements
