@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_helpers import refusal
+from click.testing import CliRunner
 
+from tui.cli import cli as command
 from tui.cli import output
 
 
@@ -131,3 +135,32 @@ def test_console_script_and_python_m_run(tmp_path: Path) -> None:
     assert result.returncode == 0 and json.loads(result.stdout) == []
     version = subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True, text=True)
     assert version.stdout.startswith("switchboard, version")
+
+
+def corrupt_file(folder: Path) -> str:
+    path = folder / "corrupt.db"
+    path.write_bytes(b"not a database " * 300)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("make_target", "says"),
+    [
+        (
+            corrupt_file,
+            "cannot open the database: file is not a database\nThe file is damaged or is not a database: "
+            "restore it from a backup, or give another file.",
+        ),
+        (
+            lambda tmp: "postgresql+psycopg://nobody@127.0.0.1:1/switchboard",
+            "Check that the server is running and that the URL's host, port, user and password are right.",
+        ),
+    ],
+    ids=["corrupt-file", "unreachable-postgresql"],
+)
+def test_a_database_that_does_not_open_is_an_error_line_saying_what_to_do(
+    tmp_path: Path, make_target: Callable[[Path], str], says: str
+) -> None:
+    """The CLI's side of the app's open-error screen: `error: ...`, exit 1, the same sentences."""
+    result = CliRunner().invoke(command, ["--db", make_target(tmp_path), "workspaces", "list"])
+    assert says in refusal(result)

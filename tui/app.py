@@ -148,7 +148,7 @@ class SwitchboardApp(App[None]):
         from tui.work_in_flight import work_in_flight
 
         if isinstance(self.screen, OpenFailedScreen):
-            self.exit(return_code=1, message=Text(f"error: {visible(self.screen.reason)}"))
+            self.exit(return_code=1, message=Text(f"error: {visible(self.screen.reason, keep_lines=True)}"))
             return
         busy = [] if self._asking_to_quit else work_in_flight(self.screen_stack)
         if not busy:

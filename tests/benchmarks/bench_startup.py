@@ -1,5 +1,6 @@
 """Benchmark 4, start-up: process start to the first frame of the main screen, on a database
-holding a workspace of 1,000,000 people, versus a minimal one-Label Textual app. Target: 1.5x.
+holding a workspace of 1,000,000 people, versus a minimal one-Label Textual app. Targets: 1.5x;
+the workspace listed and the first people shown 2.5x.
 
     .venv/bin/python tests/benchmarks/bench_startup.py [--backend sqlite|postgresql|both]
         [--people 1000000] [--repeat 7] [--rebuild]
@@ -11,8 +12,8 @@ screen first shows the app:
 - the minimal app: its Label's text;
 - Switchboard: the main screen, drawn whole: the Footer's Quit key on the last row, the
   sidebar's title and the People tab. Its data is read by workers after that frame, so the
-  benchmark also prints, for information, when the workspace shows in the sidebar with its
-  count (1,000,000) and when the first people of the table are on screen.
+  benchmark also prints when the workspace shows in the sidebar with its count (1,000,000) and
+  when the first people of the table are on screen.
 Also for information: the same layout made of Textual's widgets alone (LAYOUT_APP), the floor of
 any app that draws this screen.
 """
@@ -37,7 +38,8 @@ from tui.core.db import resolve_target
 from tui.ssh.pty_process import PtyProcess, Size
 from tui.ssh.server import app_env
 
-TARGET = 1.5
+TARGET = 1.5  # the main screen
+DATA_TARGET = 2.5  # the workspace listed and the first people shown (issue 14)
 SIZE = Size(120, 40)
 QUIT = b"\x11"  # ctrl+q
 LABEL = "Hello from a minimal Textual app"
@@ -183,10 +185,8 @@ async def compare(backend: str, target: str, people: int, repeat: int) -> tuple[
     comparison = Comparison(f"{backend} start-up to the main screen", baseline, [run[0] for run in stages])
     print_comparison(comparison, baseline_label=label, measured_label="switchboard main screen", target=TARGET)
     for index, what in ((1, "workspace listed"), (2, "people shown")):
-        later = Comparison(
-            f"{backend} start-up to the {what} (for information)", baseline, [run[index] for run in stages]
-        )
-        print_comparison(later, baseline_label=label, measured_label=f"switchboard {what}", target=None)
+        later = Comparison(f"{backend} start-up to the {what}", baseline, [run[index] for run in stages])
+        print_comparison(later, baseline_label=label, measured_label=f"switchboard {what}", target=DATA_TARGET)
     bare = Comparison("the main screen's layout in Textual widgets alone (for information)", baseline, floor)
     print_comparison(bare, baseline_label=label, measured_label="layout alone", target=None)
     return comparison.name, comparison.ratio, TARGET
