@@ -188,8 +188,11 @@ async def test_start_then_send_now(db: Database) -> None:
     async with running(db) as pilot:
         await open_campaign(pilot, WELCOME)
         assert pane_of(pilot).check_action("send_now", ()) is False  # a draft does not send
+        assert "Draft: s starts it." in shown(pilot.app.query_one("#workflow-note", Static))
         await press(pilot, "s")
         assert get_campaign(db, WS, WELCOME).state == "running"
+        # The note names the key that sends (it named a key that no longer did).
+        assert "Running: S sends it now" in shown(pilot.app.query_one("#workflow-note", Static))
         await press(pilot, "S")
         # Issue 10 bug 5: it asks first, naming the workspace, campaign, people count and mode.
         assert isinstance(pilot.app.screen, ConfirmDialog)

@@ -21,10 +21,10 @@ from tui.parts.literal import count, literal
 from tui.widgets.workflow_timing import entry_offsets, since_entry
 
 NOTES = {
-    CampaignState.DRAFT: "Draft: s starts it. Only a running campaign sends.",
-    CampaignState.RUNNING: "Running: g sends it now to everyone who has no message from it yet.",
-    CampaignState.STOPPED: "Stopped: s starts it again.",
-    CampaignState.ARCHIVED: "Archived, so read-only: x unarchives it before its actions can change.",
+    CampaignState.DRAFT: "Draft: {campaigns.start} starts it. Only a running campaign sends.",
+    CampaignState.RUNNING: "Running: {campaigns.send_now} sends it now to everyone who has no message from it yet.",
+    CampaignState.STOPPED: "Stopped: {campaigns.start} starts it again.",
+    CampaignState.ARCHIVED: "Archived, so read-only: {campaigns.unarchive} unarchives it before its actions can change.",
 }
 EMPTY = "No actions yet: press {workflow.new} to add one, or {workflow.import} to import actions from another campaign."
 EMPTY_ARCHIVED = "No actions."
@@ -114,7 +114,7 @@ class WorkflowView(Vertical):
         yield Static(self._heading(campaign), id="workflow-heading")
         if campaign.messages:
             yield Static(delivery_counts(campaign.messages), id="workflow-counts")
-        yield Static(NOTES.get(campaign.state, ""), id="workflow-note", classes=f"-{campaign.state}")
+        yield Static(hint(self, NOTES.get(campaign.state, "")), id="workflow-note", classes=f"-{campaign.state}")
         if not campaign.actions:
             yield Static(EMPTY_ARCHIVED if campaign.read_only else hint(self, EMPTY), classes="empty")
             return
