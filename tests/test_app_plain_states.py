@@ -19,7 +19,6 @@ from tui.core.workspaces import update_workspace
 from tui.widgets.campaign_list import CampaignList
 from tui.widgets.workflow_view import WorkflowStep
 
-
 CHOSEN = "▐●▌"  # a radio button's dot, between its sides
 
 
