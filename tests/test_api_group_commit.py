@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event, insert, text
 
 from tui.api.auth import Authenticator
 from tui.api.group_commit import GroupCommitter
 from tui.core import activity, credentials, people, track, workspaces
 from tui.core.db import Database
 from tui.core.errors import NotFound
+from tui.core.models import Person, table_of
 from tui.core.track import Operation
 from tui.core.track_identifiers import Ref
 
@@ -99,3 +103,44 @@ def test_concurrent_requests_with_the_same_credentials_check_them_once(
     wrong = "Basic " + base64.b64encode(f"{created.site_id}:nope".encode()).decode()
     assert asyncio.run(run(wrong)) == [None] * REQUESTS
     assert len(activity.list_activity(db, "Keyed", kind="unauthorized", limit=100).activity) == REQUESTS
+
+
+@pytest.mark.backends("postgresql")
+def test_a_group_rolled_back_by_a_deadlock_is_applied_again(db: Database, apps: str) -> None:
+    """Two transactions creating the same new people in opposite orders (two `--workers`
+    processes) deadlock: PostgreSQL rolls one back. When that is the group's transaction, the
+    group is applied again once the other committed, instead of failing its requests."""
+    ws_id = workspaces.get_workspace(db, apps).id
+    other = db.engine.connect()
+    other_tx = other.begin()
+    _insert_person(other, ws_id, "b")  # uncommitted: the group's insert of b waits for it
+    group = [
+        (ws_id, [Operation("identify", Ref("path", "a"), {"by": "group"}), Operation("identify", Ref("path", "b"), {})])
+    ]
+    with ThreadPoolExecutor(1) as pool:
+        applied = pool.submit(track.apply_groups, db, group)
+        _wait_until_a_lock_is_awaited(db)  # the group inserted a and waits for b
+        _insert_person(other, ws_id, "a")  # waits for the group's a: a deadlock, the group's rolled back
+        other_tx.commit()
+        other.close()
+        [outcomes] = applied.result(timeout=60)
+    assert outcomes is not None
+    assert [(o.kind, o.detail) for o in outcomes] == [("identify", "updated a"), ("identify", "updated b")]
+    assert people.get_person(db, apps, "a").attributes == {"by": "group"}
+
+
+def _insert_person(connection: Connection, workspace_id: int, ident: str) -> None:
+    stamp = datetime(2026, 3, 15, tzinfo=UTC)
+    values = {"workspace_id": workspace_id, "cio_id": ident.encode().hex().rjust(16, "0"), "ident": ident}
+    values |= {"email": None, "attributes": {}, "created_at": stamp, "updated_at": stamp, "version": 1}
+    connection.execute(insert(table_of(Person)).values(values))
+
+
+def _wait_until_a_lock_is_awaited(db: Database) -> None:
+    waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    for _ in range(600):
+        with db.engine.connect() as probe:
+            if probe.execute(waiting).scalar():
+                return
+        time.sleep(0.05)
+    raise AssertionError("the group never waited for the other transaction's row")

@@ -4,6 +4,7 @@ command-line errors."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import signal
@@ -99,6 +100,30 @@ def test_port_in_use_is_an_error(cli, tmp_path: Path) -> None:
         result = cli("serve", "api", "--port", str(port))
     assert result.exit_code == 1
     assert result.stderr.startswith("error: cannot listen on 127.0.0.1:") and "in use" in result.stderr
+
+
+def test_connections_send_answers_without_waiting_for_acks() -> None:
+    """The server's connections have Nagle's algorithm off: with it on, every answer after a
+    connection's first waited ~40 ms for the client's delayed ACK (uvicorn writes an answer's
+    head and body separately), which kept every keep-alive client's requests at ~40 ms."""
+    from tui.api.server import bind
+
+    async def nodelay_of_an_accepted_connection() -> int:
+        accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def on_connection(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            accepted.set_result(writer.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        sock = bind("127.0.0.1", 0)
+        server = await asyncio.start_server(on_connection, sock=sock)
+        async with server:
+            _, writer = await asyncio.open_connection(*sock.getsockname())
+            result = await accepted
+            writer.close()
+            return result
+
+    assert asyncio.run(nodelay_of_an_accepted_connection()) != 0
 
 
 def test_an_unreadable_certificate_is_an_error(cli, tmp_path: Path) -> None:

@@ -9,14 +9,14 @@ from app_factory import palette, pilot_test, running, seed, settle
 from textual.widgets import DataTable
 from wizard_helpers import demo, text_of
 
-from tui.core.billing import DayCount, billing, messages_per_day
+from tui.core.billing import DayCount, Period, billing, messages_per_day_of
 from tui.core.db import Database
 from tui.core.errors import DatabaseError
 from tui.core.people import add_person
 from tui.core.workspaces import delete_workspace
 from tui.screens.billing import BillingScreen
 from tui.screens.main import MainScreen
-from tui.widgets.billing_chart import BillingChart, bar_rows, date_line
+from tui.widgets.billing_chart import BillingChart, bar_rows, column_widths, date_line, day_label
 from tui.widgets.billing_totals import BillingTotals, MonthTotals
 
 
@@ -28,7 +28,8 @@ def rows_of(table: DataTable) -> list[list[str]]:
 async def test_the_billing_screen_shows_core_figures(db: Database) -> None:
     demo(db)
     delete_workspace(db, "Newsletter", confirmed=True)
-    report, days = billing(db), messages_per_day(db, 30)
+    report = billing(db)
+    days = messages_per_day_of(db, report.period)
     async with running(db) as pilot:
         app = pilot.app
         await pilot.press("B")
@@ -104,7 +105,7 @@ async def test_sidebar_totals_that_cannot_load_say_so_and_keep_the_last_figures(
 
 
 def test_bars_scale_from_zero_and_any_message_shows() -> None:
-    assert bar_rows([0, 1, 50, 100], rows=2, column=2) == [
+    assert bar_rows([0, 1, 50, 100], rows=2, columns=[2, 2, 2, 2]) == [
         "      █ ",
         "  ▁ █ █ ",
     ]
@@ -113,7 +114,7 @@ def test_bars_scale_from_zero_and_any_message_shows() -> None:
 def test_dates_label_today_and_each_week_before_it() -> None:
     first = date(2026, 2, 14)
     days = [DayCount(first + timedelta(days=n), 0) for n in range(30)]
-    line = date_line(days, column=2)
+    line = date_line(days, columns=[2] * 30)
     assert len(line) == 60
     assert line.rstrip().endswith("Mar 15")
     for label in ("Feb 15", "Feb 22", "Mar 1", "Mar 8"):
@@ -131,3 +132,57 @@ async def test_without_messages_the_chart_says_so(db: Database) -> None:
         chart = app.screen.query_one(BillingChart)
         assert all(day.messages == 0 for day in chart.days)
         assert "No messages were sent in these days." in chart.render().plain
+
+
+def test_the_chart_columns_fill_the_width() -> None:
+    assert column_widths(10, 4) == [2, 3, 2, 3]
+    assert column_widths(60, 30) == [2] * 30
+    assert column_widths(3, 5) == [1] * 5  # too narrow: a column each, cut at the edge
+    days = [DayCount(date(2026, 3, 1) + timedelta(days=n), n) for n in range(4)]
+    assert [len(row) for row in bar_rows([d.messages for d in days], 3, column_widths(10, 4))] == [10, 10, 10]
+    assert len(date_line(days, column_widths(10, 4))) == 10
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+@pilot_test
+async def test_the_billing_chart_stretches_to_the_screens_width(db: Database, size: tuple[int, int]) -> None:
+    demo(db)
+    async with running(db, size) as pilot:
+        await pilot.press("B")
+        await settle(pilot)
+        chart = pilot.app.screen.query_one(BillingChart)
+        lines = chart.render().plain.splitlines()
+        assert chart.region.width >= size[0] // 2
+        assert {len(line) for line in lines[:-1]} == {chart.content_size.width}  # bars and axis: edge to edge
+        today = day_label(chart.days[-1])
+        assert lines[-1].rstrip().endswith(today)  # under the last bar, at the right edge
+        assert len(lines[-1].rstrip()) > chart.content_size.width - len(today) - 2
+
+
+@pilot_test
+async def test_the_billing_month_is_picked_with_brackets_and_named(db: Database) -> None:
+    demo(db)
+    this_month = billing(db).period
+    async with running(db, (100, 30)) as pilot:
+        await pilot.press("B")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, BillingScreen)
+        assert "right_square_bracket" not in screen.active_bindings  # no month to come has figures
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert "right_square_bracket" in screen.active_bindings
+        february = this_month.shifted(-1)
+        report = billing(db, february)
+        assert screen.query_one("#month").border_title == "February 2026"
+        assert screen.query_one(DataTable).border_title == "February 2026 by workspace"
+        assert screen.query_one(BillingChart).border_title == "Messages per day · February 2026"
+        assert screen.query_one(BillingChart).days == tuple(messages_per_day_of(db, february))
+        assert f"{report.messages:,}  messages sent" in text_of(pilot, "#month")
+        assert rows_of(screen.query_one(DataTable)) == [
+            [w.name, f"{w.people:,}", f"{w.messages:,}"] for w in report.workspaces
+        ]
+        await pilot.press("right_square_bracket", "right_square_bracket")  # the second one does nothing
+        await settle(pilot)
+        assert screen.period == this_month == Period.containing(date(2026, 3, 1))
+        assert screen.query_one("#month").border_title == "This month · March 2026"

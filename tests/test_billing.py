@@ -128,13 +128,19 @@ def test_B1_period_is_a_utc_calendar_month(db: Database) -> None:
             billing.billing(db, bad)
 
 
-def test_B1_messages_per_day_over_the_last_days(db: Database, clock: FixedClock) -> None:
+def one_email_delivered_on_feb_27(db: Database, clock: FixedClock) -> int:
+    """Workspace Acme with one person, sent campaign Old's one email on 2026-02-27."""
     ws = make_workspace(db)
     add_person(db, ws, "ann@example.com")
     at(clock, 2026, 2, 27)
     add_campaign(db, ws, "Old", [EMAIL])
     sending.send_campaign(db, "Acme", "Old")
     deliver_due(db)
+    return ws
+
+
+def test_B1_messages_per_day_over_the_last_days(db: Database, clock: FixedClock) -> None:
+    ws = one_email_delivered_on_feb_27(db, clock)
     at(clock, 2026, 3, 1, 0, 30)
     add_campaign(db, ws, "New", [EMAIL, ("push", {"title": "t", "body": "b"})])
     sending.send_campaign(db, "Acme", "New")
@@ -154,6 +160,30 @@ def test_B1_messages_per_day_over_the_last_days(db: Database, clock: FixedClock)
     assert billing.messages_per_day(db)[-1].day == date(2026, 3, 2)
     with pytest.raises(InvalidInput, match="days must be between 1 and 366, not 0"):
         billing.messages_per_day(db, days=0)
+
+
+def test_B1_a_month_steps_back_and_forward_across_years() -> None:
+    march = Period.containing(date(2026, 3, 15))
+    assert march.shifted(-1) == Period(date(2026, 2, 1), date(2026, 3, 1))
+    assert march.shifted(-3) == Period(date(2025, 12, 1), date(2026, 1, 1))
+    assert march.shifted(10) == Period(date(2027, 1, 1), date(2027, 2, 1))
+    assert march.shifted(0) == march
+    with pytest.raises(InvalidInput, match="there is no month -1 from 0001-01"):
+        Period.containing(date(1, 1, 1)).shifted(-1)
+
+
+def test_B1_messages_per_day_of_a_month_up_to_today(db: Database, clock: FixedClock) -> None:
+    one_email_delivered_on_feb_27(db, clock)
+    at(clock, 2026, 3, 2, 9)
+
+    february = billing.messages_per_day_of(db, Period.containing(date(2026, 2, 1)))
+    march = billing.messages_per_day_of(db, Period.containing(date(2026, 3, 1)))
+
+    assert [day.day for day in february] == [date(2026, 2, d) for d in range(1, 29)]
+    assert {day.day: day.messages for day in february if day.messages} == {date(2026, 2, 27): 1}
+    assert march == [DayCount(date(2026, 3, 1), 0), DayCount(date(2026, 3, 2), 0)]  # none after today
+    assert billing.messages_per_day_of(db, Period.containing(date(2026, 4, 1))) == []
+    assert sum(day.messages for day in february) == billing.billing(db, "2026-02").messages
 
 
 def test_B1_reads_kept_facts_never_people_or_messages(db: Database) -> None:

@@ -103,7 +103,15 @@ def ids() -> set[str]:
 
 
 def _shown_keys(keys: str) -> str:
-    names = {"slash": "/", "question_mark": "?", "escape": "Esc", "enter": "Enter", "delete": "Del"}
+    names = {
+        "slash": "/",
+        "question_mark": "?",
+        "escape": "Esc",
+        "enter": "Enter",
+        "delete": "Del",
+        "left_square_bracket": "[",
+        "right_square_bracket": "]",
+    }
     return " ".join(names.get(key, key) for key in keys.split(","))
 
 

@@ -39,6 +39,14 @@ class Period:
         start = day.replace(day=1)
         return cls(start, (start + timedelta(days=32)).replace(day=1))
 
+    def shifted(self, months: int) -> Period:
+        """The month `months` later (earlier when negative); InvalidInput past the calendar's ends."""
+        year, month = divmod(self.start.year * 12 + self.start.month - 1 + months, 12)
+        try:
+            return Period.containing(date(year, month + 1, 1))
+        except (ValueError, OverflowError):
+            raise InvalidInput(f"there is no month {months:+} from {self.label}") from None
+
 
 @dataclass(frozen=True)
 class Usage:
@@ -133,12 +141,25 @@ def messages_per_day(db: Database, days: int = 30) -> list[DayCount]:
     if not 1 <= days <= MAX_CHART_DAYS:
         raise InvalidInput(f"days must be between 1 and {MAX_CHART_DAYS}, not {days}")
     today = db.runtime.now().date()
-    first = today - timedelta(days=days - 1)
+    return _per_day(db, today - timedelta(days=days - 1), today)
+
+
+def messages_per_day_of(db: Database, period: Period) -> list[DayCount]:
+    """Billable messages per UTC day of the month `period`, oldest first, up to today (none for
+    a month still to come); as `messages_per_day` counts them."""
+    today = db.runtime.now().date()
+    last = min(period.end - timedelta(days=1), today)
+    return _per_day(db, period.start, last) if last >= period.start else []
+
+
+def _per_day(db: Database, first: date, last: date) -> list[DayCount]:
+    """Each day from `first` to `last` (both included) with its billable messages."""
     query = (
         select(UsageDay.day, func.sum(UsageDay.messages_sent))
-        .where(UsageDay.day >= first, UsageDay.day <= today)
+        .where(UsageDay.day >= first, UsageDay.day <= last)
         .group_by(UsageDay.day)
     )
     with db.read() as session:
         counts = {day: int(total or 0) for day, total in session.execute(query)}
-    return [DayCount(day, counts.get(day, 0)) for day in (first + timedelta(days=n) for n in range(days))]
+    days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [DayCount(day, counts.get(day, 0)) for day in days]

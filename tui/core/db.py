@@ -24,12 +24,14 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from tui.core.errors import ChangedElsewhere, Conflict, DatabaseError
+from tui.core.errors import ChangedElsewhere, Conflict, Contention, DatabaseError
 from tui.core.runtime import Runtime
 
 DB_ENV = "SWITCHBOARD_DB"
 DEFAULT_FILE = "switchboard.db"
 BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL's serialization_failure and deadlock_detected: the transaction was rolled back.
+CONTENTION_STATES = ("40001", "40P01")
 
 
 def default_db_path() -> Path:
@@ -154,8 +156,8 @@ class Database:
 
         Integrity races (two writers inserting the same name at once) end as `Conflict`; a
         flush that lost a race on a version column ends as `ChangedElsewhere`, naming
-        `changing` (e.g. "campaign 'Onboarding'").
-        """
+        `changing` (e.g. "campaign 'Onboarding'"); a deadlock or serialization failure
+        (PostgreSQL) as `Contention`."""
         try:
             with self._write() as session, session.begin():
                 yield session
@@ -164,6 +166,8 @@ class Database:
         except IntegrityError as exc:
             raise Conflict(f"the change clashes with data saved meanwhile: {exc.orig}") from exc
         except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) in CONTENTION_STATES:
+                raise Contention(f"the database gave up the change for a concurrent one: {exc.orig}") from exc
             raise DatabaseError(f"the database refused the change: {exc.orig}") from exc
 
     def dispose(self) -> None:

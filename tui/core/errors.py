@@ -51,6 +51,11 @@ class DatabaseError(SwitchboardError):
     """The database cannot be opened or used (newer schema, unreachable server...)."""
 
 
+class Contention(DatabaseError):
+    """PostgreSQL gave up this transaction so that a concurrent one could go on (a deadlock or
+    a serialization failure): nothing of it was saved, and running it again is safe."""
+
+
 class TemplateProblem(InvalidInput):
     """A Liquid template that does not parse: which setting, where, and what is wrong.
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from tui.core import activity
 from tui.core import attributes as attrs
 from tui.core.db import Database
-from tui.core.errors import Conflict, InvalidInput, NotFound, naming
+from tui.core.errors import Conflict, Contention, InvalidInput, NotFound, naming
 from tui.core.models import AnonymousLink, Device, Event, Message, Person, Suppression, Workspace
 from tui.core.people import create_person, remove_person
 from tui.core.runtime import Runtime
@@ -37,7 +37,7 @@ from tui.core.track_values import (
 )
 from tui.core.usage import bump_counters, record_usage
 
-CONFLICT_ATTEMPTS = 3
+CONFLICT_ATTEMPTS = 5
 ACTIONS = (
     "identify",
     "delete",
@@ -104,9 +104,11 @@ def apply_groups(db: Database, groups: Sequence[tuple[int, Sequence[Operation]]]
         try:
             with db.write() as session:
                 return _apply_all(session, db.runtime, groups)
-        except Conflict:
-            # A concurrent writer committed the same new person, event id or token first
-            # (PostgreSQL): applied again, the operations find what it wrote.
+        except (Conflict, Contention):
+            # A concurrent writer committed the same new person, event id or token first, or
+            # PostgreSQL rolled this transaction back for a concurrent one (a deadlock: two
+            # transactions creating the same new people in different orders, `--workers N`):
+            # nothing was saved; applied again, the operations find what the other wrote.
             if attempt == CONFLICT_ATTEMPTS:
                 raise
     raise AssertionError("unreachable")

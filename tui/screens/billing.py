@@ -1,4 +1,5 @@
-"""Billing: this month and all time, per workspace, and messages per day over the last 30 days."""
+"""Billing: a month (this one first; `[` and `]` go a month back and forward) and all time, per
+workspace, and the month's messages per day."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from tui.core.billing import BillingReport, DayCount, WorkspaceUsage, billing, messages_per_day
+from tui.core.billing import BillingReport, DayCount, Period, WorkspaceUsage, billing, messages_per_day_of
 from tui.core.db import Database
 from tui.core.text import visible
 from tui.parts.core_work import CoreWork
@@ -20,8 +21,6 @@ from tui.parts.key_footer import KeyFooter
 from tui.parts.literal import count, database_label
 from tui.widgets.billing_chart import BillingChart
 from tui.widgets.billing_totals import month_label
-
-CHART_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -82,12 +81,16 @@ class BillingScreen(CoreWork, Screen[None]):
     """
     BINDINGS = [
         Binding("escape", "dismiss", "Close", tooltip="Back to the workspaces", id="billing.back"),
+        Binding("left_square_bracket", "month(-1)", "Earlier", tooltip="The month before", id="billing.earlier"),
+        Binding("right_square_bracket", "month(1)", "Later", tooltip="The month after", id="billing.later"),
         Binding("ctrl+r", "reload", "Refresh", tooltip="Reload the figures", id="billing.refresh"),
     ]
 
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
+        self.this_month = Period.containing(db.runtime.now().date())
+        self.period = self.this_month  # the month shown
 
     def compose(self) -> ComposeResult:
         yield Header(icon="☎")
@@ -102,22 +105,37 @@ class BillingScreen(CoreWork, Screen[None]):
     def on_mount(self) -> None:
         self.title = "Switchboard · Billing"
         self.sub_title = database_label(self.db.description)
-        self.query_one("#month").border_title = "This month"
         self.query_one("#all-time").border_title = "All time"
-        self.query_one(DataTable).border_title = "This month by workspace"
-        self.query_one(BillingChart).border_title = f"Messages per day · last {CHART_DAYS} days"
         self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "month" and parameters == (1,):
+            return self.period.start < self.this_month.start  # no month to come has figures
+        return True
+
+    def action_month(self, step: int) -> None:
+        self.period = self.period.shifted(step)
+        self.load()
+        self.refresh_bindings()
 
     def action_reload(self) -> None:
         self.load()
 
     def load(self) -> None:
-        self.run_core(lambda: BillingData(billing(self.db), messages_per_day(self.db, CHART_DAYS)), self._show)
+        period = self.period
+        self._show_month(period)
+        self.run_core(lambda: BillingData(billing(self.db, period), messages_per_day_of(self.db, period)), self._show)
+
+    def _show_month(self, period: Period) -> None:
+        """Which month shows, named at once (its figures follow)."""
+        month = month_label(period)
+        self.query_one("#month").border_title = f"This month · {month}" if period == self.this_month else month
+        self.query_one(DataTable).border_title = f"{month} by workspace"
+        self.query_one(BillingChart).border_title = f"Messages per day · {month}"
 
     def _show(self, data: BillingData) -> None:
         report = data.report
         self.query_one("#month", Static).update(figures(report.people, report.messages))
-        self.query_one("#month").border_title = f"This month · {month_label(report.period)}"
         self.query_one("#all-time", Static).update(figures(report.all_time.people, report.all_time.messages))
         table = self.query_one(DataTable)
         names = [workspace_name(usage) for usage in report.workspaces]
@@ -132,7 +150,7 @@ class BillingScreen(CoreWork, Screen[None]):
         table.border_subtitle = f"{live} · {deleted} deleted" if deleted else live
         chart = self.query_one(BillingChart)
         chart.days = tuple(data.days)
-        chart.border_subtitle = f"{sum(day.messages for day in data.days):,} in {CHART_DAYS} days"
+        chart.border_subtitle = f"{sum(day.messages for day in data.days):,} in {count(len(data.days), 'day')}"
 
     def core_failed(self, message: str) -> None:
         self.notify(visible(message), title="Cannot load billing", severity="error", markup=False)
