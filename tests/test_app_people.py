@@ -29,8 +29,9 @@ from tui.app import SwitchboardApp
 from tui.core.db import Database
 from tui.core.errors import InvalidInput
 from tui.core.identity import normalize_email
-from tui.core.people import get_person, list_people, update_person
+from tui.core.people import get_person, update_person
 from tui.core.people_import import ImportProgress, ImportReport, ProgressCallback, import_people
+from tui.core.people_list import list_people
 from tui.core.workspaces import get_workspace
 from tui.dialogs.add_person import AddPersonDialog
 from tui.dialogs.confirm import ConfirmDialog
@@ -379,21 +380,27 @@ def consecutive(pilot: Pilot, first: int) -> list[str]:
     return [f"person{i:04d}@example.com" for i in range(first, first + table(pilot).row_count)]
 
 
+def status(pilot: Pilot) -> str:
+    return str(pane(pilot).query_one("#people-status", Static).content)
+
+
 @pilot_test
 async def test_paging_reads_pages_as_you_scroll_and_holds_a_bounded_window(seeded: Database, tmp_path: Path) -> None:
     add_many(seeded, "Acme EU", 500, tmp_path)
-    async with people_tab(seeded) as (app, pilot):
+    async with people_tab(seeded) as (_app, pilot):
         listing = table(pilot)
         assert listing.row_count == listing.window.page_size  # one page, not the workspace
         most = 0
-        for _ in range(10):  # to the very end, a loaded end at a time
-            await press(pilot, "ctrl+end")
+        for _ in range(40):  # to the very end, a page at a time
+            await press(pilot, "pagedown")
             most = max(most, listing.row_count, len(listing.window.rows))
+            if listing.position(500) == 500:
+                break
         assert column_text(pilot)[-1] == "person0499@example.com"
         assert most <= MAX_ROWS < 500
         assert listing.window.offset == 500 - listing.row_count > 0
         assert column_text(pilot) == consecutive(pilot, listing.window.offset)
-        assert "500 of 500" in str(app.screen.query_one("#people-status", Static).content)
+        assert "500 of 500" in status(pilot)
 
         offset = listing.window.offset
         for _ in range(30):  # back up a page at a time until the page above is read again
@@ -404,9 +411,53 @@ async def test_paging_reads_pages_as_you_scroll_and_holds_a_bounded_window(seede
         assert listing.row_count <= MAX_ROWS
         assert column_text(pilot) == consecutive(pilot, listing.window.offset)
 
-        await press(pilot, "ctrl+home")
+        await press(pilot, "home")
         assert listing.window.offset == 0 and listing.cursor_row == 0
         assert column_text(pilot)[0] == "person0000@example.com"
+
+
+@pilot_test
+@pytest.mark.parametrize(("end", "home"), [("end", "home"), ("G", "g")])
+async def test_end_and_home_jump_to_the_last_and_first_person_of_the_whole_workspace(
+    seeded: Database, tmp_path: Path, end: str, home: str
+) -> None:
+    add_many(seeded, "Acme EU", 500, tmp_path)
+    async with people_tab(seeded) as (_app, pilot):
+        listing = table(pilot)
+        await press(pilot, end)
+        assert listing.window.more_above and listing.row_count == listing.window.page_size  # one read, at the end
+        assert column_text(pilot)[-1] == "person0499@example.com"
+        assert listing.cursor_row == listing.row_count - 1 and "500 of 500" in status(pilot)
+        assert column_text(pilot) == consecutive(pilot, 500 - listing.row_count)
+
+        for _ in range(40):  # up across page boundaries: the pages above are read backwards
+            await press(pilot, "pageup")
+            if listing.position(500) == 1:
+                break
+        assert column_text(pilot)[listing.cursor_row] == "person0000@example.com" and "1 of 500" in status(pilot)
+        assert listing.row_count <= MAX_ROWS and not listing.window.more_above
+        first = 500 - listing.window.tail - listing.row_count  # type: ignore[operator]
+        assert first == 0 and column_text(pilot) == consecutive(pilot, 0)
+
+        await press(pilot, end, home)
+        assert listing.cursor_row == 0 and listing.window.offset == 0
+        assert column_text(pilot)[0] == "person0000@example.com" and "1 of 500" in status(pilot)
+
+
+@pilot_test
+async def test_end_under_a_filter_goes_to_its_last_match_and_down_after_it_reads_on(
+    seeded: Database, tmp_path: Path
+) -> None:
+    add_many(seeded, "Acme EU", 500, tmp_path)
+    async with people_tab(seeded) as (_app, pilot):
+        listing = table(pilot)
+        await press(pilot, "slash")
+        await type_into(pilot, "#people-filter-input", "person02")
+        await press(pilot, "enter", "end")
+        assert column_text(pilot)[listing.cursor_row] == "person0299@example.com"
+        await press(pilot, "home", "end", "up")
+        assert column_text(pilot)[listing.cursor_row] == "person0298@example.com"
+        assert listing.has_focus
 
 
 @pilot_test

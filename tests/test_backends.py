@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
-from tui.core import actions, billing, campaigns, credentials, messages, people, sending, workspaces
+from tui.core import actions, billing, campaigns, credentials, messages, people, people_list, sending, workspaces
 from tui.core.db import Database, open_database
 from tui.core.errors import NotFound
 from tui.core.migrate import SCHEMA_HEAD
@@ -39,7 +39,7 @@ def test_people_list_in_code_point_order_of_their_identifier(db: Database) -> No
     ids = ["b", "B", "_x", "é", "a-1", "a1", "Z"]
     for person_id in ids:
         people.add_person(db, "Apps", id=person_id)
-    assert [p.id for p in people.list_people(db, "Apps").people] == sorted(ids)
+    assert [p.id for p in people_list.list_people(db, "Apps").people] == sorted(ids)
 
 
 def test_sums_and_counts_are_ints_and_times_are_aware_utc(db: Database, clock: FixedClock) -> None:
@@ -155,7 +155,7 @@ def test_people_pages_are_index_range_scans_on_postgresql(db: Database) -> None:
     people.add_person(db, "Shop", email="ann@example.com")
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        people.list_people(db, "Shop", search="an", after="a", limit=10)
+        people_list.list_people(db, "Shop", search="an", after="a", limit=10)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     ((statement, parameters),) = statements

@@ -158,6 +158,27 @@ def test_list_text_shows_a_table_and_how_to_go_on(cli: CliRun, apps: str) -> Non
     assert "No people match." in cli("people", "list", "-w", apps, "--search", "zz").stdout
 
 
+def test_list_sorts_and_pages_backwards_from_the_last_page(cli: CliRun, shop: str) -> None:
+    for name, plan in [("carl", "pro"), ("ann", "free"), ("bob", "pro"), ("dora", "team")]:
+        cli("people", "add", "-w", shop, "--email", f"{name}@example.com", "--attr", f"plan={plan}")
+    last = ok_json(cli("people", "list", "-w", shop, "--limit", "2", "--last", "--json"))
+    assert [p["email"] for p in last["people"]] == ["carl@example.com", "dora@example.com"]
+    assert (last["next"], last["previous"]) == (None, "carl@example.com")
+    earlier = ok_json(cli("people", "list", "-w", shop, "--limit", "2", "--before", last["previous"], "--json"))
+    assert ([p["email"] for p in earlier["people"]], earlier["previous"]) == (
+        ["ann@example.com", "bob@example.com"],
+        None,
+    )
+    by_plan = ok_json(cli("people", "list", "-w", shop, "--sort", "attr:plan", "--desc", "--json"))
+    assert [p["attributes"]["plan"] for p in by_plan["people"]] == ["team", "pro", "pro", "free"]
+    out = cli(
+        "people", "list", "-w", shop, "--limit", "1", "--sort", "created", "--after", earlier["people"][0]["email"]
+    )
+    refused_with(out, "is not a cursor of a listing sorted by created")
+    text = cli("people", "list", "-w", shop, "--limit", "1", "--last").stdout.splitlines()
+    assert text[-1] == "Earlier: --before dora@example.com"
+
+
 @pytest.mark.parametrize(("limit", "code"), [("0", 1), ("1001", 1), ("ten", 2)])
 def test_list_limit_bounds(cli: CliRun, shop: str, limit: str, code: int) -> None:
     result = cli("people", "list", "-w", shop, "--limit", limit)

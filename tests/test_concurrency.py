@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from tui.core import actions, billing, campaigns, people, workspaces
+from tui.core import actions, billing, campaigns, people, people_list, workspaces
 from tui.core.db import Database, make_engine, open_database
 from tui.core.errors import ChangedElsewhere
 from tui.core.models import Campaign, Person, UsageDay, Workspace
@@ -149,7 +149,7 @@ def session_round(db: Database, log: SessionLog, n: int) -> None:
         )
 
     # Page through imported people (each session its own range) and change one per page.
-    page = people.list_people(db, IMPORTED, search=f"user00{'ab'.index(tag)}", limit=20, after=log.cursor)
+    page = people_list.list_people(db, IMPORTED, search=f"user00{'ab'.index(tag)}", limit=20, after=log.cursor)
     log.cursor = page.next
     if page.people:
         loaded = page.people[0]

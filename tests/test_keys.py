@@ -14,7 +14,8 @@ from textual.widgets._footer import FooterKey
 from tui import key_table
 from tui.config import Settings, SettingsError, load_settings, save_settings, settings_path
 from tui.core.db import Database
-from tui.core.people import add_person, list_people
+from tui.core.people import add_person
+from tui.core.people_list import list_people
 from tui.dialogs.add_person import AddPersonDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.help import HelpDialog

@@ -13,7 +13,7 @@ from tui.cli.output import emit, expected_version_option, iso, json_option, tabl
 from tui.cli.progress_file import ProgressFile
 from tui.cli.progress_meter import ProgressMeter
 from tui.cli.state import CliState, pass_state
-from tui.core import attributes
+from tui.core import attributes, people_list
 from tui.core import people as core
 from tui.core.errors import InvalidInput
 from tui.core.events import person_devices
@@ -183,19 +183,51 @@ def _import_line(progress: ImportProgress) -> str:
 @people.command("list")
 @workspace_option
 @click.option("--search", metavar="PREFIX", help="Only identifiers starting with PREFIX (emails: normalized).")
-@click.option("--limit", type=int, default=core.DEFAULT_LIMIT, show_default=True, help=f"At most {core.MAX_LIMIT}.")
+@click.option(
+    "--sort",
+    default="ident",
+    show_default=True,
+    metavar="ORDER",
+    help="ident, created or attr:NAME (an attribute's text; reads the whole workspace).",
+)
+@click.option("--desc", is_flag=True, help="In descending order.")
+@click.option(
+    "--limit", type=int, default=people_list.DEFAULT_LIMIT, show_default=True, help=f"At most {people_list.MAX_LIMIT}."
+)
 @click.option("--after", metavar="CURSOR", help="Start after this cursor (the `next` of the previous page).")
+@click.option("--before", metavar="CURSOR", help="The page just before this cursor (the `previous` of a page).")
+@click.option("--last", is_flag=True, help="The last page.")
 @json_option
 @pass_state
-def list_cmd(state: CliState, workspace: str, search: str | None, limit: int, after: str | None, as_json: bool) -> None:
-    """List people in identifier order, a page at a time."""
-    page = core.list_people(state.db, workspace, search=search, limit=limit, after=after)
+def list_cmd(
+    state: CliState,
+    workspace: str,
+    search: str | None,
+    sort: str,
+    desc: bool,
+    limit: int,
+    after: str | None,
+    before: str | None,
+    last: bool,
+    as_json: bool,
+) -> None:
+    """List people in identifier order (or another), a page at a time."""
+    page = people_list.list_people(
+        state.db,
+        workspace,
+        search=search,
+        sort=people_list.PeopleSort(sort, desc),
+        limit=limit,
+        after=after,
+        before=before,
+        last=last,
+    )
 
     def lines() -> list[str]:
         if not page.people:
             return [
                 "No people match."
-                if search or after
+                if search or after or before
                 else "No people yet: add one with `people add` or `people import`."
             ]
         by_id = any(person.id is not None for person in page.people)
@@ -205,11 +237,17 @@ def list_cmd(state: CliState, workspace: str, search: str | None, limit: int, af
             for person in page.people
         ]
         out = table(headers, rows)
+        if page.previous is not None:
+            out.append(f"Earlier: --before {visible(shlex.quote(page.previous))}")
         if page.next is not None:
             out.append(f"More: --after {visible(shlex.quote(page.next))}")
         return out
 
-    emit(as_json, {"people": [person_json(person) for person in page.people], "next": page.next}, lines)
+    emit(
+        as_json,
+        {"people": [person_json(person) for person in page.people], "next": page.next, "previous": page.previous},
+        lines,
+    )
 
 
 @people.command("show")

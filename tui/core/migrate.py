@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from tui.core.errors import DatabaseError
 
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 FIRST_OPEN_PATIENCE_S = 30.0
 

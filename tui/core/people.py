@@ -1,9 +1,8 @@
-"""People (P1-P7): identify (an upsert), find by reference, list by keyset, change, delete.
+"""People (P1-P7): identify (an upsert), find by reference, change, delete.
 
 A person's identifier (`Person.ident`) is the id in an `id` workspace and the normalized email
-in an `email` workspace. Lists are keyset-paginated over the (workspace_id, ident) index and
-never count; the workspace's kept `people_count` and the billing facts change in the same
-transaction as the rows.
+in an `email` workspace. Listing them is `people_list`'s. The workspace's kept `people_count`
+and the billing facts change in the same transaction as the rows.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tui.core import attributes as attrs
+from tui.core.campaign_reach import person_leaves
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere, Conflict, InvalidInput, NotFound
 from tui.core.identity import CIO_PREFIX, identifier, new_cio_id, normalize_email, parse_reference, validate_person_id
@@ -28,8 +28,6 @@ from tui.core.runtime import TokenSource
 from tui.core.usage import bump_counters, record_usage
 from tui.core.workspaces import find_workspace
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 1000
 # The highest code point: `ident < prefix + PREFIX_END` bounds a prefix range over the index.
 PREFIX_END = "\U0010ffff"
 
@@ -68,12 +66,6 @@ class PersonInfo:
 class AddResult:
     created: bool  # False: the identifier existed and that person was updated (P5)
     person: PersonInfo
-
-
-@dataclass(frozen=True)
-class PeoplePage:
-    people: list[PersonInfo]
-    next: str | None  # pass as `after` for the next page; None on the last page
 
 
 def find_person(session: Session, ws: Workspace, ref: str) -> Person:
@@ -170,30 +162,6 @@ def search_prefix(identify_by: str, prefix: str) -> str:
     return prefix
 
 
-def list_people(
-    db: Database,
-    workspace: str,
-    *,
-    search: str | None = None,
-    limit: int = DEFAULT_LIMIT,
-    after: str | None = None,
-) -> PeoplePage:
-    """One page of people in identifier order: a range scan of the (workspace, ident) index."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit {limit} is not valid: give 1 to {MAX_LIMIT}")
-    with db.read() as session:
-        ws = find_workspace(session, workspace)
-        query = select(Person).where(Person.workspace_id == ws.id)
-        if search:
-            prefix = search_prefix(ws.identify_by, search)
-            query = query.where(Person.ident >= prefix, Person.ident < prefix + PREFIX_END)
-        if after is not None:
-            query = query.where(Person.ident > after)
-        rows = session.scalars(query.order_by(Person.ident).limit(limit + 1)).all()
-        page = [PersonInfo.of(person, ws.identify_by) for person in rows[:limit]]
-        return PeoplePage(page, rows[limit - 1].ident if len(rows) > limit else None)
-
-
 def update_person(
     db: Database,
     workspace: str,
@@ -267,6 +235,7 @@ def delete_person(db: Database, workspace: str, ref: str, *, expected_version: i
 def remove_person(session: Session, ws: Workspace, person: Person, now: datetime, *, counted: bool = True) -> None:
     """P7: delete a person with their messages (their events and devices go by cascade); they
     stay counted for billing. `counted=False`: the caller counts the deletion."""
+    person_leaves(session, person.id)
     forget_messages(session, Message.person_id == person.id)
     session.execute(delete(Message).where(Message.person_id == person.id))
     session.delete(person)

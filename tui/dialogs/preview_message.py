@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option
 
 from tui.core.campaigns import ActionInfo
 from tui.core.db import Database
-from tui.core.people import PersonInfo, list_people
+from tui.core.people import PersonInfo
+from tui.core.people_list import list_people
 from tui.core.preview import MessagePreview, preview_message
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo

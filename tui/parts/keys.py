@@ -30,13 +30,16 @@ VERBS = {
     "save": "ctrl+s",
 }
 NAVIGATION = frozenset(
-    {"up", "down", "left", "right", "j", "k", "pageup", "pagedown", "home", "end", "tab", "shift+tab"}
+    {"up", "down", "left", "right", "j", "k", "pageup", "pagedown", "home", "end", "g", "G", "tab", "shift+tab"}
 )
 NAVIGATION_NAMES = ("nav_", "to_list", "first", "last")  # ids of bindings that only move
 
 # Keys that the list widgets (DataTable, OptionList) bring; listed so that F1 shows them too.
 LIST_KEYS: dict[str, list[tuple[str, str]]] = {
-    "people": [("↑ ↓ PgUp PgDn", "Move through the people; more are read as you go")],
+    "people": [
+        ("↑ ↓ PgUp PgDn", "Move through the people; more are read as you go"),
+        ("Home End g G", "Go to the first or the last person of the whole list (or of the filter's matches)"),
+    ],
     "campaigns": [("↑ ↓ j k", "Move through the campaigns")],
     "workflow": [("↑ ↓ j k", "Move through the actions")],
     "activity": [("↑ ↓ PgUp PgDn", "Move through the activity; older rows are read as you go")],

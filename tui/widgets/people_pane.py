@@ -173,15 +173,18 @@ class PeoplePane(WorkspacePane):
         parts: list[Content] = []
         if table.search:
             parts.append(Content.assemble(f"{ws.identify_by} starts with ", literal(table.search, "bold")))
-        window, position = table.window, table.position
+        window = table.window
         if not window.rows:
             parts.append(Content("no one · Escape clears the filter" if table.search else ""))
         elif not table.search:
-            parts.append(Content(f"{position:,} of {max(ws.people, position):,}"))
+            total = max(ws.people, len(window.rows))
+            position = table.position(total)
+            parts.append(Content(f"{position:,} of {total:,}" if position else f"{total:,} people"))
         elif window.more_below or window.more_above:
-            parts.append(Content(f"match {position:,}"))
+            position = table.position(None)
+            parts.append(Content(f"match {position:,}" if position else "matches"))
         else:
-            parts.append(Content(f"{position:,} of {count(len(window.rows), 'match', 'matches')}"))
+            parts.append(Content(f"{table.position(None):,} of {count(len(window.rows), 'match', 'matches')}"))
         if table.reading:
             parts.append(Content("loading…"))
         return Content(" · ").join(parts)

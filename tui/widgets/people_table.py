@@ -1,9 +1,10 @@
 """The People table: a DataTable over a PeopleWindow that reads its own pages as the view moves.
 
-Pages come from keyset queries (`list_people(after=...)`) in a thread worker: the page below when
-the view nears the last loaded row, the page above when it nears the first, pages far away
-dropped. Every read carries a serial number and only the answer to the latest one is shown, so a
-slow answer (an old filter, a workspace left behind) never overwrites a fresher one.
+Pages come from keyset queries (`list_people(after=...)`, `before=...`) in a thread worker: the
+page below when the view nears the last loaded row, the page above when it nears the first, pages
+far away dropped; Home and End read the first or the last page of the whole listing. Reads are
+exclusive: a new one drops the one on its way, so a slow answer (an old filter, a workspace left
+behind) never overwrites a fresher one.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.core.db import Database
-from tui.core.people import PeoplePage, PersonInfo, delete_person, list_people
+from tui.core.people import PersonInfo, delete_person
+from tui.core.people_list import BY_IDENT, PageAt, PeoplePage, PeopleSort, cursor_of, list_people
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.delete_person import confirm_delete_person
 from tui.parts.core_work import CoreError, CoreWork, error_text
@@ -30,13 +32,13 @@ MARGIN = PAGE_SIZE // 2  # read the next page when the view comes this close to 
 
 @dataclass(frozen=True)
 class PageRequest:
-    """One read: the `first` page, the `next` one below, the `previous` one above, or a `refresh`
-    of the loaded rows in place."""
+    """One read: the `first` or `last` page of the listing, the `next` one below, the `previous`
+    one above, or a `refresh` of the loaded rows in place."""
 
     kind: str
     workspace: str
     search: str
-    after: str | None
+    at: PageAt
     limit: int
 
 
@@ -47,7 +49,17 @@ class PeopleTable(CoreWork, DataTable):
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", tooltip="Open the highlighted person", id="people.open"),
         Binding("d,delete", "delete_person", "Delete", tooltip="Delete the highlighted person", id="people.delete"),
-        Binding("ctrl+home", "scroll_top", "Top", tooltip="Go to the first person", show=False, id="people.first"),
+        Binding(
+            "home,g,ctrl+home",
+            "first",
+            "First",
+            tooltip="Go to the first person of the list",
+            show=False,
+            id="people.first",
+        ),
+        Binding(
+            "end,G,ctrl+end", "last", "Last", tooltip="Go to the last person of the list", show=False, id="people.last"
+        ),
     ]
 
     class Changed(Message):
@@ -63,7 +75,8 @@ class PeopleTable(CoreWork, DataTable):
     def __init__(self, db: Database, *, id: str | None = None) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.db = db
-        self.window = PeopleWindow()
+        self.order: PeopleSort = BY_IDENT
+        self.window = PeopleWindow(lambda person: cursor_of(person, self.order))
         self.workspace: WorkspaceInfo | None = None
         self.search = ""
         self.pending: PageRequest | None = None
@@ -77,11 +90,10 @@ class PeopleTable(CoreWork, DataTable):
         """A read that changes what shows is on its way (a quiet refresh does not count)."""
         return self.pending is not None and self.pending.kind != "refresh"
 
-    @property
-    def position(self) -> int:
-        """The highlighted person's place in the listing, from 1 (0 with no rows)."""
-        rows = len(self.window.rows)
-        return self.window.offset + min(self.cursor_row, rows - 1) + 1 if rows else 0
+    def position(self, total: int | None) -> int | None:
+        """The highlighted person's place in the listing of `total` people, from 1; None when
+        there are no rows or the place is not known (the window was read from the end)."""
+        return self.window.position(self.cursor_row, total)
 
     # What to show -------------------------------------------------------------------------
 
@@ -113,15 +125,29 @@ class PeopleTable(CoreWork, DataTable):
         ws, window = self.workspace, self.window
         if ws is None:
             return
-        after, limit = None, window.page_size
+        at, limit = PageAt(), window.page_size
         if kind == "next":
-            after = window.next_cursor
-        elif kind == "previous" and window.previous_page is not None:
-            after, limit = window.previous_page
+            at = PageAt(after=window.next_cursor)
+        elif kind == "previous":
+            at = PageAt(before=window.previous_cursor)
+        elif kind == "last":
+            at = PageAt(last=True)
         elif kind == "refresh":
-            after, limit = window.start, max(len(window.rows), window.page_size)
-        request = self.pending = PageRequest(kind, ws.name, self.search, after, limit)
-        read = partial(list_people, self.db, ws.name, search=self.search or None, limit=limit, after=after)
+            at = PageAt(start=window.previous_cursor)
+            limit = min(max(len(window.rows), window.page_size), window.max_rows)
+        request = self.pending = PageRequest(kind, ws.name, self.search, at, limit)
+        read = partial(
+            list_people,
+            self.db,
+            ws.name,
+            search=self.search or None,
+            limit=limit,
+            sort=self.order,
+            after=at.after,
+            start=at.start,
+            before=at.before,
+            last=at.last,
+        )
         self.run_core(read, partial(self._read, request), group=PAGE_READS, refused=self._unread)
         if self.reading:
             self.post_message(self.Changed())
@@ -143,6 +169,10 @@ class PeopleTable(CoreWork, DataTable):
             window.reset(page.people, more_below=more)
             self._sample_columns()
             self.show(window.rows, cursor_row=0, scroll_y=0)
+        elif kind == "last":
+            window.reset_at_end(page.people, more_above=page.previous is not None)
+            self._sample_columns()
+            self.show(window.rows, cursor_row=len(window.rows) - 1, scroll_y=len(window.rows))
         elif kind == "next":
             dropped = window.append(page.people, more_below=more)
             if dropped:
@@ -150,7 +180,7 @@ class PeopleTable(CoreWork, DataTable):
             else:
                 self.append(page.people)
         elif kind == "previous":
-            added = window.prepend(page.people)
+            added = window.prepend(page.people, more_above=page.previous is not None)
             self.show(window.rows, cursor_row=self.cursor_row + added, scroll_y=self.scroll_y + added)
         else:
             self._refreshed(page.people, more)
@@ -202,12 +232,19 @@ class PeopleTable(CoreWork, DataTable):
     def on_data_table_row_highlighted(self) -> None:
         self._check_edges()
 
-    def action_scroll_top(self) -> None:
-        """Ctrl+Home: the first person, read again when the window has moved past them."""
+    def action_first(self) -> None:
+        """Home: the first person of the listing, read again when the window has moved past them."""
         if self.window.more_above:
             self._load("first")
-        else:
-            super().action_scroll_top()
+        elif self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        """End: the last person of the listing, read from the end when the window is not there."""
+        if self.window.more_below:
+            self._load("last")
+        elif self.row_count:
+            self.move_cursor(row=self.row_count - 1)
 
     def action_delete_person(self) -> None:
         """Delete the highlighted person, once the user confirms."""
