@@ -12,7 +12,7 @@ from textual.content import Content
 from tui.core.campaigns import CampaignSummary
 from tui.core.states import CampaignState
 from tui.parts.campaign_badges import STATE_WIDTH, state_badge
-from tui.parts.literal import literal
+from tui.parts.literal import literal, row_detail
 
 MIN_NAME = 16  # columns a name keeps before a figure is dropped
 
@@ -77,9 +77,7 @@ def campaign_row(campaign: CampaignSummary, width: int, columns: Columns) -> Con
     """The row, `width` cells wide (the name cut with … to leave the figures room)."""
     name_width = max(1, width - STATE_WIDTH - 1 - columns.width)
     figures = [
-        Content.assemble(
-            "  ", f"{figure.value(campaign):>{number},}", Content.styled(f" {figure.label}", "$text-muted")
-        )
+        Content.assemble("  ", f"{figure.value(campaign):>{number},}", row_detail(f" {figure.label}"))
         for figure, number in zip(columns.figures, columns.widths, strict=True)
     ]
     return Content.assemble(
