@@ -10,10 +10,15 @@ from sqlalchemy import select
 
 from tui.core import actions as core
 from tui.core.action_settings import parse_duration
+from tui.core.billing import billing
 from tui.core.campaigns import change_state, create_campaign, get_campaign
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere, InvalidInput, NotFound
+from tui.core.messages import list_messages
 from tui.core.models import Action
+from tui.core.outbox import simulate_delivery
+from tui.core.people import add_person
+from tui.core.sending import send_campaign
 from tui.core.workspaces import create_workspace
 
 WS, CAMPAIGN = "Acme", "Welcome"
@@ -44,9 +49,10 @@ def _add(db: Database, name: str, position: int | None = None, type: str = "sms"
 
 
 def _rows(db: Database) -> list[tuple[int, str]]:
-    """(position, name) straight from the table, in position order."""
+    """(position, name) of the workflow straight from the table, in position order."""
+    live = select(Action).where(Action.removed_at.is_(None)).order_by(Action.position)
     with db.read() as session:
-        return [(a.position, a.name) for a in session.scalars(select(Action).order_by(Action.position))]
+        return [(a.position, a.name) for a in session.scalars(live)]
 
 
 def _names(db: Database) -> list[str]:
@@ -379,3 +385,45 @@ def test_C2_summary_says_what_an_action_does(db: Database, campaign: str) -> Non
         "POST https://hooks.test/{{ customer.id }}",
         "wait 30m",
     ]
+
+
+def _sent_and_delivered(db: Database) -> tuple[int, int]:
+    """Campaign Welcome, running with an sms and a push, sent to two people and delivered;
+    returns the two action ids."""
+    add_person(db, WS, email="ann@example.com", attributes={"phone": "+100"})
+    add_person(db, WS, email="bob@example.com", attributes={"phone": "+200"})
+    sms, push = _add(db, "Text"), _add(db, "Push", type="push", title="t", body="b")
+    change_state(db, WS, CAMPAIGN, "start")
+    send_campaign(db, WS, CAMPAIGN)
+    simulate_delivery(db, "250 OK")
+    return sms, push
+
+
+def _history(db: Database) -> list[tuple[str, str]]:
+    return sorted((m.channel, str(m.status)) for m in list_messages(db, WS, limit=100))
+
+
+def test_C2_removing_an_action_keeps_its_sent_messages_in_history_by_default(db: Database, campaign: str) -> None:
+    sms, push = _sent_and_delivered(db)
+    history, bill, counts = _history(db), billing(db), get_campaign(db, WS, CAMPAIGN).messages
+
+    removed = core.remove_action(db, WS, CAMPAIGN, sms)
+
+    assert removed.id == sms and _names(db) == ["Push"]
+    assert [a.id for a in get_campaign(db, WS, CAMPAIGN).actions] == [push]
+    assert _history(db) == history == [("push", "delivered")] * 2 + [("sms", "delivered")] * 2
+    assert billing(db) == bill and get_campaign(db, WS, CAMPAIGN).messages == counts
+    assert send_campaign(db, WS, CAMPAIGN).skipped == 2  # nothing goes again, nothing for the removed one
+    with pytest.raises(NotFound, match=f"no action with id {sms}"):
+        core.edit_action(db, WS, CAMPAIGN, sms, name="back")
+
+
+def test_C2_removing_an_action_with_its_messages_deletes_them_but_not_the_billing(db: Database, campaign: str) -> None:
+    sms, _ = _sent_and_delivered(db)
+    bill = billing(db)
+
+    core.remove_action(db, WS, CAMPAIGN, sms, keep_messages=False)
+
+    assert _names(db) == ["Push"] and _history(db) == [("push", "delivered")] * 2
+    assert get_campaign(db, WS, CAMPAIGN).messages.delivered == 2
+    assert billing(db) == bill  # B1: what was billed stays billed

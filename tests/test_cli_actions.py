@@ -155,6 +155,25 @@ def test_C2_cli_move_and_remove(cli: CliRun, campaign: str) -> None:
     refused(cli, "actions", "remove", *scope, "first", code=2)
 
 
+def test_C2_cli_remove_keeps_the_sent_messages_unless_told_to_delete_them(cli: CliRun, campaign: str) -> None:
+    run_json(cli, "people", "add", "-w", WS, "--email", "ann@example.com", "--attr", "phone=+100")
+    kept, deleted = add(cli, "kept")["id"], add(cli, "deleted")["id"]
+    cli("campaigns", "start", "-w", WS, CAMPAIGN)
+    cli("campaigns", "send", "-w", WS, CAMPAIGN)
+
+    def bodies() -> list[str]:
+        return sorted(m["body"] for m in run_json(cli, "messages", "list", "-w", WS))
+
+    assert bodies() == ["deleted", "kept"]
+    scope = ("-w", WS, "-c", CAMPAIGN)
+    said = cli("actions", "remove", *scope, str(kept)).output
+    assert "The messages it sent stay in history (--delete-messages deletes them)." in said
+    assert bodies() == ["deleted", "kept"]
+    said = cli("actions", "remove", *scope, str(deleted), "--delete-messages").output
+    assert "Its messages were deleted; billing does not change." in said
+    assert bodies() == ["kept"] and steps(cli) == []
+
+
 @pytest.fixture
 def source(cli: CliRun, campaign: str) -> list[int]:
     """An id workspace 'Acme EU' with campaign 'Welcome' of three actions; returns their ids."""

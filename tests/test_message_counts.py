@@ -78,7 +78,7 @@ def test_D3_the_kept_counts_follow_every_transition_and_deletion(db: Database, c
     assert kept(db) == recount(db)
 
     delete_person(db, "Acme", people[0])
-    remove_action(db, "Acme", "Drip", drip_actions[2])
+    remove_action(db, "Acme", "Drip", drip_actions[2], keep_messages=False)
     assert kept(db) == recount(db)
     drip = get_campaign(db, "Acme", "Drip")
     assert drip.messages == next(c.messages for c in list_campaigns(db, "Acme") if c.name == "Drip")

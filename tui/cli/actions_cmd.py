@@ -157,15 +157,35 @@ def move_cmd(
 @workspace_option
 @campaign_option
 @action_argument
+@click.option(
+    "--delete-messages",
+    is_flag=True,
+    help="Delete the messages it sent too (by default they stay in history; billing never changes).",
+)
 @expected_version_option("action")
 @json_option
 @pass_state
 def remove_cmd(
-    state: CliState, workspace: str, campaign: str, action_id: int, expected_version: int | None, as_json: bool
+    state: CliState,
+    workspace: str,
+    campaign: str,
+    action_id: int,
+    delete_messages: bool,
+    expected_version: int | None,
+    as_json: bool,
 ) -> None:
-    """Remove an action; the ones after it move up."""
-    removed = core.remove_action(state.db, workspace, campaign, action_id, expected_version=expected_version)
+    """Remove an action; the ones after it move up. The messages it sent stay in history unless
+    --delete-messages."""
+    removed = core.remove_action(
+        state.db, workspace, campaign, action_id, keep_messages=not delete_messages, expected_version=expected_version
+    )
     _print_action(as_json, removed, "Removed action")
+    if not as_json:
+        click.echo(
+            "Its messages were deleted; billing does not change."
+            if delete_messages
+            else "The messages it sent stay in history (--delete-messages deletes them)."
+        )
 
 
 @actions.command("import")

@@ -9,7 +9,8 @@ from sqlalchemy import ColumnElement, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from tui.core.action_settings import check_settings, spec_of
-from tui.core.campaigns import ActionInfo, actions_of, check_version, editable_campaign, find_campaign
+from tui.core.campaign_reach import action_messages_leave
+from tui.core.campaigns import LIVE, ActionInfo, actions_of, check_version, editable_campaign, find_campaign
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, NotFound
 from tui.core.identity import clean_name
@@ -46,7 +47,7 @@ def _renumber(session: Session, campaign_id: int, rows: ColumnElement[bool], new
 
 
 def _count(session: Session, campaign_id: int) -> int:
-    return session.scalar(select(func.count()).where(Action.campaign_id == campaign_id)) or 0
+    return session.scalar(select(func.count()).where(Action.campaign_id == campaign_id, LIVE)) or 0
 
 
 def _check_position(position: int, campaign: Campaign, count: int, highest: int) -> int:
@@ -88,7 +89,7 @@ def _move(session: Session, campaign: Campaign, action: Action, to: int) -> None
 
 def _find_action(session: Session, campaign: Campaign, action_id: int) -> Action:
     action = session.get(Action, action_id) if 0 < action_id <= MAX_ID else None
-    if action is None or action.campaign_id != campaign.id:
+    if action is None or action.campaign_id != campaign.id or action.removed_at is not None:
         raise NotFound(
             f"campaign {campaign.name!r} has no action with id {action_id}: look up its actions' ids in the campaign"
         )
@@ -184,13 +185,28 @@ def move_action(
 
 
 def remove_action(
-    db: Database, workspace: str, campaign: str, action_id: int, *, expected_version: int | None = None
+    db: Database,
+    workspace: str,
+    campaign: str,
+    action_id: int,
+    *,
+    keep_messages: bool = True,
+    expected_version: int | None = None,
 ) -> ActionInfo:
-    """Remove an action (and the messages it sent) and close the gap; returns it as it was."""
+    """C2: remove an action from the workflow and close the gap; returns it as it was.
+
+    The messages it sent stay in history (`keep_messages`, the default: the action stays as their
+    origin, out of the workflow) or go with it, out of the kept counts. Billing never changes (B1).
+    """
     with _changing(db, workspace, campaign, action_id, expected_version) as (session, found, action):
         removed = ActionInfo.of(action)
-        forget_messages(session, Message.action_id == action.id)
-        session.execute(delete(Message).where(Message.action_id == action.id))
-        session.delete(action)
+        if keep_messages:
+            action.position, action.removed_at = None, db.runtime.now()  # type: ignore[assignment]
+            session.flush()
+        else:
+            action_messages_leave(session, found.id, action.id)
+            forget_messages(session, Message.action_id == action.id)
+            session.execute(delete(Message).where(Message.action_id == action.id))
+            session.delete(action)
         _renumber(session, found.id, Action.position > removed.position, Action.position - 1)
         return removed

@@ -85,6 +85,7 @@ class CampaignSummary:
     created_at: datetime
     updated_at: datetime
     messages: MessageCounts = NO_MESSAGES
+    people_reached: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,13 @@ def editable_campaign(session: Session, workspace: str, campaign: str, doing: st
     return ws, found
 
 
+LIVE = Action.removed_at.is_(None)  # in the workflow (not removed with its messages kept)
+
+
 def actions_of(session: Session, campaign_id: int) -> list[Action]:
-    return list(session.scalars(select(Action).where(Action.campaign_id == campaign_id).order_by(Action.position)))
+    """The campaign's workflow: its live actions in position order."""
+    query = select(Action).where(Action.campaign_id == campaign_id, LIVE).order_by(Action.position)
+    return list(session.scalars(query))
 
 
 def campaign_info(session: Session, ws: Workspace, campaign: Campaign) -> CampaignInfo:
@@ -220,14 +226,23 @@ def list_campaigns(db: Database, workspace: str) -> list[CampaignSummary]:
         ws = find_workspace(session, workspace)
         rows = session.execute(
             select(Campaign, func.count(Action.id))
-            .outerjoin(Action, Action.campaign_id == Campaign.id)
+            .outerjoin(Action, (Action.campaign_id == Campaign.id) & LIVE)
             .where(Campaign.workspace_id == ws.id)
             .group_by(Campaign.id)
             .order_by(Campaign.name_key)
         ).all()
         return [
             CampaignSummary(
-                c.id, c.workspace_id, c.name, c.state, count, c.version, c.created_at, c.updated_at, MessageCounts.of(c)
+                c.id,
+                c.workspace_id,
+                c.name,
+                c.state,
+                count,
+                c.version,
+                c.created_at,
+                c.updated_at,
+                MessageCounts.of(c),
+                c.people_reached,
             )
             for c, count in rows
         ]
@@ -319,7 +334,7 @@ def delete_campaign(db: Database, workspace: str, name: str, *, confirmed: bool)
     with db.write(f"campaign {name.strip()!r}") as session:
         ws = find_workspace(session, workspace)
         campaign = find_campaign(session, ws, name, lock=True)
-        count = session.scalar(select(func.count()).where(Action.campaign_id == campaign.id)) or 0
+        count = session.scalar(select(func.count()).where(Action.campaign_id == campaign.id, LIVE)) or 0
         # Children first: explicit deletes keep this independent of ON DELETE CASCADE support.
         forget_messages(session, Message.campaign_id == campaign.id)
         session.execute(delete(Message).where(Message.campaign_id == campaign.id))

@@ -282,6 +282,8 @@ class Campaign(Base):
     messages_queued: Mapped[int] = mapped_column(BigInteger, server_default="0")
     messages_delivered: Mapped[int] = mapped_column(BigInteger, server_default="0")
     messages_failed: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # Kept: how many people have at least one of its messages (tui.core.campaign_reach).
+    people_reached: Mapped[int] = mapped_column(BigInteger, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -295,7 +297,10 @@ class Action(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
+    # A removed action whose sent messages were kept in history stays, out of the workflow: no
+    # position (NULL) and `removed_at` set. Only live actions are ever read with their position.
+    position: Mapped[int] = mapped_column(Integer, nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     type: Mapped[str] = mapped_column(String(16))
     name: Mapped[str] = mapped_column(String(200))
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

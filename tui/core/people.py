@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from tui.core import attributes as attrs
+from tui.core.campaign_reach import person_leaves
 from tui.core.db import Database
 from tui.core.errors import ChangedElsewhere, Conflict, InvalidInput, NotFound
 from tui.core.identity import CIO_PREFIX, identifier, new_cio_id, normalize_email, parse_reference, validate_person_id
@@ -222,6 +223,7 @@ def delete_person(db: Database, workspace: str, ref: str, *, expected_version: i
 def remove_person(session: Session, ws: Workspace, person: Person, now: datetime, *, counted: bool = True) -> None:
     """P7: delete a person with their messages (their events and devices go by cascade); they
     stay counted for billing. `counted=False`: the caller counts the deletion."""
+    person_leaves(session, person.id)
     forget_messages(session, Message.person_id == person.id)
     session.execute(delete(Message).where(Message.person_id == person.id))
     session.delete(person)

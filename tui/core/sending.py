@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from tui.core import templates
 from tui.core.action_settings import ACTION_TYPES, URL_SCHEMES, parse_duration
+from tui.core.campaign_reach import bump_reached
 from tui.core.campaigns import actions_of, find_campaign
 from tui.core.db import Database
 from tui.core.errors import Conflict, InvalidInput, NotFound, TemplateProblem
@@ -103,6 +104,7 @@ class _Plan:
     people: int
     workspace_name: str
     steps: list[Step]
+    action_ids: list[int]  # every action of the campaign, removed ones too: who it has reached
 
 
 def workflow_steps(actions: Iterable[Action]) -> list[Step]:
@@ -279,6 +281,7 @@ def _load_plan(db: Database, workspace: str, campaign: str) -> _Plan:
             people=ws.people_count,
             workspace_name=ws.name,
             steps=workflow_steps(actions_of(session, found.id)),
+            action_ids=list(session.scalars(select(Action.id).where(Action.campaign_id == found.id))),
         )
 
 
@@ -315,10 +318,11 @@ def _people_after(
 
 
 def _existing(session: Session, plan: _Plan, people: Sequence[Row[Any]]) -> set[tuple[int, int]]:
-    """The (action, person) pairs of `people` that have a message. The people are a range of
-    ids, and actions belong to one workspace: one indexed query."""
+    """The (action, person) pairs of `people` that have a message of the campaign (of any of its
+    actions, removed ones too). The people are a range of ids, and actions belong to one
+    workspace: one indexed query."""
     pairs = select(Message.action_id, Message.person_id).where(
-        Message.action_id.in_([step.action_id for step in plan.steps]),
+        Message.action_id.in_(plan.action_ids),
         Message.person_id.between(people[0].id, people[-1].id),
     )
     return {(action_id, person_id) for action_id, person_id in session.execute(pairs)}
@@ -350,6 +354,9 @@ def _store_batch(
         # A Core insert: one executemany (the ORM's bulk insert fetched ids row by row, ~8x slower).
         session.execute(insert(table_of(Message)), rows)
         bump_message_counts(session, counted((plan.workspace_id, plan.campaign_id, None, r["status"]) for r in rows))
+        reached_before = {person_id for _, person_id in existing}
+        newly_reached = {row["person_id"] for row in rows} - reached_before
+        bump_reached(session, Counter({plan.campaign_id: len(newly_reached)}))
     return rows
 
 

@@ -12,6 +12,7 @@ suppressed identifier, an identifier another person holds) are applied as "ignor
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from tui.core import activity
 from tui.core import attributes as attrs
+from tui.core.campaign_reach import bump_reached, campaigns_of
 from tui.core.db import Database
 from tui.core.errors import Conflict, Contention, InvalidInput, NotFound, naming
 from tui.core.models import AnonymousLink, Device, Event, Message, Person, Suppression, Workspace
@@ -275,6 +277,7 @@ class _Track:
                 .execution_options(synchronize_session=False)
             )
         # A message for an action both received stays the primary's; the secondary's copy goes.
+        in_both = campaigns_of(self.session, primary.id) & campaigns_of(self.session, secondary.id)
         both = select(Message.action_id).where(Message.person_id == primary.id)
         self.session.execute(
             update(Message)
@@ -282,6 +285,9 @@ class _Track:
             .values(person_id=primary.id)
             .execution_options(synchronize_session=False)
         )
+        # A campaign both were reached by reaches one person now; removing the secondary below
+        # counts that for the campaigns whose copies it still holds.
+        bump_reached(self.session, Counter(dict.fromkeys(in_both - campaigns_of(self.session, secondary.id), -1)))
         self.session.expire(secondary)
         self._remove(secondary)
         return Outcome("merge", primary.cio_id, f"merged cio_{secondary.cio_id} into cio_{primary.cio_id}")
