@@ -14,10 +14,10 @@ from sqlalchemy.exc import OperationalError
 
 from tui.core.errors import DatabaseError
 
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 FIRST_OPEN_PATIENCE_S = 30.0
-# Search indexes the models do not describe (migration 0008): SQLite's FTS5 table with its shadow
+# Search indexes the models do not describe (migration 0009): SQLite's FTS5 table with its shadow
 # tables, PostgreSQL's pg_trgm index where the server has the extension. Never compared.
 UNMODELLED = ("people_trigram", "ix_people_ident_trgm")
 

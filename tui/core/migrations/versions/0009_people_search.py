@@ -9,15 +9,15 @@ drops these triggers with the old table and must create them again.
 On PostgreSQL the GIN index needs the pg_trgm extension: it is created when the server offers it
 (and the role may), else the search reads without it (see tui/core/people_search.py).
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
