@@ -26,6 +26,7 @@ from textual.pilot import Pilot
 from textual.widgets import ProgressBar, Static, TextArea
 
 from tui.app import SwitchboardApp
+from tui.core import people_list
 from tui.core.db import Database
 from tui.core.errors import InvalidInput
 from tui.core.identity import normalize_email
@@ -38,11 +39,13 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.import_people import ImportPeopleDialog
 from tui.dialogs.people_import_summary import ImportSummaryDialog
 from tui.dialogs.person_edit import EditPersonDialog
+from tui.parts.core_work import Dropped
 from tui.screens.main import MainScreen
 from tui.screens.person import PersonScreen
 from tui.widgets import people_import_bar
 from tui.widgets.people_import_bar import ImportBar
 from tui.widgets.people_pane import PeoplePane
+from tui.widgets.people_table import PeopleTable
 from tui.widgets.people_window import MAX_ROWS
 from tui.widgets.workspace_list import WorkspaceList
 
@@ -171,18 +174,19 @@ async def test_the_palette_adds_and_imports_people(seeded: Database, command: st
 
 
 @pilot_test
-async def test_slash_filters_by_prefix_as_you_type_and_escape_clears(sample: Database) -> None:
+async def test_slash_finds_by_a_substring_as_you_type_and_escape_clears(sample: Database) -> None:
     async with people_tab(sample) as (app, pilot):
         assert len(column_text(pilot)) == 5
         await press(pilot, "slash")
         await pilot.press("c", "h")
         await until(pilot, lambda: column_text(pilot) == ["chen@example.org"])
         assert column_text(pilot) == ["chen@example.org"]
-        assert "starts with ch" in str(app.screen.query_one("#people-status", Static).content)
+        await until(pilot, lambda: "1 of 5 match" in status(pilot))
+        assert status(pilot) == "email contains ch · 1 of 5 match · 1 of 1"
 
         await type_into(pilot, "#people-filter-input", "ZZ")
         await until(pilot, lambda: column_text(pilot) == [])
-        assert "no one" in str(app.screen.query_one("#people-status", Static).content)
+        assert "no one" in status(pilot)
 
         await press(pilot, "escape")
         assert len(column_text(pilot)) == 5
@@ -458,6 +462,52 @@ async def test_end_under_a_filter_goes_to_its_last_match_and_down_after_it_reads
         await press(pilot, "home", "end", "up")
         assert column_text(pilot)[listing.cursor_row] == "person0298@example.com"
         assert listing.has_focus
+
+
+@pilot_test
+async def test_key_value_finds_people_by_an_attribute_and_the_status_counts_them(sample: Database) -> None:
+    async with people_tab(sample) as (_app, pilot):
+        await press(pilot, "slash")
+        await type_into(pilot, "#people-filter-input", "plan:PRO")
+        await press(pilot, "enter")
+        await until(pilot, lambda: "2 of 5 match" in status(pilot))
+        assert column_text(pilot) == ["ada@example.com", "dara@example.net"]
+        assert status(pilot) == "plan is PRO · 2 of 5 match · 1 of 2"
+        await press(pilot, "d", "y")  # deleting a match counts again
+        await until(pilot, lambda: "1 of 4 match" in status(pilot))
+        assert column_text(pilot) == ["dara@example.net"]
+
+
+@pilot_test
+async def test_a_search_no_index_serves_shows_its_progress_and_escape_stops_it(
+    seeded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_many(seeded, "Acme EU", 500, tmp_path)
+    monkeypatch.setattr(people_list, "SCAN_CHUNK", 100)
+    gate, stopped = threading.Event(), threading.Event()
+    progress = PeopleTable._progress
+
+    def held(self: PeopleTable, done: int, total: int) -> None:
+        progress(self, done, total)
+        gate.wait(30)
+        try:
+            progress(self, done, total)
+        except Dropped:
+            stopped.set()
+            raise
+
+    monkeypatch.setattr(PeopleTable, "_progress", held)
+    async with people_tab(seeded) as (_app, pilot):
+        await press(pilot, "slash")
+        await type_into(pilot, "#people-filter-input", "city:Nowhere")
+        await pilot.press("enter")  # (without waiting for the workers: one is held)
+        await until(pilot, lambda: "searching… 100 of 500 scanned" in status(pilot))
+        assert status(pilot).startswith("city is Nowhere · ")
+        await pilot.press("escape")  # the user gives up: everyone again, the scan stops
+        await until(pilot, lambda: len(column_text(pilot)) == 100 and "searching" not in status(pilot))
+        gate.set()
+        assert stopped.wait(30)
+        assert table(pilot).has_focus
 
 
 @pilot_test

@@ -155,7 +155,7 @@ def test_people_pages_are_index_range_scans_on_postgresql(db: Database) -> None:
     people.add_person(db, "Shop", email="ann@example.com")
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        people_list.list_people(db, "Shop", search="an", after="a", limit=10)
+        people_list.list_people(db, "Shop", search="^an", after="a", limit=10)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     ((statement, parameters),) = statements

@@ -149,7 +149,7 @@ def session_round(db: Database, log: SessionLog, n: int) -> None:
         )
 
     # Page through imported people (each session its own range) and change one per page.
-    page = people_list.list_people(db, IMPORTED, search=f"user00{'ab'.index(tag)}", limit=20, after=log.cursor)
+    page = people_list.list_people(db, IMPORTED, search=f"^user00{'ab'.index(tag)}", limit=20, after=log.cursor)
     log.cursor = page.next
     if page.people:
         loaded = page.people[0]

@@ -13,7 +13,7 @@ from sqlalchemy import text
 from tui.core import db as dbmod
 from tui.core.db import open_database, resolve_target
 from tui.core.errors import DatabaseError
-from tui.core.migrate import SCHEMA_HEAD, alembic_config
+from tui.core.migrate import SCHEMA_HEAD, alembic_config, modelled
 from tui.core.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +96,7 @@ def test_a_new_database_is_migrated_to_head(db) -> None:  # type: ignore[no-unty
 
 def test_migrations_create_exactly_the_models_schema(db) -> None:  # type: ignore[no-untyped-def]
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": modelled}), Base.metadata)
     assert diff == []
 
 
@@ -120,6 +120,6 @@ def test_an_unmigrated_database_is_upgraded_on_open(empty_db_target: str) -> Non
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM workspaces")).scalar() == 0
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": modelled}), Base.metadata)
     database.dispose()
     assert diff == []

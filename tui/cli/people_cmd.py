@@ -182,7 +182,11 @@ def _import_line(progress: ImportProgress) -> str:
 
 @people.command("list")
 @workspace_option
-@click.option("--search", metavar="PREFIX", help="Only identifiers starting with PREFIX (emails: normalized).")
+@click.option(
+    "--search",
+    metavar="TEXT",
+    help="Identifiers containing TEXT (ignoring case), ^TEXT starting with it, or KEY:VALUE an attribute equal to it.",
+)
 @click.option(
     "--sort",
     default="ident",

@@ -162,6 +162,7 @@ class Person(Base):
     __tablename__ = "people"
     __table_args__ = (
         UniqueConstraint("workspace_id", "ident"),
+        Index("ix_people_created", "workspace_id", "created_at", "cio_id"),  # the creation order (L1)
         {"sqlite_autoincrement": True},
     )
 

@@ -7,7 +7,6 @@ and the billing facts change in the same transaction as the rows.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,9 +26,6 @@ from tui.core.models import Message, Person, Workspace
 from tui.core.runtime import TokenSource
 from tui.core.usage import bump_counters, record_usage
 from tui.core.workspaces import find_workspace
-
-# The highest code point: `ident < prefix + PREFIX_END` bounds a prefix range over the index.
-PREFIX_END = "\U0010ffff"
 
 
 @dataclass(frozen=True)
@@ -152,14 +148,6 @@ def get_person(db: Database, workspace: str, ref: str) -> PersonInfo:
     with db.read() as session:
         ws = find_workspace(session, workspace)
         return PersonInfo.of(find_person(session, ws, ref), ws.identify_by)
-
-
-def search_prefix(identify_by: str, prefix: str) -> str:
-    """The form of a search prefix that identifiers are stored in: emails are normalized
-    (NFC, trimmed, lowercased); ids are exact."""
-    if identify_by == "email":
-        return unicodedata.normalize("NFC", prefix.strip()).lower()
-    return prefix
 
 
 def update_person(

@@ -25,7 +25,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from tui.core.db import Database
 from tui.core.errors import InvalidInput
 from tui.core.models import Person, UTCDateTime, Workspace
-from tui.core.people import PREFIX_END, PersonInfo, search_prefix
+from tui.core.people import PersonInfo
+from tui.core.people_search import SCAN_CHUNK, Plan, Progress, parse_search, plan
 from tui.core.workspaces import find_workspace
 
 DEFAULT_LIMIT = 50
@@ -129,8 +130,11 @@ def cursor_of(person: PersonInfo, sort: PeopleSort) -> str:
     return json.dumps([text, person.cio_id], ensure_ascii=False)
 
 
-def _parse_cursor(cursor: str, sort: PeopleSort) -> tuple[Any, str | None]:
-    """(the sort value, the cio_id tie-break) a cursor names; a broken cursor is refused."""
+Position = tuple[Any, "str | None"]  # (the sort value, the cio_id tie-break; None in identifier order)
+
+
+def _parse_cursor(cursor: str, sort: PeopleSort) -> Position:
+    """The place a cursor names; a broken cursor is refused."""
     if sort.column == "ident":
         return cursor, None
     try:
@@ -145,9 +149,9 @@ def _parse_cursor(cursor: str, sort: PeopleSort) -> tuple[Any, str | None]:
         ) from None
 
 
-def _beyond(sort: PeopleSort, dialect: str, cursor: str, *, below: bool, inclusive: bool) -> ColumnElement[bool]:
-    """People below the cursor's place in the listing (or above, with below=False)."""
-    value, cio_id = _parse_cursor(cursor, sort)
+def _beyond(sort: PeopleSort, dialect: str, place: Position, *, below: bool, inclusive: bool) -> ColumnElement[bool]:
+    """People below `place` in the listing (or above, with below=False)."""
+    value, cio_id = place
     key = sort_key(sort, dialect)
     bound: Any = literal(value, UTCDateTime()) if sort.column == "created" else value
     ascending = below != sort.descending
@@ -162,29 +166,38 @@ def _beyond(sort: PeopleSort, dialect: str, cursor: str, *, below: bool, inclusi
 
 def ordered(query: Select[Any], sort: PeopleSort, dialect: str, *, reverse: bool = False) -> Select[Any]:
     """`query` in the listing's order (or its reverse)."""
-    key = sort_key(sort, dialect)
     down = sort.descending != reverse
-    columns = [key] if sort.column == "ident" else [key, Person.cio_id]
-    return query.order_by(*(column.desc() if down else column.asc() for column in columns))
+    return query.order_by(*(column.desc() if down else column.asc() for column in _key_columns(sort, dialect)))
+
+
+def _key_columns(sort: PeopleSort, dialect: str) -> list[Any]:
+    key = sort_key(sort, dialect)
+    return [key] if sort.column == "ident" else [key, Person.cio_id]
 
 
 def read_page(
     session: Session,
     ws: Workspace,
-    query: Select[Any],
+    search: Plan,
     sort: PeopleSort,
     at: PageAt,
     limit: int,
+    progress: Progress | None = None,
 ) -> PeoplePage:
-    """L2: one page of `query` (people of `ws`, filtered) at `at` in the order `sort`."""
+    """L2: one page of the people of `ws` that `search` keeps, at `at` in the order `sort`."""
     dialect = dialect_of(session)
-    if at.after is not None:
-        query = query.where(_beyond(sort, dialect, at.after, below=True, inclusive=False))
-    elif at.start is not None:
-        query = query.where(_beyond(sort, dialect, at.start, below=True, inclusive=True))
-    elif at.before is not None:
-        query = query.where(_beyond(sort, dialect, at.before, below=False, inclusive=False))
-    rows = list(session.scalars(ordered(query, sort, dialect, reverse=at.backwards).limit(limit + 1)).all())
+    query = select(Person).where(search.in_workspace(ws))
+    if search.condition is not None:
+        query = query.where(search.condition)
+    place: Position | None = None
+    cursor = at.after or at.start or at.before
+    if cursor is not None:
+        place = _parse_cursor(cursor, sort)
+    walk = Walk(sort, dialect, reverse=at.backwards, place=place, inclusive=at.start is not None)
+    if search.scan and sort.indexed:
+        rows = _scan(session, ws, query, walk, limit + 1, progress)
+    else:
+        rows = list(session.scalars(walk.apply(query).limit(limit + 1)).all())
     more = len(rows) > limit
     people = [PersonInfo.of(person, ws.identify_by) for person in rows[:limit]]
     if at.backwards:
@@ -195,12 +208,65 @@ def read_page(
             cursor_of(following, sort) if following else None,
             cursor_of(people[0], sort) if more else None,
         )
-    earlier = at.after is not None or at.start is not None
     return PeoplePage(
         people,
         cursor_of(people[-1], sort) if more else None,
-        cursor_of(people[0], sort) if people and earlier else None,
+        cursor_of(people[0], sort) if people and cursor is not None else None,
     )
+
+
+@dataclass
+class Walk:
+    """Reading a listing from a place (or its start), down the listing or up it (`reverse`)."""
+
+    sort: PeopleSort
+    dialect: str
+    reverse: bool
+    place: Position | None
+    inclusive: bool
+
+    def within(self, query: Select[Any], *, until: Position | None = None) -> Select[Any]:
+        """`query` kept to the people from the place on, up to `until` (inclusive) if given."""
+        if self.place is not None:
+            query = query.where(
+                _beyond(self.sort, self.dialect, self.place, below=not self.reverse, inclusive=self.inclusive)
+            )
+        if until is not None:
+            query = query.where(_beyond(self.sort, self.dialect, until, below=self.reverse, inclusive=True))
+        return query
+
+    def apply(self, query: Select[Any], *, until: Position | None = None) -> Select[Any]:
+        """`query` from the place on, in the walk's order, up to `until` (inclusive) if given."""
+        return ordered(self.within(query, until=until), self.sort, self.dialect, reverse=self.reverse)
+
+    def edge(self, session: Session, ws: Workspace) -> Position | None:
+        """The place SCAN_CHUNK people of the whole listing on (None: the listing ends before),
+        read from the order's index alone."""
+        columns = _key_columns(self.sort, self.dialect)
+        bounds = self.apply(select(*columns).where(Person.workspace_id == ws.id))
+        row = session.execute(bounds.offset(SCAN_CHUNK - 1).limit(1)).first()
+        return None if row is None else (row[0], row[1] if len(row) > 1 else None)
+
+    def step_on(self, until: Position) -> None:
+        self.place, self.inclusive = until, False
+
+
+def _scan(
+    session: Session, ws: Workspace, query: Select[Any], walk: Walk, need: int, progress: Progress | None
+) -> list[Person]:
+    """S2: the first `need` people of `query` along `walk`, reading SCAN_CHUNK people of the
+    listing at a time (their order's index bounds each step) and reporting after each step."""
+    found: list[Person] = []
+    scanned, total = 0, max(ws.people_count, 1)
+    while True:
+        until = walk.edge(session, ws)
+        found += session.scalars(walk.apply(query, until=until).limit(need - len(found))).all()
+        if len(found) >= need or until is None:
+            return found
+        scanned += SCAN_CHUNK
+        walk.step_on(until)
+        if progress is not None:
+            progress(min(scanned, total), total)
 
 
 def list_people(
@@ -214,15 +280,39 @@ def list_people(
     start: str | None = None,
     before: str | None = None,
     last: bool = False,
+    progress: Progress | None = None,
 ) -> PeoplePage:
-    """L2: one page of the workspace's people whose identifier starts with `search` (everyone
-    without), in the order `sort`, at the place given (the first page without one)."""
+    """L2: one page of the workspace's people that `search` finds (S1; everyone without), in the
+    order `sort`, at the place given (the first page without one). A search that no index serves
+    reports to `progress` as it scans (S2)."""
     check_limit(limit)
     at = PageAt(after=after, start=start, before=before, last=last)
     with db.read() as session:
         ws = find_workspace(session, workspace)
-        query = select(Person).where(Person.workspace_id == ws.id)
-        if search:
-            prefix = search_prefix(ws.identify_by, search)
-            query = query.where(Person.ident >= prefix, Person.ident < prefix + PREFIX_END)
-        return read_page(session, ws, query, sort, at, limit)
+        found = plan(session, ws, parse_search(search, ws.identify_by))
+        return read_page(session, ws, found, sort, at, limit, progress)
+
+
+def count_people(db: Database, workspace: str, *, search: str | None = None, progress: Progress | None = None) -> int:
+    """L3: how many people `search` finds (S1): the kept count without one, one query where an
+    index serves it, else counted a chunk of the identifier index at a time, reporting to
+    `progress` (which may raise to stop)."""
+    with db.read() as session:
+        ws = find_workspace(session, workspace)
+        found = plan(session, ws, parse_search(search, ws.identify_by))
+        if found.condition is None:
+            return ws.people_count
+        query = select(func.count()).select_from(Person).where(found.in_workspace(ws), found.condition)
+        if not found.scan:
+            return session.scalar(query) or 0
+        walk = Walk(BY_IDENT, dialect_of(session), reverse=False, place=None, inclusive=False)
+        counted, scanned, total = 0, 0, max(ws.people_count, 1)
+        while True:
+            until = walk.edge(session, ws)
+            counted += session.scalar(walk.within(query, until=until)) or 0
+            if until is None:
+                return counted
+            scanned += SCAN_CHUNK
+            walk.step_on(until)
+            if progress is not None:
+                progress(min(scanned, total), total)

@@ -97,8 +97,9 @@ class PreviewDialog(Dialog[None]):
         if event.option.id:
             self.render_person(event.option.id)
 
-    def find_people(self, prefix: str) -> None:
-        find = partial(list_people, self.db, self.workspace.name, search=prefix or None, limit=MATCHES)
+    def find_people(self, text: str) -> None:
+        """The people the text finds, as the People filter does (S1)."""
+        find = partial(list_people, self.db, self.workspace.name, search=text or None, limit=MATCHES)
         self.run_core(lambda: find().people, self._found, group="people")
 
     def render_person(self, ref: str) -> None:

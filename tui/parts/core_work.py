@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from textual.dom import DOMNode
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.core.errors import refusal
 
@@ -32,6 +32,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # A name for annotations only: importing SQLAlchemy here would put it before the first frame.
 CoreError: TypeAlias = "SwitchboardError | SQLAlchemyError"
+
+
+class Dropped(Exception):
+    """Raised in a thread worker whose call was dropped, to stop it early (see `stop_if_dropped`)."""
+
+
+def stop_if_dropped() -> None:
+    """In a worker thread, from a core call's progress callback: stop the call when its worker
+    was dropped (a newer call replaced it), as its outcome would be dropped anyway."""
+    if get_current_worker().is_cancelled:
+        raise Dropped
 
 
 def error_text(error: CoreError) -> str:

@@ -32,6 +32,7 @@ from tui.parts.literal import count, literal
 from tui.parts.person_ident import ident_of
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.people_import_bar import ImportBar
+from tui.widgets.people_status import PeopleStatus
 from tui.widgets.people_table import PeopleTable
 
 FILTER_DELAY = 0.25  # seconds of quiet typing before the filter is applied
@@ -73,7 +74,7 @@ class PeoplePane(WorkspacePane):
             "slash",
             "filter",
             "Filter",
-            tooltip="Filter by the start of the identifier, as you type",
+            tooltip="Find people as you type: text in the identifier, ^start of it, or key:value of an attribute",
             id="people.filter",
         ),
         Binding(
@@ -93,16 +94,19 @@ class PeoplePane(WorkspacePane):
         super().__init__(db, id=id)
         self.table = PeopleTable(db, id="people-table")
         self.import_bar = ImportBar(db)
+        self.status = PeopleStatus(db, id="people-status")
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="people-heading")
         with Horizontal(id="people-filter"):
             yield Static("/", id="filter-prompt")
-            yield Input(placeholder="start of the identifier", compact=True, id="people-filter-input")
+            yield Input(
+                placeholder="text in the identifier · ^start · key:value", compact=True, id="people-filter-input"
+            )
         yield self.table
         yield Static(id="people-empty")
-        yield Static(id="people-status")
+        yield self.status
         yield self.import_bar
 
     # The workspace ------------------------------------------------------------------------
@@ -113,13 +117,21 @@ class PeoplePane(WorkspacePane):
         if new is None or old is None or old.id != new.id:
             self._set_filter("")
             self.table.open(new)
+            self.status.count(new, "")
         else:
             self.table.workspace = new
             self.table.reload()
+            if new.people != old.people:  # people came or went elsewhere: the matches may have too
+                self._recount()
 
     def reload(self) -> None:
-        """Show changes made elsewhere (ctrl+r), keeping the place."""
+        """Show changes made elsewhere (ctrl+r), keeping the place, and count the matches again."""
         self.table.reload()
+        self._recount()
+
+    def _recount(self) -> None:
+        self.status.forget()
+        self.status.count(self.workspace, self.table.search)
 
     def _show_heading(self) -> None:
         ws = self.workspace
@@ -162,32 +174,7 @@ class PeoplePane(WorkspacePane):
         self._show_status()
 
     def _show_status(self) -> None:
-        self.query_one("#people-status", Static).update(self._status())
-
-    def _status(self) -> Content:
-        ws, table = self.workspace, self.table
-        if table.error is not None:
-            return literal(table.error, "$text-error")
-        if ws is None or table.loaded_for != ws.id:
-            return Content("Loading…" if ws else "")
-        parts: list[Content] = []
-        if table.search:
-            parts.append(Content.assemble(f"{ws.identify_by} starts with ", literal(table.search, "bold")))
-        window = table.window
-        if not window.rows:
-            parts.append(Content("no one · Escape clears the filter" if table.search else ""))
-        elif not table.search:
-            total = max(ws.people, len(window.rows))
-            position = table.position(total)
-            parts.append(Content(f"{position:,} of {total:,}" if position else f"{total:,} people"))
-        elif window.more_below or window.more_above:
-            position = table.position(None)
-            parts.append(Content(f"match {position:,}" if position else "matches"))
-        else:
-            parts.append(Content(f"{table.position(None):,} of {count(len(window.rows), 'match', 'matches')}"))
-        if table.reading:
-            parts.append(Content("loading…"))
-        return Content(" · ").join(parts)
+        self.status.show(self.workspace, self.table)
 
     # Keys ---------------------------------------------------------------------------------
 
@@ -235,11 +222,15 @@ class PeoplePane(WorkspacePane):
     def _apply_filter(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self.table.set_search(self.query_one("#people-filter-input", Input).value)
+        self._search(self.query_one("#people-filter-input", Input).value)
+
+    def _search(self, search: str) -> None:
+        self.table.set_search(search)
+        self.status.count(self.workspace, search)
 
     def action_clear_filter(self) -> None:
         self._set_filter("")
-        self.table.set_search("")
+        self._search("")
         self.focus()
 
     def _set_filter(self, value: str) -> None:

@@ -18,11 +18,13 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from tui.core.db import Database
+from tui.core.errors import InvalidInput
 from tui.core.people import PersonInfo, delete_person
 from tui.core.people_list import BY_IDENT, PageAt, PeoplePage, PeopleSort, cursor_of, list_people
+from tui.core.people_search import PeopleSearch, parse_search
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.delete_person import confirm_delete_person
-from tui.parts.core_work import CoreError, CoreWork, error_text
+from tui.parts.core_work import CoreError, CoreWork, error_text, stop_if_dropped
 from tui.widgets.people_columns import PeopleColumn, cell, people_columns
 from tui.widgets.people_window import PAGE_SIZE, PeopleWindow
 
@@ -65,6 +67,13 @@ class PeopleTable(CoreWork, DataTable):
     class Changed(Message):
         """Rows came in, a read started, or a read failed: the pane redraws what depends on them."""
 
+    @dataclass
+    class Scanned(Message):
+        """A read that no index serves got this far (posted from its worker thread)."""
+
+        done: int
+        total: int
+
     class Deleted(Message):
         """The user deleted a person from the list (or the core refused, with `error`)."""
 
@@ -82,8 +91,17 @@ class PeopleTable(CoreWork, DataTable):
         self.pending: PageRequest | None = None
         self.error: str | None = None
         self.loaded_for: int | None = None  # the workspace whose rows are shown
+        self.scanned: tuple[int, int] | None = None  # how far the read under way has scanned
         self._columns: list[PeopleColumn] = []
         self._replacing = False  # rows are being replaced: the view is not where it will be
+
+    @property
+    def searching(self) -> PeopleSearch | None:
+        """The search shown (None: everyone, or a search the core refuses: see `error`)."""
+        try:
+            return parse_search(self.search, self.workspace.identify_by) if self.workspace else None
+        except InvalidInput:
+            return None
 
     @property
     def reading(self) -> bool:
@@ -136,6 +154,7 @@ class PeopleTable(CoreWork, DataTable):
             at = PageAt(start=window.previous_cursor)
             limit = min(max(len(window.rows), window.page_size), window.max_rows)
         request = self.pending = PageRequest(kind, ws.name, self.search, at, limit)
+        self.scanned = None
         read = partial(
             list_people,
             self.db,
@@ -147,18 +166,30 @@ class PeopleTable(CoreWork, DataTable):
             start=at.start,
             before=at.before,
             last=at.last,
+            progress=self._progress,
         )
         self.run_core(read, partial(self._read, request), group=PAGE_READS, refused=self._unread)
         if self.reading:
             self.post_message(self.Changed())
 
+    def _progress(self, done: int, total: int) -> None:
+        """In the worker thread, after each scanned chunk of a read that no index serves."""
+        stop_if_dropped()
+        self.post_message(self.Scanned(done, total))
+
+    def on_people_table_scanned(self, message: Scanned) -> None:
+        message.stop()
+        if self.pending is not None:
+            self.scanned = (message.done, message.total)
+            self.post_message(self.Changed())
+
     def _read(self, request: PageRequest, page: PeoplePage) -> None:
-        self.pending = self.error = None
+        self.pending = self.error = self.scanned = None
         self._apply(request.kind, page)
         self.post_message(self.Changed())
 
     def _unread(self, error: CoreError) -> None:
-        self.pending, self.error = None, error_text(error)
+        self.pending, self.error, self.scanned = None, error_text(error), None
         self.post_message(self.Changed())
 
     def _apply(self, kind: str, page: PeoplePage) -> None:

@@ -12,6 +12,7 @@ only takes effect outside a transaction).
 from alembic import context
 from sqlalchemy import text
 
+from tui.core.migrate import modelled
 from tui.core.models import Base
 
 MIGRATION_LOCK = 0x5357_4254_4D49_4752  # "SWBTMIGR": an arbitrary key, the same in every process
@@ -30,6 +31,7 @@ with writer.connect() as connection:
             target_metadata=Base.metadata,
             render_as_batch=sqlite,
             compare_type=True,
+            include_name=modelled,
         )
         with context.begin_transaction():
             if connection.dialect.name == "postgresql":
