@@ -24,6 +24,7 @@ VERBS = {
     "back": "escape",
     "filter": "slash",  # type what to find
     "cycle": "f",  # show the next kind or status
+    "sort": "o",  # order by the next column
     "import": "i",
     "cancel_work": "x",  # stop the work under way (an import, a deletion)
     "refresh": "ctrl+r",

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Input, Static
 
 from tui.core.db import Database
 from tui.core.people import AddResult
+from tui.core.people_list import PeopleSort
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.add_person import AddPersonDialog
@@ -87,6 +88,14 @@ class PeoplePane(WorkspacePane):
             tooltip="Stop the running import after its current batch",
             id="people.cancel_work",
         ),
+        Binding(
+            "o",
+            "sort",
+            "Sort",
+            tooltip="Sort by the next column: identifier, created (newest first), each attribute shown",
+            id="people.sort",
+        ),
+        Binding("O", "reverse", "Reverse", tooltip="Reverse the order of the list", show=False, id="people.reverse"),
         Binding("down", "focus_table", "To the list", show=False, id="people.to_list"),
     ]
 
@@ -187,6 +196,8 @@ class PeoplePane(WorkspacePane):
             return self.import_bar.running
         if action == "clear_filter":
             return self._filtering
+        if action in ("sort", "reverse"):
+            return self.table.display or None
         if action == "focus_table":
             return self.table.display and not self.table.has_focus
         return True
@@ -199,6 +210,16 @@ class PeoplePane(WorkspacePane):
         """The main screen focuses the pane: the list takes the keys when it shows."""
         if self.table.display:
             self.table.focus()
+
+    def action_sort(self) -> None:
+        """The next sortable column, ascending (creation: newest first)."""
+        columns, current = self.table.sortable, self.table.order.column
+        following = columns[(columns.index(current) + 1) % len(columns)] if current in columns else "ident"
+        self.table.set_order(PeopleSort(following, descending=following == "created"))
+
+    def action_reverse(self) -> None:
+        order = self.table.order
+        self.table.set_order(PeopleSort(order.column, descending=not order.descending))
 
     def action_focus_table(self) -> None:
         self.table.focus()
