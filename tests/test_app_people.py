@@ -511,6 +511,24 @@ async def test_a_search_no_index_serves_shows_its_progress_and_escape_stops_it(
 
 
 @pilot_test
+async def test_the_periodic_refresh_does_not_scan_again_until_people_change(
+    seeded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_many(seeded, "Acme EU", 500, tmp_path)
+    monkeypatch.setattr(people_list, "SCAN_CHUNK", 100)
+    async with people_tab(seeded) as (_app, pilot):
+        await press(pilot, "slash")
+        await type_into(pilot, "#people-filter-input", "city:osaka")
+        await press(pilot, "enter")
+        listing = table(pilot)
+        assert listing.costly and status(pilot).startswith("city is osaka · 125 of 500 match")
+        pane(pilot).reload()  # what ctrl+r and the refresh every few seconds do
+        assert listing.pending is None and pane(pilot).status.counted is not None
+        await press(pilot, "d", "y")  # a change here reads and counts again
+        await until(pilot, lambda: status(pilot).startswith("city is osaka · 124 of 499 match"))
+
+
+@pilot_test
 async def test_o_sorts_by_the_next_column_and_shift_o_reverses_the_header_says_which(sample: Database) -> None:
     async with people_tab(sample) as (_app, pilot):
         listing = table(pilot)

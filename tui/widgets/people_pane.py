@@ -129,14 +129,16 @@ class PeoplePane(WorkspacePane):
             self.status.count(new, "")
         else:
             self.table.workspace = new
-            self.table.reload()
-            if new.people != old.people:  # people came or went elsewhere: the matches may have too
-                self._recount()
+            self.reload(changed=new.people != old.people)
 
-    def reload(self) -> None:
-        """Show changes made elsewhere (ctrl+r), keeping the place, and count the matches again."""
-        self.table.reload()
-        self._recount()
+    def reload(self, *, changed: bool = False) -> None:
+        """Show changes made elsewhere (ctrl+r and the periodic refresh), keeping the place. A
+        search that scans the workspace is read again, and a search's matches counted again,
+        only when people `changed` (here, or their number elsewhere)."""
+        if changed or not self.table.costly:
+            self.table.reload()
+        if changed:
+            self._recount()
 
     def _recount(self) -> None:
         self.status.forget()
@@ -275,7 +277,7 @@ class PeoplePane(WorkspacePane):
 
     def _people_changed(self) -> None:
         """Show the change here, and the new counts in the sidebar."""
-        self.reload()
+        self.reload(changed=True)
         self.call_later(self.screen.run_action, "reload")  # this pane's screen, not the dialog on top
 
     def on_people_table_deleted(self, message: PeopleTable.Deleted) -> None:

@@ -92,6 +92,7 @@ class PeopleTable(CoreWork, DataTable):
         self.error: str | None = None
         self.loaded_for: int | None = None  # the workspace whose rows are shown
         self.scanned: tuple[int, int] | None = None  # how far the read under way has scanned
+        self.costly = False  # the last read scanned (no index serves the search): re-read on request only
         self._columns: list[PeopleColumn] = []
         self._replacing = False  # rows are being replaced: the view is not where it will be
 
@@ -195,6 +196,7 @@ class PeopleTable(CoreWork, DataTable):
             self.post_message(self.Changed())
 
     def _read(self, request: PageRequest, page: PeoplePage) -> None:
+        self.costly = self.scanned is not None
         self.pending = self.error = self.scanned = None
         self._apply(request.kind, page)
         self.post_message(self.Changed())
