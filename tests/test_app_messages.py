@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from app_factory import palette, pilot_test, press, running, settle
+from app_factory import palette, pilot_test, press, running, settle, until
 from factories import EMAIL, add_campaign, three_message_outbox
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static, TabbedContent
@@ -20,6 +20,7 @@ from tui.core.worker_heartbeats import STALE_AFTER, beat
 from tui.core.workspaces import get_workspace
 from tui.dialogs.message_detail import MessageDialog
 from tui.screens.main import MainScreen
+from tui.screens.person import PersonScreen
 from tui.widgets.messages_pane import MessagesPane
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
@@ -78,6 +79,24 @@ async def test_D1_enter_shows_the_whole_message_literally(db: Database) -> None:
         assert "250 2.0.0 Ok: queued" in shown and "Body of ann" in shown
         assert "Hi ann [bold red]boom[/] ␛[31m" in shown  # markup and escapes as text
         await settle(pilot)
+
+
+@pilot_test
+async def test_enter_on_a_message_in_the_person_screen_opens_it_whole(db: Database) -> None:
+    """Everything the CLI can do, the app can do: a person's message is read whole from their screen."""
+    three_message_outbox(db)
+    async with running(db, size=(120, 40)) as pilot:
+        await press(pilot, "p", "enter")  # ann, the first person
+        screen = pilot.app.screen
+        assert isinstance(screen, PersonScreen)
+        await until(pilot, lambda: screen.query_one("#messages-table", DataTable).row_count == 1)
+        await press(pilot, "enter")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, MessageDialog)
+        shown = "\n".join(str(static.render()) for static in dialog.query(Static))
+        assert "Body of ann" in shown and "250 2.0.0 Ok: queued" in shown
+        await press(pilot, "escape")
+        assert pilot.app.screen is screen
 
 
 @pilot_test

@@ -17,7 +17,7 @@ from tui.core.db import Database
 from tui.core.message_counts import KINDS, MessageCounts, kind_of
 from tui.core.messages import retry_message
 from tui.core.migrate import alembic_config, upgrade_on_open
-from tui.core.models import Campaign, Message, Workspace
+from tui.core.models import Campaign, Message, UsageDay, Workspace
 from tui.core.runtime import FixedClock
 from tui.core.workspaces import get_workspace
 
@@ -87,6 +87,37 @@ def test_D3_the_kept_counts_follow_every_transition_and_deletion(db: Database, c
     delete_campaign(db, "Acme", "Hello", confirmed=True)
     assert kept(db) == recount(db)
     assert get_workspace(db, "Acme").messages == recount(db)[("workspace", ws)] != MessageCounts()
+
+
+def test_D3_a_group_of_deliveries_across_workspaces_moves_and_bills_each_ones_counts(
+    db: Database, clock: FixedClock
+) -> None:
+    """One recording transaction for messages of two workspaces and three campaigns, one of them
+    failed meanwhile (its lease ran out and another worker gave up on it) and one delivered
+    before: every counter equals a recount, and each workspace is billed for its own."""
+    clock.set(START)
+    for name in ("Acme", "Beta"):
+        ws = make_workspace(db, name)
+        for n in range(3):
+            add_person(db, ws, f"{name.lower()}{n}@example.com")
+        for campaign in ("One", "Two") if name == "Acme" else ("Three",):
+            add_campaign(db, ws, campaign, [EMAIL])
+            sending.send_campaign(db, name, campaign)
+    claimed = outbox.claim(db, 9)
+    failed_meanwhile, delivered_before = claimed[0], claimed[1]
+    outbox.mark_failed(db, failed_meanwhile.id, "550 gave up")
+    outbox.mark_delivered(db, delivered_before.id, "250 first")
+
+    newly = outbox.mark_delivered_many(db, [(item.id, f"250 {item.id}") for item in claimed])
+
+    assert newly == 8
+    assert kept(db) == recount(db)
+    assert get_workspace(db, "Acme").messages == MessageCounts(delivered=6)
+    assert get_workspace(db, "Beta").messages == MessageCounts(delivered=3)
+    assert (get_workspace(db, "Acme").messages_sent, get_workspace(db, "Beta").messages_sent) == (6, 3)
+    with db.read() as session:
+        billed = sorted(session.scalars(select(UsageDay.messages_sent)))
+    assert billed == [3, 6]
 
 
 def test_D3_the_migration_counts_the_messages_of_an_older_database(db: Database, clock: FixedClock) -> None:

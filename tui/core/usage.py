@@ -45,7 +45,7 @@ def record_usage(
         "people_deleted": people_deleted,
         "messages_sent": messages_sent,
     }
-    connection.execute(_upsert(connection.dialect.name), values)
+    connection.execute(usage_upsert(connection.dialect.name), values)
 
 
 # The statements are built once: a delivery worker runs them hundreds of times a second, and
@@ -64,7 +64,7 @@ _COUNTED = ("people_created", "people_deleted", "messages_sent")
 
 
 @lru_cache(maxsize=2)
-def _upsert(dialect: str) -> Insert:
+def usage_upsert(dialect: str) -> Insert:
     """INSERT a day's facts, or add them to the stored ones (the values are bound per call)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert

@@ -8,11 +8,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from tui.core.workspaces import SEND_MODES, WorkspaceInfo, update_workspace
 from tui.dialogs.dialog import WorkspaceDialog
 from tui.parts.literal import literal
+from tui.parts.toggle_marks import RadioChoice
 
 MEANING = {
     "normal": "normal: deliver to each person",
@@ -31,7 +32,7 @@ class SendModeDialog(WorkspaceDialog[WorkspaceInfo | None]):
         yield Static(Content.assemble("Workspace ", literal(self.workspace.name, "bold")))
         with RadioSet(id="send-mode", compact=True):
             for mode in SEND_MODES:
-                yield RadioButton(MEANING[mode], value=mode == self.workspace.send_mode, id=mode)
+                yield RadioChoice(MEANING[mode], value=mode == self.workspace.send_mode, id=mode)
         yield Label("Test address")
         yield Input(self.workspace.test_address or "", placeholder="qa@example.com", compact=True, id="test-address")
         yield Static("ctrl+s saves; Enter in the address saves too.", classes="note")

@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from tui.core.db import Database
 from tui.core.workspaces import MAX_NAME, CreatedWorkspace, create_workspace
 from tui.parts.core_work import CoreWork
 from tui.parts.literal import literal
+from tui.parts.toggle_marks import RadioChoice
 
 WHICH = (
     "Choose id when your systems give each person a stable id (emails may change); "
@@ -53,8 +54,8 @@ class WorkspaceForm(CoreWork, Vertical):
         yield Input(placeholder="e.g. Acme production", max_length=MAX_NAME, compact=True, id="workspace-name")
         yield Label("Identify people by")
         with RadioSet(compact=True, id="identify-by"):
-            yield RadioButton("id", id="by-id")
-            yield RadioButton("email", id="by-email")
+            yield RadioChoice("id", id="by-id")
+            yield RadioChoice("email", id="by-email")
         yield Static(WHICH, classes="which")
         yield Static(WARNING, classes="warning")
         yield Static(classes="error")

@@ -22,11 +22,10 @@ def delivery_counts(counts: MessageCounts) -> Content:
 
 
 def delivery_counts_short(counts: MessageCounts) -> Content:
-    """`3 queued ✓120 ✗2` for a narrow place (the sidebar); the failed ones only when any."""
-    parts = [
-        Content.styled(f"{counts.queued:,} queued", "$text-warning" if counts.queued else "$text-muted"),
-        Content.styled(f"✓{counts.delivered:,}", "$text-success" if counts.delivered else "$text-muted"),
-    ]
+    """`3 queued ✓120 ✗2` for a list row (the sidebar); the failed ones only when any, in bold.
+    The glyphs carry the meaning, not colour: the row may be on the highlight, where the signal
+    colours do not read (yellow on the contrast theme's yellow)."""
+    parts = [Content.styled(f"{counts.queued:,} queued ✓{counts.delivered:,}", "dim")]
     if counts.failed:
-        parts.append(Content.styled(f"✗{counts.failed:,}", "$text-error"))
+        parts.append(Content.styled(f"✗{counts.failed:,}", "bold"))
     return Content(" ").join(parts)

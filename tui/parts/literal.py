@@ -26,3 +26,10 @@ def database_label(description: str) -> str:
     if description.startswith(home + os.sep):
         description = "~" + description[len(home) :]
     return f"db: {visible(description)}"
+
+
+def row_detail(text: str) -> Content:
+    """Secondary text in a list row: dim, not $text-muted. A muted colour is made for the list's
+    background and turns unreadable on the highlight (light grey on the contrast theme's yellow);
+    dim derives from the row's own foreground, so it stays readable on either."""
+    return Content.styled(text, "dim")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -21,6 +22,7 @@ from tui.core.people import PersonInfo, delete_person, get_person
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.delete_person import confirm_delete_person
+from tui.dialogs.message_detail import MessageDialog
 from tui.dialogs.person_edit import EditPersonDialog
 from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.key_footer import KeyFooter
@@ -92,6 +94,12 @@ def message_cells(message: MessageInfo) -> list[str]:
     return [message.sent_at.strftime(CREATED_FORMAT), message.campaign, message.channel, status, about]
 
 
+class MessagesTable(DataTable[Any]):
+    """The person's messages; Enter (shown in the footer) opens the highlighted one."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open", tooltip="Read the message whole", id="person.open")]
+
+
 class PersonScreen(CoreWork, Screen[bool]):
     """Dismisses True if the person was changed or deleted (the list reloads), else False."""
 
@@ -109,7 +117,7 @@ class PersonScreen(CoreWork, Screen[bool]):
         #attributes-scroll { height: 1fr; }
         &.-narrow #person-attributes { height: auto; max-height: 50%; }
         &.-narrow #attributes-scroll { height: auto; }
-        #messages-table { height: 1fr; }
+        #messages-table { height: 1fr; min-height: 4; }
         #person-activity { height: 1fr; margin-top: 1; }
         .muted { color: $text-muted; }
     }
@@ -127,6 +135,7 @@ class PersonScreen(CoreWork, Screen[bool]):
         self.workspace = workspace
         self.ref = ref
         self.person: PersonInfo | None = None
+        self.messages: list[MessageInfo] = []
         self.changed = False
 
     def compose(self) -> ComposeResult:
@@ -140,7 +149,7 @@ class PersonScreen(CoreWork, Screen[bool]):
             with Vertical(id="person-messages", classes="section"):
                 yield Static("Messages received", id="messages-title", classes="section-title")
                 yield Static("No messages received yet.", id="no-messages", classes="muted")
-                yield DataTable(cursor_type="row", zebra_stripes=True, id="messages-table")
+                yield MessagesTable(cursor_type="row", zebra_stripes=True, id="messages-table")
                 yield PersonActivity(self.db, id="person-activity")
         yield KeyFooter()
 
@@ -184,6 +193,7 @@ class PersonScreen(CoreWork, Screen[bool]):
             self.notify(visible(error_text(error)), title="Not deleted", severity="error", markup=False)
 
     def show(self, view: PersonView) -> None:
+        first_show = self.person is None
         self.person = view.person
         self.refresh_bindings()
         self.sub_title = visible(ident_of(view.person))
@@ -198,10 +208,19 @@ class PersonScreen(CoreWork, Screen[bool]):
         shown = len(view.messages)
         latest = f" · the latest {MESSAGES_SHOWN}" if shown == MESSAGES_SHOWN else ""
         self.query_one("#messages-title", Static).update(f"Messages received ({count(shown, 'message')}{latest})")
+        self.messages = view.messages
         table = self.query_one("#messages-table", DataTable)
         fill_table(table, MESSAGE_COLUMNS, [message_cells(m) for m in view.messages])
         table.display = bool(view.messages)
         self.query_one("#no-messages").display = not view.messages
+        if first_show and view.messages:
+            table.focus()  # the keys of the person screen are its messages': Enter opens one
+
+    @on(DataTable.RowSelected, "#messages-table")
+    def open_message(self, event: DataTable.RowSelected) -> None:
+        """Enter on a message: the whole of it, subject and body, in a dialog."""
+        if 0 <= event.cursor_row < len(self.messages):
+            self.app.push_screen(MessageDialog(self.messages[event.cursor_row]))
 
     def changed_elsewhere(self, error: ChangedElsewhere) -> None:
         """Someone else changed (or deleted) the person since it was shown: show the latest."""

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from tui.core.campaigns import CampaignSummary
 from tui.parts.campaign_badges import state_badge
 from tui.parts.keys import hint
-from tui.parts.literal import count, literal
+from tui.parts.literal import count, literal, row_detail
 
 EMPTY_HEADLINE = "No campaigns yet: press {campaigns.new} to create one."
 EMPTY_TEXT = Content.assemble(
@@ -33,7 +33,7 @@ def campaign_row(campaign: CampaignSummary) -> Content:
         state_badge(campaign.state, pad=True),
         " ",
         literal(campaign.name, "bold"),
-        Content.styled(f" · {count(campaign.actions, 'action')}", "$text-muted"),
+        row_detail(f" · {count(campaign.actions, 'action')}"),
     )
 
 

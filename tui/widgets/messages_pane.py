@@ -23,6 +23,7 @@ from tui.core.worker_heartbeats import WorkerHint, worker_hint
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.message_detail import MessageDialog
 from tui.parts.core_work import CoreWork
+from tui.parts.keys import hint
 from tui.parts.literal import count, literal
 from tui.widgets.pane import WorkspacePane
 
@@ -196,7 +197,10 @@ class MessagesPane(CoreWork, WorkspacePane):
                 literal(self.workspace.name, "bold"),
                 of,
                 f" · {newest}{which}",
-                Content.styled(f"  f filter ({self.status or 'all'}) · r retry · enter show", "$text-muted"),
+                hint(
+                    self,
+                    f"  {{messages.cycle}} filter ({self.status or 'all'}) · {{messages.retry}} retry · {{messages.open}} show",
+                ),
             )
         )
 

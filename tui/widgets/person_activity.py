@@ -32,6 +32,7 @@ class PersonActivity(CoreWork, Vertical):
     PersonActivity {
         #activity-table { height: 1fr; }
         #no-activity { color: $text-muted; }
+        &.-empty { height: auto; }
     }
     """
 
@@ -64,6 +65,7 @@ class PersonActivity(CoreWork, Vertical):
         self.query_one("#activity-title", Static).update(title)
         self.query_one(DataTable).display = self._shown > 0
         self.query_one("#no-activity").display = self._shown == 0
+        self.set_class(self._shown == 0, "-empty")  # no rows: leave the room to the messages
 
     @on(DataTable.RowHighlighted, "#activity-table")
     def _near_the_end(self, event: DataTable.RowHighlighted) -> None:

@@ -41,7 +41,9 @@ def origin(imported_from: dict[str, object]) -> Content:
 
 
 class WorkflowStep(Vertical):
-    """One action as a box: type tag and name on the border, its summary, origin and review note inside."""
+    """One action as a box: type tag and name on the border, its summary, origin and review note inside.
+    Its states read without colour: the selected step has a heavy border, a just-imported one a
+    double border, one needing review says so in words."""
 
     DEFAULT_CSS = """
     WorkflowStep {
@@ -58,8 +60,7 @@ class WorkflowStep(Vertical):
         & > .review { color: $text-warning; text-wrap: wrap; }
         &.-review { border: round $warning; }
         &.-fresh { border: double $success; background: $success-muted 40%; }
-        &.-selected { border: round $accent; background: $accent-muted 40%; }
-        &.-fresh.-selected { border: double $accent; }
+        &.-selected { border: heavy $accent; background: $accent-muted 40%; }
     }
     """
 

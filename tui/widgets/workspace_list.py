@@ -13,7 +13,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.parts.delivery_counts import delivery_counts_short
-from tui.parts.literal import count, literal
+from tui.parts.literal import count, literal, row_detail
 from tui.parts.swatch import swatch
 
 if TYPE_CHECKING:
@@ -35,8 +35,6 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
         else name
     )
     row = Content.assemble(
-        # dim, not $text-muted: a muted colour is made for the list's background and turns
-        # unreadable on the highlight (light grey on the contrast theme's yellow).
         marker,
         swatch(workspace.color),
         " ",
@@ -44,7 +42,7 @@ def workspace_row(workspace: WorkspaceInfo, *, current: bool) -> Content:
         "\n",
         marker,
         "  ",
-        Content.styled(details, "dim"),
+        row_detail(details),
     )
     if workspace.messages:
         row = Content.assemble(row, "\n", marker, "  ", delivery_counts_short(workspace.messages))

@@ -22,6 +22,7 @@ from tui.core.workspaces import get_workspace
 from tui.dialogs.import_wizard.preview import ActionPreview, type_tag
 from tui.dialogs.import_wizard.step import WizardStep
 from tui.parts.literal import literal
+from tui.parts.toggle_marks import TickList
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Loaded:
     target: str  # the target workspace's name as stored
 
 
-class ActionChecklist(SelectionList[int]):
+class ActionChecklist(TickList[int]):
     """The source campaign's actions in workflow order; Enter goes on with the ticked ones."""
 
     BINDINGS = [
