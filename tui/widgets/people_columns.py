@@ -73,7 +73,7 @@ ARROWS = {False: " ▲", True: " ▼"}  # the sorted column's label says which w
 def people_columns(identify_by: str, sample: list[PersonInfo], order: PeopleSort = BY_IDENT) -> list[PeopleColumn]:
     """Identifier, cio_id, the email of an id workspace, created, and the sample's common attributes,
     sized to the sample (so that later pages do not make columns jump); the column the list is
-    sorted by carries an arrow."""
+    sorted by carries an arrow, unless it is the usual order (by identifier, ascending)."""
     idents = [cell_text(ident_of(person)) for person in sample]
     columns = [
         PeopleColumn("ident", identify_by, _width(identify_by, idents, 12, 48), ident_of),
@@ -88,7 +88,7 @@ def people_columns(identify_by: str, sample: list[PersonInfo], order: PeopleSort
         columns.append(PeopleColumn(f"attr:{name}", name, _width(cell_text(name), values, 6, 20), _attribute(name)))
     return [
         replace(column, label=column.label + ARROWS[order.descending], width=column.width + 2)
-        if column.key == order.column
+        if column.key == order.column and order != BY_IDENT
         else column
         for column in columns
     ]
