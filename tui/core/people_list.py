@@ -190,7 +190,7 @@ def read_page(
     if search.condition is not None:
         query = query.where(search.condition)
     place: Position | None = None
-    cursor = at.after or at.start or at.before
+    cursor = next((given for given in (at.after, at.start, at.before) if given is not None), None)
     if cursor is not None:
         place = _parse_cursor(cursor, sort)
     walk = Walk(sort, dialect, reverse=at.backwards, place=place, inclusive=at.start is not None)
