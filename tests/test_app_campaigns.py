@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from app_factory import make_app, palette, pilot_test, press, seed, settle, type_into
 from app_factory import running as app_running
-from campaign_helpers import WELCOME, WS, seed_campaigns, seed_people
+from campaign_helpers import WELCOME, WELCOME_ACTIONS, WS, add_actions, seed_campaigns, seed_people
+from sqlalchemy import update
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
@@ -19,13 +21,17 @@ from tui.core.actions import edit_action
 from tui.core.campaigns import change_state, create_campaign, delete_campaign, get_campaign, list_campaigns
 from tui.core.db import Database
 from tui.core.messages import list_messages
+from tui.core.models import Campaign
+from tui.core.outbox import simulate_delivery
+from tui.core.runtime import FixedClock
+from tui.core.sending import send_campaign
 from tui.dialogs.action_form import ActionFormDialog
 from tui.dialogs.campaign_name import CampaignNameDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.import_wizard import ImportWizard
 from tui.dialogs.preview_message import PreviewDialog
 from tui.screens.main import MainScreen
-from tui.widgets.campaign_list import CampaignList
+from tui.widgets.campaign_list import CampaignList, CampaignOptions
 from tui.widgets.campaign_send import SendPanel
 from tui.widgets.campaigns_pane import CampaignsPane
 from tui.widgets.workflow_editor import WorkflowEditor
@@ -70,7 +76,7 @@ def shown(widget: Static) -> str:
 async def open_campaign(pilot: Pilot, name: str) -> None:
     """From the start: the Campaigns tab, the campaign highlighted, Enter."""
     await press(pilot, "c")
-    names = [c.name for c in pilot.app.query_one(CampaignList).campaigns]
+    names = [c.name for c in pilot.app.query_one(CampaignList).shown]
     await press(pilot, *["down"] * names.index(name), "enter")
     assert pane_of(pilot).campaign is not None and pane_of(pilot).campaign.name == name
 
@@ -478,3 +484,107 @@ async def test_an_open_campaign_deleted_elsewhere_goes_back_to_the_list(db: Data
         assert pane_of(pilot).campaign is None
         assert "no campaign named 'Welcome series'" in notes(pilot)
         assert WELCOME not in [c.name for c in pilot.app.query_one(CampaignList).campaigns]
+
+
+# The list: filter, sort, kept figures (issue 10) ---------------------------------------------
+
+
+def rows_of(pilot: Pilot) -> list[str]:
+    return [option.prompt.plain for option in pilot.app.query_one(CampaignOptions).options]
+
+
+def names_shown(pilot: Pilot) -> list[str]:
+    return [c.name for c in pilot.app.query_one(CampaignList).shown]
+
+
+@pilot_test
+async def test_slash_filters_campaigns_by_name_and_escape_clears_with_the_focus_in_the_list(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await press(pilot, "c", "slash")
+        assert isinstance(pilot.app.focused, Input)
+        await press(pilot, *"SAL")  # any case, any part of the name
+        assert names_shown(pilot) == ["Spring sale"]
+        assert "1 of 5 campaigns" in str(pilot.app.query_one("#campaign-heading", Static).content)
+        await press(pilot, "enter")  # back to the list, the filter kept
+        assert pilot.app.focused is pane_of(pilot) and names_shown(pilot) == ["Spring sale"]
+        await press(pilot, "s")  # the keys act on the one shown: start it
+        assert get_campaign(db, WS, "Spring sale").state == "running"
+
+        await press(pilot, "slash", "z", "z", "z")
+        assert names_shown(pilot) == [] and "No campaign's name contains this" in rows_or_note(pilot)
+        await press(pilot, "escape")  # from the filter field: cleared, and the list has the keys
+        assert pilot.app.focused is pane_of(pilot)
+        assert len(names_shown(pilot)) == 5 and not pilot.app.query_one(CampaignList).filtering
+        await press(pilot, "down", "enter")
+        assert pane_of(pilot).opened and pane_of(pilot).campaign is not None
+
+
+def rows_or_note(pilot: Pilot) -> str:
+    return (
+        shown(pilot.app.query_one("#campaigns-none-match", Static)) if not rows_of(pilot) else "\n".join(rows_of(pilot))
+    )
+
+
+@pilot_test
+async def test_o_sorts_campaigns_by_name_newest_state_and_messages_sent(db: Database, clock: FixedClock) -> None:
+    seed(db)
+    for name in ["Beta", "alpha", "Gamma"]:
+        clock.set(clock() + timedelta(minutes=1))
+        create_campaign(db, WS, name)
+    change_state(db, WS, "Gamma", "start")
+    change_state(db, WS, "alpha", "archive")
+    seed_people(db)
+    change_state(db, WS, "Beta", "start")
+    add_actions(db, WS, "Beta", WELCOME_ACTIONS[:1])
+    send_campaign(db, WS, "Beta")
+    simulate_delivery(db, "250 OK")
+    async with running(db) as pilot:
+        await press(pilot, "c")
+        heading = pilot.app.query_one("#campaign-heading", Static)
+        assert names_shown(pilot) == ["alpha", "Beta", "Gamma"] and "by name" in shown(heading)
+        await press(pilot, "o")
+        assert names_shown(pilot) == ["Gamma", "alpha", "Beta"] and "by newest" in shown(heading)
+        await press(pilot, "o")
+        assert names_shown(pilot) == ["Beta", "Gamma", "alpha"] and "by state" in shown(heading)  # running first
+        await press(pilot, "o")
+        assert names_shown(pilot)[0] == "Beta" and "by most sent" in shown(heading)
+        await press(pilot, "o")
+        assert names_shown(pilot) == ["alpha", "Beta", "Gamma"]
+
+
+@pilot_test
+async def test_each_row_shows_people_reached_and_messages_sent_and_failed_from_kept_counters(db: Database) -> None:
+    seed(db)
+    seed_people(db)
+    create_campaign(db, WS, "Hello")
+    add_actions(db, WS, "Hello", WELCOME_ACTIONS[:1])
+    change_state(db, WS, "Hello", "start")
+    send_campaign(db, WS, "Hello")
+    simulate_delivery(db, "250 OK")
+    with db.write() as session:  # the row reads the kept columns, not a count of the messages
+        session.execute(update(Campaign).values(people_reached=1234, messages_delivered=5678, messages_failed=9))
+    async with running(db, (160, 30)) as pilot:
+        await press(pilot, "c")
+        [row] = rows_of(pilot)
+        assert " ".join(row.split()) == "RUNNING Hello 5,678 sent 9 failed 1,234 reached 1 actions"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+@pilot_test
+async def test_campaign_rows_fit_the_width_dropping_figures_least_useful_first(
+    db: Database, size: tuple[int, int]
+) -> None:
+    seed_campaigns(db)
+    create_campaign(db, WS, "A campaign with a rather long name that needs cutting somewhere")
+    async with running(db, size) as pilot:
+        await press(pilot, "c")
+        options = pilot.app.query_one(CampaignOptions)
+        words = [" ".join(row.split()) for row in rows_of(pilot)]
+        assert all(len(row) <= options.scrollable_content_region.width for row in rows_of(pilot))
+        assert all("sent" in row and "failed" in row for row in words)
+        if size == (80, 24):
+            assert not any("reached" in row or "actions" in row for row in words)
+            assert any(row.rstrip().endswith("failed") and "…" in row for row in rows_of(pilot))
+        else:
+            assert all("reached" in row and "actions" in row for row in words)

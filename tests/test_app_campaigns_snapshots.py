@@ -59,6 +59,12 @@ def test_campaign_list(snap_compare, campaigns: Database, size: str) -> None:
     assert snap_compare(make_app(campaigns), terminal_size=SIZES[size], run_before=keys("c"))
 
 
+def test_campaign_list_filtered_and_sorted_by_state(snap_compare, campaigns: Database) -> None:
+    assert snap_compare(
+        make_app(campaigns), terminal_size=SIZES["small"], run_before=keys("c", "o", "o", "slash", "s", "enter")
+    )
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_workflow(snap_compare, campaigns: Database, size: str) -> None:
     assert snap_compare(make_app(campaigns), terminal_size=SIZES[size], run_before=keys(*OPEN_WELCOME))

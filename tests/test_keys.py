@@ -130,6 +130,24 @@ async def test_f1_lists_the_focused_panes_keys_with_its_list_keys_and_ids(db: Da
 
 
 @pilot_test
+async def test_f1_at_80_columns_names_the_focused_pane_and_cuts_nothing(db: Database) -> None:
+    seed(db)
+    async with running(db, size=(80, 24)) as pilot:
+        await press(pilot, "p", "f1")
+        help_dialog = pilot.app.screen
+        assert isinstance(help_dialog, HelpDialog)
+        assert help_dialog.heading == "Keys · People"
+        shown = str(help_dialog.query_one("#keys", Static).render())
+        assert "…" not in shown
+        words = set(shown.split())
+        for _, description, binding_id in help_dialog.keys:
+            assert not binding_id or binding_id in words
+            assert set(description.split()) <= words  # wrapped, not cut
+        lines = shown.splitlines()
+        assert max(map(len, lines)) <= help_dialog.query_one("#keys").size.width
+
+
+@pilot_test
 async def test_d_in_people_deletes_the_highlighted_person_after_asking(db: Database) -> None:
     seed(db)
     workspace = "Acme EU"

@@ -165,8 +165,13 @@ class SwitchboardApp(App[None]):
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""
+        from tui.key_table import PANES
+
         screen = self.screen
-        self.push_screen(HelpDialog(getattr(screen, "heading", "") or self.title, keys_of(screen)))
+        keys = keys_of(screen)
+        focused_pane = next((binding_id.partition(".")[0] for _, _, binding_id in keys if binding_id), "")
+        where = PANES.get(focused_pane) or getattr(screen, "heading", "") or self.title
+        self.push_screen(HelpDialog(where, keys))
 
 
 def run_app(source: DatabaseSource) -> None:

@@ -86,7 +86,16 @@ class ActionFormDialog(Dialog[ActionInfo | Stale | None]):
         & > .field-error { display: none; color: $text-error; }
         & > .field-error.-shown { display: block; }
     }
+    /* A short terminal (80x24): the dialog takes the height it may and the fields take what the
+       heading, errors and buttons leave, scrolling inside it; the body is shorter, so the subject
+       stays in sight while it is typed, and Save/Cancel are never pushed out by an error. */
+    ActionFormDialog.-short {
+        .dialog { height: 90%; }
+        .fields { height: 1fr; max-height: 100%; }
+        .fields > TextArea { height: 4; }
+    }
     """
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [Binding("ctrl+s", "save", "Save", tooltip="Save the action", id="action_form.save")]
 
     def __init__(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+from typing import Any
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -39,7 +43,44 @@ def keys_of(screen: Screen) -> list[tuple[str, str, str]]:
     return [(" ".join(keys), what, binding_id) for keys, what, binding_id in rows.values()]
 
 
-DESCRIPTION_WIDTH = 60  # longer descriptions push the binding id on; a narrow terminal cuts the id first
+DESCRIPTION_WIDTH = 60  # longer descriptions wrap
+GAP = 2
+
+
+def key_lines(keys: list[tuple[str, str, str]], width: int) -> Content:
+    """The rows as lines `width` columns wide: keys right-aligned, what they do, and the binding id
+    beside it when there is room, else wrapped under it; nothing is cut."""
+    key_width = max((len(key) for key, _, _ in keys), default=0) + GAP
+    said = min(DESCRIPTION_WIDTH, max((len(description) for _, description, _ in keys), default=0))
+    id_width = max((len(binding_id) for _, _, binding_id in keys), default=0)
+    room = max(width - key_width - GAP, 20)
+    beside = room >= said + GAP + id_width
+    indent = " " * (key_width + GAP)
+    lines: list[Content] = []
+    for key, description, binding_id in keys:
+        said_lines = textwrap.wrap(description, min(room, said) if beside else room) or [""]
+        first = Content.assemble(Content.styled(f"{key:>{key_width}}", "bold $text-accent"), " " * GAP)
+        if beside:
+            lines.append(first + f"{said_lines[0]:<{said}}" + Content.styled(f"{' ' * GAP}{binding_id}", "$text-muted"))
+            lines += [Content(indent + line) for line in said_lines[1:]]
+        else:
+            lines.append(first + said_lines[0])
+            lines += [Content(indent + line) for line in said_lines[1:]]
+            if binding_id:
+                lines.append(Content.styled(indent + binding_id, "$text-muted"))
+    lines.append(Content.styled('\nRebind a key in config.toml: [keys] "people.new" = "a"', "$text-muted"))
+    return Content("\n").join(lines)
+
+
+class KeyLines(Static):
+    """The key rows, laid out again for the width they get."""
+
+    def __init__(self, keys: list[tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.keys = keys
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.update(key_lines(self.keys, event.size.width))
 
 
 class HelpDialog(Dialog[None]):
@@ -48,7 +89,7 @@ class HelpDialog(Dialog[None]):
     DEFAULT_CSS = """
     HelpDialog .dialog { width: 104; max-width: 96%; }
     HelpDialog VerticalScroll { height: auto; max-height: 20; }
-    HelpDialog #keys { text-wrap: nowrap; text-overflow: ellipsis; }
+    HelpDialog #keys { text-wrap: nowrap; }
     """
     BINDINGS = [Binding("escape,f1,question_mark", "dismiss", "Close", tooltip="Close the help", id="help.back")]
 
@@ -58,17 +99,5 @@ class HelpDialog(Dialog[None]):
         self.keys = keys
 
     def compose_body(self) -> ComposeResult:
-        width = max((len(key) for key, _, _ in self.keys), default=0) + 2
-        said = min(DESCRIPTION_WIDTH, max((len(description) for _, description, _ in self.keys), default=0))
-        lines = [
-            Content.assemble(
-                Content.styled(f"{key:>{width}}", "bold $text-accent"),
-                "  ",
-                f"{description:<{said}}",
-                Content.styled(f"  {binding_id}", "$text-muted"),
-            )
-            for key, description, binding_id in self.keys
-        ]
-        lines.append(Content.styled('\nRebind a key in config.toml: [keys] "people.new" = "a"', "$text-muted"))
         with VerticalScroll(can_focus=False):
-            yield Static(Content("\n").join(lines), id="keys")
+            yield KeyLines(self.keys, id="keys")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +16,7 @@ from tui.core.people_import import FORMATS
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.dialog import Dialog
 from tui.parts.literal import literal
+from tui.parts.path_completion import PathSuggester, complete_path
 
 KINDS = {"csv": "CSV", "jsonl": "JSON Lines"}
 
@@ -39,6 +41,28 @@ def check_path(raw: str) -> tuple[Path | None, str]:
     if not path.is_file():
         return None, f"{str(path)!r} is not a file"
     return path.resolve(), f"{KINDS[kind]} file, {file_size(path.stat().st_size)}"
+
+
+class PathInput(Input):
+    """The file field: the completion of the path typed shows after the cursor; Tab takes it (as
+    far as the names agree), or moves on when there is nothing to complete."""
+
+    BINDINGS = [
+        Binding(
+            "tab", "complete", "Complete", tooltip="Complete the file or folder name typed", id="import_people.complete"
+        )
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(suggester=PathSuggester(frozenset(FORMATS)), **kwargs)
+
+    def action_complete(self) -> None:
+        completed = complete_path(self.value, frozenset(FORMATS)) if self.value else self.value
+        if completed != self.value:
+            self.value = completed
+            self.cursor_position = len(completed)
+        else:
+            self.screen.focus_next()
 
 
 class ImportPeopleDialog(Dialog[Path | None]):
@@ -69,7 +93,7 @@ class ImportPeopleDialog(Dialog[Path | None]):
             classes="note",
         )
         yield Label("File")
-        yield Input(placeholder="~/exports/people.csv", compact=True, id="path")
+        yield PathInput(placeholder="~/exports/people.csv", compact=True, id="path")
         yield Static("Type the path of the file.", id="path-note")
 
     def compose_buttons(self) -> ComposeResult:

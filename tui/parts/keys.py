@@ -33,7 +33,9 @@ VERBS = {
 NAVIGATION = frozenset(
     {"up", "down", "left", "right", "j", "k", "pageup", "pagedown", "home", "end", "g", "G", "tab", "shift+tab"}
 )
-NAVIGATION_NAMES = ("nav_", "to_list", "first", "last")  # ids of bindings that only move
+# Ids of bindings that only move (or, for "complete", fill in the text of the field being typed
+# in: Tab in a path field completes, as in a shell, and moves on when there is nothing to complete).
+NAVIGATION_NAMES = ("nav_", "to_list", "first", "last", "complete")
 
 # Keys that the list widgets (DataTable, OptionList) bring; listed so that F1 shows them too.
 LIST_KEYS: dict[str, list[tuple[str, str]]] = {

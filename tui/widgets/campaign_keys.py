@@ -78,11 +78,32 @@ PANE_BINDINGS: list[BindingType] = [
         tooltip="The campaign's messages, in the Messages tab",
         id="campaigns.messages",
     ),
+    Binding(
+        "slash",
+        "filter",
+        "Filter",
+        tooltip="Show the campaigns whose name contains what you type",
+        id="campaigns.filter",
+    ),
+    Binding(
+        "escape",
+        "clear_filter",
+        "Clear filter",
+        tooltip="Clear the filter and show every campaign",
+        id="campaigns.back",
+    ),
+    Binding(
+        "o",
+        "sort",
+        "Sort",
+        tooltip="Sort by name, newest, state or messages sent; again for the next",
+        id="campaigns.sort",
+    ),
     Binding("up,k", "cursor(-1)", "Previous", show=False, id="campaigns.nav_up"),
     Binding("down,j", "cursor(1)", "Next", show=False, id="campaigns.nav_down"),
 ]
 
-LIST_ONLY = {"open", "new_campaign", "delete_campaign"}
+LIST_ONLY = {"open", "new_campaign", "delete_campaign", "filter", "clear_filter", "sort"}
 WORKFLOW_ONLY = {"back", "add_action", "edit_action", "remove_action", "move_action", "preview", "import_actions"}
 EDITS = {"add_action", "edit_action", "remove_action", "move_action", "import_actions", "rename_campaign"}
 ON_AN_ACTION = {"edit_action", "remove_action", "move_action", "preview"}

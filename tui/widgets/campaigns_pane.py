@@ -38,6 +38,7 @@ from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.literal import count, literal
 from tui.widgets.campaign_keys import PANE_ACTIONS, PANE_BINDINGS, key_state
 from tui.widgets.campaign_list import CampaignList
+from tui.widgets.campaign_rows import SORTS, next_sort
 from tui.widgets.campaign_send import SendPanel
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.workflow_editor import WorkflowEditor
@@ -118,6 +119,7 @@ class CampaignsPane(CoreWork, WorkspacePane):
             return
         if old is None or old.id != new.id:
             self._show_list()
+            self.query_one(CampaignList).clear_filter()
             self.query_one(CampaignList).campaigns = ()
         self.reload()
 
@@ -153,11 +155,21 @@ class CampaignsPane(CoreWork, WorkspacePane):
             campaign_list.highlight(self._select_campaign)
             self._select_campaign = None
         self._load_error = ""
-        assert self.workspace is not None
+        self._show_heading()
+
+    def _show_heading(self) -> None:
+        """'Campaigns in Acme EU  2 of 5 campaigns · by name'."""
+        if self.workspace is None:
+            return
+        campaign_list = self.query_one(CampaignList)
+        total, shown = len(campaign_list.campaigns), len(campaign_list.shown)
+        counted = (
+            count(total, "campaign") if not campaign_list.search.strip() else f"{shown:,} of {count(total, 'campaign')}"
+        )
         campaign_list.heading = Content.assemble(
             "Campaigns in ",
             literal(self.workspace.name),
-            Content.styled(f"  {count(len(campaigns), 'campaign')}", "$text-muted"),
+            Content.styled(f"  {counted} · {SORTS[campaign_list.sort][0]}", "$text-muted"),
         )
         self.refresh_bindings()
 
@@ -187,11 +199,37 @@ class CampaignsPane(CoreWork, WorkspacePane):
             return False
         if action == "cursor":
             return not self.opened
+        if action == "clear_filter":
+            return not self.opened and self.query_one(CampaignList).filtering
+        if action in ("filter", "sort"):
+            return not self.opened and bool(self.query_one(CampaignList).campaigns)
         return key_state(action, parameters, opened=self.opened, target=self.target, selected=self.editor.action)
 
     def action_cursor(self, step: int) -> None:
         self.query_one(CampaignList).move(step)
         self.refresh_bindings()
+
+    def action_filter(self) -> None:
+        self.query_one(CampaignList).start_filter()
+        self.refresh_bindings()
+
+    def action_clear_filter(self) -> None:
+        """Escape: every campaign shows again, and the list (the pane) has the keys."""
+        self.query_one(CampaignList).clear_filter()
+        self.screen.set_focus(self)  # now: the next key is the list's
+        self._show_heading()
+
+    def action_sort(self) -> None:
+        campaign_list = self.query_one(CampaignList)
+        campaign_list.sort = next_sort(campaign_list.sort)
+        self._show_heading()
+
+    @on(CampaignList.Filtered)
+    def _filtered(self, event: CampaignList.Filtered) -> None:
+        event.stop()
+        self._show_heading()
+        if event.done:
+            self.screen.set_focus(self)  # Enter in the filter: back to the list (now), the filter kept
 
     def on_campaign_list_chosen(self, event: CampaignList.Chosen) -> None:
         self._show_workflow(event.name)
