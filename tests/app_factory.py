@@ -136,3 +136,17 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
 def steady_db_label(monkeypatch: pytest.MonkeyPatch) -> None:
     """The header names the database; snapshots need the same name on every run."""
     monkeypatch.setattr(Database, "description", property(lambda self: SNAPSHOT_DB_LABEL))
+
+
+def noting(app: SwitchboardApp) -> SwitchboardApp:
+    """`app`, keeping every notification it shows in `app.notes` (toasts expire on their own)."""
+    shown_notes: list[str] = []
+    notify = app.notify
+
+    def record(message: object, *args: Any, **kwargs: Any) -> None:
+        shown_notes.append(str(message))
+        notify(message, *args, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    app.notes = shown_notes  # type: ignore[attr-defined]
+    return app

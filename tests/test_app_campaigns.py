@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from app_factory import make_app, palette, pilot_test, press, seed, settle, type_into
+from app_factory import make_app, noting, palette, pilot_test, press, seed, settle, type_into
 from app_factory import running as app_running
 from campaign_helpers import WELCOME, WELCOME_ACTIONS, WS, add_actions, seed_campaigns, seed_people
 from sqlalchemy import update
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
-from tui.app import SwitchboardApp
 from tui.core import templates
 from tui.core.action_import import import_actions
 from tui.core.actions import edit_action
@@ -30,6 +28,7 @@ from tui.dialogs.campaign_name import CampaignNameDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.import_wizard import ImportWizard
 from tui.dialogs.preview_message import PreviewDialog
+from tui.dialogs.remove_action import RemoveActionDialog
 from tui.screens.main import MainScreen
 from tui.widgets.campaign_list import CampaignList, CampaignOptions
 from tui.widgets.campaign_send import SendPanel
@@ -44,20 +43,6 @@ def pane_of(pilot: Pilot) -> CampaignsPane:
 
 def editor_of(pilot: Pilot) -> WorkflowEditor:
     return pilot.app.query_one(WorkflowEditor)
-
-
-def noting(app: SwitchboardApp) -> SwitchboardApp:
-    """`app`, keeping every notification it shows in `app.notes` (toasts expire on their own)."""
-    shown_notes: list[str] = []
-    notify = app.notify
-
-    def record(message: object, *args: Any, **kwargs: Any) -> None:
-        shown_notes.append(str(message))
-        notify(message, *args, **kwargs)
-
-    app.notify = record  # type: ignore[method-assign]
-    app.notes = shown_notes  # type: ignore[attr-defined]
-    return app
 
 
 def running(db: Database, size: tuple[int, int] = (100, 30)) -> AbstractAsyncContextManager[Pilot]:
@@ -588,3 +573,64 @@ async def test_campaign_rows_fit_the_width_dropping_figures_least_useful_first(
             assert any(row.rstrip().endswith("failed") and "…" in row for row in rows_of(pilot))
         else:
             assert all("reached" in row and "actions" in row for row in words)
+
+
+# Confirm or undo (issue 10) ------------------------------------------------------------------
+
+
+@pilot_test
+async def test_start_stop_and_archive_act_at_once_and_u_undoes_them_from_the_notification(db: Database) -> None:
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await press(pilot, "c", "slash", *"win", "enter")  # Win-back, running
+        await press(pilot, "s")
+        assert get_campaign(db, WS, "Win-back").state == "stopped"
+        assert "Win-back is stopped now: u undoes it." in notes(pilot)
+        await press(pilot, "u")
+        assert get_campaign(db, WS, "Win-back").state == "running"
+        assert "Undone: Win-back is running again." in notes(pilot)
+        assert "u" not in pilot.app.screen.active_bindings  # one change, one undo
+
+        await press(pilot, "escape", "slash", *"welcome", "enter", "A")  # a draft, archived
+        assert get_campaign(db, WS, WELCOME).state == "archived"
+        await press(pilot, "u")
+        assert get_campaign(db, WS, WELCOME).state == "draft"  # back to a draft, which unarchive cannot do
+
+
+@pilot_test
+async def test_undo_is_offered_for_a_few_seconds_only(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tui.widgets.campaigns_pane.UNDO_SECONDS", 0.05)
+    seed_campaigns(db)
+    async with running(db) as pilot:
+        await press(pilot, "c", "slash", *"win", "enter", "s")
+        assert get_campaign(db, WS, "Win-back").state == "stopped"
+        await pilot.pause(0.3)
+        assert "u" not in pilot.app.screen.active_bindings
+        await press(pilot, "u")
+        assert get_campaign(db, WS, "Win-back").state == "stopped"
+
+
+@pilot_test
+async def test_removing_an_action_that_sent_messages_asks_whether_to_keep_them_and_keeps_them_by_default(
+    db: Database,
+) -> None:
+    seed_campaigns(db)
+    seed_people(db)
+    change_state(db, WS, WELCOME, "start")
+    send_campaign(db, WS, WELCOME)
+    sent = len(list_messages(db, WS, campaign=WELCOME, limit=100))
+    async with running(db) as pilot:
+        await open_campaign(pilot, WELCOME)
+        await press(pilot, "d")  # the email
+        assert isinstance(pilot.app.screen, RemoveActionDialog)
+        await press(pilot, "enter")  # the default: keep them
+        assert actions_of(db)[0][1] == "Wait a day"
+        assert len(list_messages(db, WS, campaign=WELCOME, limit=100)) == sent
+        await press(pilot, "down", "d")  # the sms
+        assert isinstance(pilot.app.screen, RemoveActionDialog)
+        await press(pilot, "d")  # delete its messages too
+        assert [name for _, name in actions_of(db)] == ["Wait a day", "Two more hours", "Tell the CRM"]
+        assert len(list_messages(db, WS, campaign=WELCOME, limit=100)) == sent - 2
+        await press(pilot, "up", "d")  # a delay sends nothing: a plain question
+        assert isinstance(pilot.app.screen, ConfirmDialog)
+        await press(pilot, "n")

@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 
 from tui.core.campaigns import change_state
 from tui.core.db import Database
+from tui.core.sending import send_campaign
 
 pytestmark = pytest.mark.usefixtures("steady_db_label")
 
@@ -63,6 +64,16 @@ def test_campaign_list_filtered_and_sorted_by_state(snap_compare, campaigns: Dat
     assert snap_compare(
         make_app(campaigns), terminal_size=SIZES["small"], run_before=keys("c", "o", "o", "slash", "s", "enter")
     )
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_removing_an_action_that_sent_messages_asks_whether_to_keep_them(
+    snap_compare, campaigns: Database, size: str
+) -> None:
+    seed_people(campaigns)
+    change_state(campaigns, WS, WELCOME, "start")
+    send_campaign(campaigns, WS, WELCOME)
+    assert snap_compare(make_app(campaigns), terminal_size=SIZES[size], run_before=keys(*OPEN_WELCOME, "d"))
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -309,3 +309,26 @@ def test_C1_list_gives_each_campaign_with_its_action_count(db: Database, ws: str
         add_action(db, ws, "A full", type="sms", name=f"s{n}", settings={"body": "hi"})
     rows = core.list_campaigns(db, ws)
     assert [(c.name, c.state, c.actions) for c in rows] == [("A full", "running", 3), ("b empty", "draft", 0)]
+
+
+def test_C1_a_state_change_is_undone_back_to_the_state_before_it(db: Database, ws: str) -> None:
+    core.create_campaign(db, ws, "Hello")
+    archived = core.change_state(db, ws, "Hello", "archive")
+    back = core.undo_state_change(db, ws, "Hello", "draft", expected_version=archived.version)
+    assert back.state == "draft"  # unarchiving would have made it stopped
+    started = core.change_state(db, ws, "Hello", "start")
+    stopped = core.change_state(db, ws, "Hello", "stop")
+    assert core.undo_state_change(db, ws, "Hello", "running", expected_version=stopped.version).state == "running"
+    assert started.state == "running"
+
+
+def test_C1_an_undo_after_another_change_or_to_an_unreachable_state_is_refused(db: Database, ws: str) -> None:
+    core.create_campaign(db, ws, "Hello")
+    started = core.change_state(db, ws, "Hello", "start")
+    core.rename_campaign(db, ws, "Hello", "Hi")
+    with pytest.raises(ChangedElsewhere, match="changed after that, so it cannot be undone"):
+        core.undo_state_change(db, ws, "Hi", "draft", expected_version=started.version)
+    now = core.get_campaign(db, ws, "Hi")
+    with pytest.raises(InvalidInput, match="campaign 'Hi' is running: no state change leads here from archived"):
+        core.undo_state_change(db, ws, "Hi", "archived", expected_version=now.version)
+    assert core.get_campaign(db, ws, "Hi").state == "running"

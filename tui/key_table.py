@@ -45,6 +45,7 @@ PANES = {
     "import_summary": "Import summary",
     "wizard": "Import actions (wizard)",
     "confirm": "Confirmations",
+    "remove_action": "Removing an action that sent messages",
     "secret": "A new secret",
     "dialog": "Every dialog",
     "help": "Help",

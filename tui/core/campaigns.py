@@ -100,6 +100,7 @@ class CampaignInfo:
     updated_at: datetime
     actions: tuple[ActionInfo, ...]
     messages: MessageCounts = NO_MESSAGES
+    people_reached: int = 0
 
     @property
     def moves(self) -> tuple[str, ...]:
@@ -176,6 +177,7 @@ def campaign_info(session: Session, ws: Workspace, campaign: Campaign) -> Campai
         updated_at=campaign.updated_at,
         actions=tuple(ActionInfo.of(a) for a in actions_of(session, campaign.id)),
         messages=MessageCounts.of(campaign),
+        people_reached=campaign.people_reached,
     )
 
 
@@ -290,6 +292,29 @@ def change_state(
                 f"from {campaign.state} it can only be {allowed}"
             )
         campaign.state, campaign.updated_at = target, db.runtime.now()
+        session.flush()
+        return campaign_info(session, ws, campaign)
+
+
+def undo_state_change(
+    db: Database, workspace: str, name: str, back_to: CampaignState | str, *, expected_version: int
+) -> CampaignInfo:
+    """C1: undo the last state change, putting the campaign back in `back_to` (the state before
+    it), while nothing else has changed it: `expected_version` is the version the change left.
+    An undo is the only way back to a draft (an archived draft that is unarchived is stopped)."""
+    previous = CampaignState(back_to)
+    what = f"campaign {name.strip()!r}"
+    with db.write(what) as session:
+        ws = find_workspace(session, workspace)
+        campaign = find_campaign(session, ws, name)
+        if campaign.version != expected_version:
+            raise ChangedElsewhere(f"{what} changed after that, so it cannot be undone; reload it and change it again")
+        undoable = any(previous in sources and campaign.state == target for sources, target in MOVES.values())
+        if not undoable:
+            raise InvalidInput(
+                f"campaign {campaign.name!r} is {campaign.state}: no state change leads here from {previous}"
+            )
+        campaign.state, campaign.updated_at = previous, db.runtime.now()
         session.flush()
         return campaign_info(session, ws, campaign)
 

@@ -25,6 +25,7 @@ VERBS = {
     "filter": "slash",  # type what to find
     "cycle": "f",  # show the next kind or status
     "sort": "o",  # order by the next column
+    "undo": "u",  # take back the change just made, for a few seconds
     "import": "i",
     "cancel_work": "x",  # stop the work under way (an import, a deletion)
     "refresh": "ctrl+r",

@@ -63,6 +63,9 @@ PANE_BINDINGS: list[BindingType] = [
         tooltip="Unarchive the campaign (it becomes stopped)",
         id="campaigns.unarchive",
     ),
+    Binding(
+        "u", "undo", "Undo", tooltip="Take back the state change just made (for a few seconds)", id="campaigns.undo"
+    ),
     Binding("r", "rename_campaign", "Rename", tooltip="Rename the campaign", id="campaigns.rename"),
     Binding(
         "y",
@@ -117,7 +120,7 @@ ON_A_CAMPAIGN = {
     "campaign_messages",
 }
 WORKFLOW_ACTIONS = WORKFLOW_ONLY | {"cursor"}
-PANE_ACTIONS = LIST_ONLY | ON_A_CAMPAIGN | {"cursor"}
+PANE_ACTIONS = LIST_ONLY | ON_A_CAMPAIGN | {"cursor", "undo"}
 
 
 def key_state(

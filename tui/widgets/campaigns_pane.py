@@ -9,7 +9,7 @@ holds, and a second key press waits for the first to land.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
@@ -17,6 +17,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tui.core.campaigns import (
@@ -27,14 +29,17 @@ from tui.core.campaigns import (
     delete_campaign,
     duplicate_campaign,
     list_campaigns,
+    undo_state_change,
 )
 from tui.core.db import Database
+from tui.core.states import CampaignState
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.campaign_name import CampaignNameDialog
 from tui.dialogs.campaign_stale import Stale
 from tui.dialogs.confirm import ConfirmDialog
 from tui.parts.core_work import CoreError, CoreWork, error_text
+from tui.parts.keys import key_for
 from tui.parts.literal import count, literal
 from tui.widgets.campaign_keys import PANE_ACTIONS, PANE_BINDINGS, key_state
 from tui.widgets.campaign_list import CampaignList
@@ -43,6 +48,7 @@ from tui.widgets.campaign_send import SendPanel
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.workflow_editor import WorkflowEditor
 
+UNDO_SECONDS = 8.0  # how long a state change can be undone with u
 NO_WORKSPACE = "No workspace yet: create one with n in the workspace list, or from ctrl+p."
 READS, WRITES = "read", "write"  # worker groups, as in the workflow editor
 
@@ -79,6 +85,8 @@ class CampaignsPane(CoreWork, WorkspacePane):
         super().__init__(db, id=id)
         self._select_campaign: int | None = None  # the campaign to highlight once the list is read
         self._load_error = ""  # the last refusal to list the campaigns, said once
+        self._undo: Undo | None = None  # the state change that u takes back, for a few seconds
+        self._undo_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(NO_WORKSPACE, id="no-workspace")
@@ -108,9 +116,9 @@ class CampaignsPane(CoreWork, WorkspacePane):
         """The campaign that campaign keys act on: the open one, else the highlighted one."""
         return self.editor.campaign if self.opened else self.query_one(CampaignList).highlighted
 
-    def on_focus(self) -> None:
-        if self.opened:
-            self.editor.focus()
+    def key_target(self) -> Widget:
+        """An open campaign's workflow takes the keys."""
+        return self.editor if self.opened else self
 
     def watch_workspace(self, old: WorkspaceInfo | None, new: WorkspaceInfo | None) -> None:
         self.set_class(new is None, "-no-workspace")
@@ -121,6 +129,7 @@ class CampaignsPane(CoreWork, WorkspacePane):
             self._show_list()
             self.query_one(CampaignList).clear_filter()
             self.query_one(CampaignList).campaigns = ()
+            self._forget_undo()  # u acts on what shows
         self.reload()
 
     def reload(self) -> None:
@@ -199,6 +208,8 @@ class CampaignsPane(CoreWork, WorkspacePane):
             return False
         if action == "cursor":
             return not self.opened
+        if action == "undo":
+            return self._undo is not None
         if action == "clear_filter":
             return not self.opened and self.query_one(CampaignList).filtering
         if action in ("filter", "sort"):
@@ -265,11 +276,31 @@ class CampaignsPane(CoreWork, WorkspacePane):
         self.app.push_screen(ConfirmDialog("Delete campaign", question, "Delete"), partial(self._delete, target.name))
 
     def action_change_state(self, move: str) -> None:
+        """Start, stop, archive, unarchive: at once, and undone with u for a few seconds."""
         if self.workspace is not None and (target := self.target) is not None:
             call = partial(
                 change_state, self.db, self.workspace.name, target.name, move, expected_version=target.version
             )
-            self._write(call, self._state_changed)
+            self._write(call, partial(self._state_changed, Undo(self.workspace.name, target.state)))
+
+    def action_undo(self) -> None:
+        if (undo := self._undo) is not None and undo.campaign is not None:
+            self._forget_undo()
+            call = partial(
+                undo_state_change,
+                self.db,
+                undo.workspace,
+                undo.campaign.name,
+                undo.back_to,
+                expected_version=undo.campaign.version,
+            )
+            self._write(call, self._state_undone)
+
+    def _forget_undo(self) -> None:
+        if self._undo_timer is not None:
+            self._undo_timer.stop()
+        self._undo = self._undo_timer = None
+        self.refresh_bindings()
 
     def action_send_now(self) -> None:
         """Bug 5: a send reaches a whole workspace, so it asks first, naming what it will do."""
@@ -318,10 +349,24 @@ class CampaignsPane(CoreWork, WorkspacePane):
         self._select_campaign = copy.id
         self.notify(f"Copied as {visible(copy.name)}, a draft.", markup=False)
 
-    def _state_changed(self, campaign: CampaignInfo) -> None:
+    def _state_changed(self, undo: Undo, campaign: CampaignInfo) -> None:
+        self._show_state(campaign)
+        self._forget_undo()
+        self._undo = replace(undo, campaign=campaign)
+        self._undo_timer = self.set_timer(UNDO_SECONDS, self._forget_undo)
+        self.refresh_bindings()
+        key = key_for(self, "campaigns.undo")
+        self.notify(
+            f"{visible(campaign.name)} is {campaign.state} now: {key} undoes it.", markup=False, timeout=UNDO_SECONDS
+        )
+
+    def _state_undone(self, campaign: CampaignInfo) -> None:
+        self._show_state(campaign)
+        self.notify(f"Undone: {visible(campaign.name)} is {campaign.state} again.", markup=False)
+
+    def _show_state(self, campaign: CampaignInfo) -> None:
         if self.opened and campaign.id == (self.editor.campaign.id if self.editor.campaign else None):
             self.editor.show(campaign)
-        self.notify(f"{visible(campaign.name)} is {campaign.state} now.", markup=False)
 
     # Writing ------------------------------------------------------------------------------
 
@@ -348,6 +393,15 @@ class CampaignsPane(CoreWork, WorkspacePane):
         """A change was refused: say why, and show what the database holds now."""
         self.notify(visible(error_text(error)), title="Not changed", severity="error", markup=False)
         self.reload()
+
+
+@dataclass(frozen=True)
+class Undo:
+    """What u takes back: `campaign` (as the change left it) goes back to `back_to`."""
+
+    workspace: str
+    back_to: CampaignState
+    campaign: CampaignInfo | None = None
 
 
 def send_mode_sentence(send_mode: str, test_address: str | None) -> Content:

@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from tui.core.db import Database
@@ -208,10 +209,9 @@ class PeoplePane(WorkspacePane):
     def _filtering(self) -> bool:
         return bool(self.table.search) or self.query_one("#people-filter").display
 
-    def on_focus(self) -> None:
-        """The main screen focuses the pane: the list takes the keys when it shows."""
-        if self.table.display:
-            self.table.focus()
+    def key_target(self) -> Widget:
+        """The list takes the keys when it shows."""
+        return self.table if self.table.display else self
 
     def action_sort(self) -> None:
         """The next sortable column, ascending (creation: newest first)."""

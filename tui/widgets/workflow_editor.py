@@ -21,6 +21,7 @@ from tui.core.actions import move_action, remove_action
 from tui.core.campaigns import ActionInfo, CampaignInfo, get_campaign
 from tui.core.db import Database
 from tui.core.errors import NotFound
+from tui.core.sending import MESSAGE_TYPES
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.action_form import ActionFormDialog
@@ -30,6 +31,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.import_wizard import ImportWizard
 from tui.dialogs.import_wizard.launch import imported_note
 from tui.dialogs.preview_message import PreviewDialog
+from tui.dialogs.remove_action import Choice, RemoveActionDialog
 from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.literal import literal
 from tui.widgets.campaign_keys import WORKFLOW_ACTIONS, WORKFLOW_BINDINGS, key_state
@@ -196,19 +198,31 @@ class WorkflowEditor(CoreWork, Vertical, can_focus=True):
         )
 
     def action_remove_action(self) -> None:
-        if (selected := self.action) is None:
+        """Asks first; when the action may have sent messages, also whether to keep them in
+        history (the default) or delete them."""
+        if (selected := self.action) is None or (campaign := self.campaign) is None:
             return
-        question = Content.assemble(
-            f"Remove step {selected.position}, ", literal(selected.name, "bold"), ", and the messages it sent?"
+        if campaign.people_reached and selected.type in MESSAGE_TYPES:
+            self.app.push_screen(RemoveActionDialog(selected.position, selected.name), partial(self._remove, selected))
+            return
+        question = Content.assemble(f"Remove step {selected.position}, ", literal(selected.name, "bold"), "?")
+        self.app.push_screen(
+            ConfirmDialog("Remove action", question, "Remove"),
+            lambda yes: self._remove(selected, "keep" if yes else None),
         )
-        self.app.push_screen(ConfirmDialog("Remove action", question, "Remove"), partial(self._remove, selected))
 
-    def _remove(self, action: ActionInfo, yes: bool | None) -> None:
-        if yes and self.workspace is not None and (campaign := self.campaign) is not None:
-            version = action.version
-            self._write(
-                partial(remove_action, self.db, self.workspace.name, campaign.name, action.id, expected_version=version)
+    def _remove(self, action: ActionInfo, choice: Choice | None) -> None:
+        if choice is not None and self.workspace is not None and (campaign := self.campaign) is not None:
+            call = partial(
+                remove_action,
+                self.db,
+                self.workspace.name,
+                campaign.name,
+                action.id,
+                keep_messages=choice == "keep",
+                expected_version=action.version,
             )
+            self._write(call)
 
     def action_preview(self) -> None:
         if self.workspace is not None and (campaign := self.campaign) and (selected := self.action):
