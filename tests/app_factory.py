@@ -69,7 +69,8 @@ async def settle(pilot: Pilot) -> None:
         # What the screen's widgets have queued, too: the main screen mounts its panes once the
         # database is open, and a pane starts its first read from a message (its data binding).
         await pilot._wait_for_screen()
-        if not any(worker.is_running for worker in pilot.app.workers):
+        # A worker created by a message just handled may still be pending: not running, not done.
+        if all(worker.is_finished for worker in pilot.app.workers):
             return
 
 
