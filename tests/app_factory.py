@@ -69,7 +69,8 @@ async def settle(pilot: Pilot) -> None:
         # What the screen's widgets have queued, too: the main screen mounts its panes once the
         # database is open, and a pane starts its first read from a message (its data binding).
         await pilot._wait_for_screen()
-        if not any(worker.is_running for worker in pilot.app.workers):
+        # A worker created by a message just handled may still be pending: not running, not done.
+        if all(worker.is_finished for worker in pilot.app.workers):
             return
 
 
@@ -136,3 +137,17 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
 def steady_db_label(monkeypatch: pytest.MonkeyPatch) -> None:
     """The header names the database; snapshots need the same name on every run."""
     monkeypatch.setattr(Database, "description", property(lambda self: SNAPSHOT_DB_LABEL))
+
+
+def noting(app: SwitchboardApp) -> SwitchboardApp:
+    """`app`, keeping every notification it shows in `app.notes` (toasts expire on their own)."""
+    shown_notes: list[str] = []
+    notify = app.notify
+
+    def record(message: object, *args: Any, **kwargs: Any) -> None:
+        shown_notes.append(str(message))
+        notify(message, *args, **kwargs)
+
+    app.notify = record  # type: ignore[method-assign]
+    app.notes = shown_notes  # type: ignore[attr-defined]
+    return app

@@ -158,6 +158,16 @@ def _no_env_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
 
 
+@pytest.fixture(autouse=True)
+def _progress_lines_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's progress lines start after AFTER_SECONDS of work: on a loaded machine even a
+    two-row import takes that long, and a test expecting a quiet stderr would fail by the clock.
+    Tests of the progress lines set AFTER_SECONDS to 0 themselves (their monkeypatch comes later)."""
+    from tui.cli import progress_meter
+
+    monkeypatch.setattr(progress_meter, "AFTER_SECONDS", float("inf"))
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(START)

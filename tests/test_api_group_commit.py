@@ -137,7 +137,9 @@ def _insert_person(connection: Connection, workspace_id: int, ident: str) -> Non
 
 
 def _wait_until_a_lock_is_awaited(db: Database) -> None:
-    waiting = text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
     for _ in range(600):
         with db.engine.connect() as probe:
             if probe.execute(waiting).scalar():

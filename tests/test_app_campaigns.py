@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from app_factory import make_app, palette, pilot_test, press, seed, settle, type_into
+from app_factory import make_app, noting, palette, pilot_test, press, seed, settle, type_into
 from app_factory import running as app_running
 from campaign_helpers import WELCOME, WELCOME_ACTIONS, WS, add_actions, seed_campaigns, seed_people
 from sqlalchemy import update
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
-from tui.app import SwitchboardApp
 from tui.core import templates
 from tui.core.action_import import import_actions
 from tui.core.actions import edit_action
@@ -45,20 +43,6 @@ def pane_of(pilot: Pilot) -> CampaignsPane:
 
 def editor_of(pilot: Pilot) -> WorkflowEditor:
     return pilot.app.query_one(WorkflowEditor)
-
-
-def noting(app: SwitchboardApp) -> SwitchboardApp:
-    """`app`, keeping every notification it shows in `app.notes` (toasts expire on their own)."""
-    shown_notes: list[str] = []
-    notify = app.notify
-
-    def record(message: object, *args: Any, **kwargs: Any) -> None:
-        shown_notes.append(str(message))
-        notify(message, *args, **kwargs)
-
-    app.notify = record  # type: ignore[method-assign]
-    app.notes = shown_notes  # type: ignore[attr-defined]
-    return app
 
 
 def running(db: Database, size: tuple[int, int] = (100, 30)) -> AbstractAsyncContextManager[Pilot]:

@@ -511,6 +511,64 @@ async def test_a_search_no_index_serves_shows_its_progress_and_escape_stops_it(
 
 
 @pilot_test
+async def test_the_periodic_refresh_does_not_scan_again_until_people_change(
+    seeded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_many(seeded, "Acme EU", 500, tmp_path)
+    monkeypatch.setattr(people_list, "SCAN_CHUNK", 100)
+    async with people_tab(seeded) as (_app, pilot):
+        await press(pilot, "slash")
+        await type_into(pilot, "#people-filter-input", "city:osaka")
+        await press(pilot, "enter")
+        listing = table(pilot)
+        assert listing.costly and status(pilot).startswith("city is osaka · 125 of 500 match")
+        pane(pilot).reload()  # what ctrl+r and the refresh every few seconds do
+        assert listing.pending is None and pane(pilot).status.counted is not None
+        await press(pilot, "d", "y")  # a change here reads and counts again
+        await until(pilot, lambda: status(pilot).startswith("city is osaka · 124 of 499 match"))
+
+
+@pilot_test
+async def test_o_sorts_by_the_next_column_and_shift_o_reverses_the_header_says_which(sample: Database) -> None:
+    async with people_tab(sample) as (_app, pilot):
+        listing = table(pilot)
+        await press(pilot, "o")  # created, newest first (all at one moment here: cio_id breaks the tie)
+        assert listing.order == people_list.PeopleSort("created", descending=True)
+        assert "created ▼" in [str(column.label) for column in listing.columns.values()]
+        await press(pilot, "o")  # the first attribute column
+        assert listing.order.column == "attr:first_name"
+        assert column_text(pilot, "attr:first_name") == ["Ada", "Bo", "Chen", "Dara", MARKUP_VALUE]
+        assert "first_name ▲" in [str(column.label) for column in listing.columns.values()]
+        await press(pilot, "O")
+        assert column_text(pilot, "attr:first_name") == [MARKUP_VALUE, "Dara", "Chen", "Bo", "Ada"]
+        for _ in range(len(listing.sortable) - 2):
+            await press(pilot, "o")
+        assert listing.order == people_list.BY_IDENT  # round to the identifier again
+        assert column_text(pilot)[0] == "ada@example.com"
+
+
+@pilot_test
+async def test_paging_and_end_work_under_an_attribute_order_ties_broken_by_cio_id(
+    seeded: Database, tmp_path: Path
+) -> None:
+    add_many(seeded, "Acme EU", 500, tmp_path)
+    order = people_list.PeopleSort("attr:city")
+    everyone = [p.email for p in people_list.list_people(seeded, "Acme EU", limit=500, sort=order).people]
+    async with people_tab(seeded) as (_app, pilot):
+        listing = table(pilot)
+        while listing.order != order:
+            await press(pilot, "o")
+        assert column_text(pilot) == everyone[: listing.row_count]
+        await press(pilot, "end")
+        assert column_text(pilot) == everyone[-listing.row_count :]
+        for _ in range(15):  # back up across page boundaries, read backwards in this order
+            await press(pilot, "pageup")
+        first = 500 - listing.window.tail - listing.row_count  # type: ignore[operator]
+        assert listing.window.more_above and column_text(pilot) == everyone[first : first + listing.row_count]
+        assert status(pilot) == f"by city ▲ · {listing.position(500):,} of 500"
+
+
+@pilot_test
 async def test_switching_workspace_starts_over_and_clears_the_filter(sample: Database) -> None:
     async with people_tab(sample) as (app, pilot):
         await press(pilot, "slash")

@@ -75,6 +75,20 @@ def test_filter_active(snap_compare, sample: Database) -> None:
     assert snap_compare(make_app(sample), terminal_size=SMALL, run_before=run)
 
 
+@pytest.mark.parametrize("size", [SMALL, WIDE], ids=["80x24", "200x50"])
+def test_searched_by_attribute_and_sorted_by_another_descending(
+    snap_compare, sample: Database, size: tuple[int, int]
+) -> None:
+    """`plan:pro`, sorted by first_name Z to A: the arrow in the header, the count in the status."""
+
+    async def run(pilot: Pilot) -> None:
+        await people_then("slash")(pilot)
+        await type_into(pilot, "#people-filter-input", "plan:pro")
+        await press(pilot, "enter", "o", "o", "O")
+
+    assert snap_compare(make_app(sample), terminal_size=size, run_before=run)
+
+
 def test_person_screen(snap_compare, sample: Database) -> None:
     send_welcome(sample)
     assert snap_compare(make_app(sample), terminal_size=SMALL, run_before=people_then("enter"))

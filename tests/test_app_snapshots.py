@@ -118,7 +118,7 @@ def test_rename_dialog_refusal(snap_compare, seeded: Database) -> None:
 
 
 def test_colour_dialog(snap_compare, seeded: Database) -> None:
-    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("o"))
+    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("C"))
 
 
 def test_send_mode_dialog(snap_compare, seeded: Database) -> None:

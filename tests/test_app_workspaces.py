@@ -94,12 +94,12 @@ async def test_recolour_with_a_named_colour_and_a_hex_colour(db: Database) -> No
     seed(db)
     async with running(db) as pilot:
         app = pilot.app
-        await pilot.press("o")
+        await pilot.press("C")
         app.screen.query_one(OptionList).highlighted = 3  # purple
         await pilot.press("enter")
         await settle(pilot)
         assert get_workspace(db, "Acme EU").color == "purple"
-        await pilot.press("o")
+        await pilot.press("C")
         await type_into(pilot, "#hex-colour", "#12ab34")
         await pilot.press("enter")
         await settle(pilot)

@@ -67,3 +67,19 @@ async def test_tab_in_the_import_file_field_completes_then_moves_on(db: Database
         assert str(app.screen.query_one("#path-note", Static).content).startswith("JSON Lines file")
         await press(pilot, "tab")  # nothing more to complete: on to the buttons
         assert not field.has_focus
+
+
+@pilot_test
+async def test_the_import_dialog_says_why_a_path_cannot_be_imported_once(db: Database, tmp_path: Path) -> None:
+    """Issue 10, bug 8: the import dialog showed its error twice (under the field and again below)."""
+    seed(db)
+    async with people_tab(db) as (app, pilot):
+        await press(pilot, "i")
+        dialog = app.screen
+        assert isinstance(dialog, ImportPeopleDialog)
+        await type_into(pilot, "#path", f"{tmp_path}/missing.csv")
+        await press(pilot, "enter")
+        assert app.screen is dialog  # nothing to import: it stays open
+        shown = [str(static.render()) for static in dialog.query(Static) if static.display]
+        assert sum("there is no file at" in text for text in shown) == 1
+        assert dialog.query_one("#path-note").has_class("-bad")

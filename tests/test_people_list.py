@@ -3,6 +3,7 @@ backwards, with searches."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -241,10 +242,10 @@ def test_l2_the_last_page_and_pages_before_a_cursor_read_the_listing_backwards(d
 def test_l1_every_order_pages_both_ways_without_gaps_or_repeats_ties_broken_by_cio_id(
     db: Database, shop: str, clock: FixedClock, column: str, descending: bool
 ) -> None:
-    plans = ["pro", "free", None, "pro", 7, "team", "free", "pro"]
+    plans = ["pro", "free", None, "pro", 7, "team", True, "free", "pro", 12.5]
     for index, plan in enumerate(plans):
         attributes = {} if plan is None else {"plan": plan}
-        people.add_person(db, shop, email=f"p{(index * 5) % 8}@example.com", attributes=attributes)
+        people.add_person(db, shop, email=f"p{(index * 7) % 10}@example.com", attributes=attributes)
         if index % 3 == 0:  # some people share a creation time
             clock.set(clock() + timedelta(minutes=1))
     sort = people_list.PeopleSort(column, descending)
@@ -256,7 +257,7 @@ def test_l1_every_order_pages_both_ways_without_gaps_or_repeats_ties_broken_by_c
         if column == "created":
             return (person.created_at, person.cio_id)
         value = person.attributes.get("plan")
-        return ("" if value is None else str(value), person.cio_id)
+        return ("" if value is None else value if isinstance(value, str) else json.dumps(value), person.cio_id)
 
     assert [p.cio_id for p in everyone] == [p.cio_id for p in sorted(everyone, key=key, reverse=descending)]
     emails = [p.email for p in everyone]

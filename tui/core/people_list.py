@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, String, case, func, literal, null, select, tuple_, type_coerce
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from tui.core.db import Database
@@ -114,8 +114,14 @@ def sort_key(sort: PeopleSort, dialect: str) -> ColumnElement[Any] | Instrumente
 def attribute_text(dialect: str, name: str) -> ColumnElement[Any]:
     """An attribute's value as text (strings as they are, other values as JSON), NULL when absent."""
     if dialect == "sqlite":
-        return cast(func.json_extract(Person.attributes, literal(f"$.{json.dumps(name)}")), String)
-    return Person.attributes.op("->>")(literal(name))
+        path = literal(f"$.{json.dumps(name)}")
+        kind = func.json_type(Person.attributes, path)
+        return case(
+            (kind == "text", type_coerce(func.json_extract(Person.attributes, path), String)),
+            (kind == "null", null()),
+            else_=type_coerce(Person.attributes.op("->")(path), String),
+        )
+    return type_coerce(Person.attributes.op("->>")(literal(name)), String)
 
 
 def cursor_of(person: PersonInfo, sort: PeopleSort) -> str:
@@ -190,7 +196,7 @@ def read_page(
     if search.condition is not None:
         query = query.where(search.condition)
     place: Position | None = None
-    cursor = at.after or at.start or at.before
+    cursor = next((given for given in (at.after, at.start, at.before) if given is not None), None)
     if cursor is not None:
         place = _parse_cursor(cursor, sort)
     walk = Walk(sort, dialect, reverse=at.backwards, place=place, inclusive=at.start is not None)

@@ -61,13 +61,13 @@ def key_lines(keys: list[tuple[str, str, str]], width: int) -> Content:
         said_lines = textwrap.wrap(description, min(room, said) if beside else room) or [""]
         first = Content.assemble(Content.styled(f"{key:>{key_width}}", "bold $text-accent"), " " * GAP)
         if beside:
-            lines.append(first + f"{said_lines[0]:<{said}}" + Content.styled(f"{' ' * GAP}{binding_id}", "$text-muted"))
-            lines += [Content(indent + line) for line in said_lines[1:]]
+            first += f"{said_lines[0]:<{said}}" + Content.styled(f"{' ' * GAP}{binding_id}", "$text-muted")
         else:
-            lines.append(first + said_lines[0])
-            lines += [Content(indent + line) for line in said_lines[1:]]
-            if binding_id:
-                lines.append(Content.styled(indent + binding_id, "$text-muted"))
+            first += said_lines[0]
+        lines.append(first)
+        lines += [Content(indent + line) for line in said_lines[1:]]
+        if binding_id and not beside:
+            lines.append(Content.styled(indent + binding_id, "$text-muted"))
     lines.append(Content.styled('\nRebind a key in config.toml: [keys] "people.new" = "a"', "$text-muted"))
     return Content("\n").join(lines)
 

@@ -103,18 +103,22 @@ class ImportPeopleDialog(Dialog[Path | None]):
 
     @on(Input.Changed)
     def show_check(self, event: Input.Changed) -> None:
+        self._check(event.value, submitted=False)
+
+    def _check(self, typed: str, *, submitted: bool) -> Path | None:
+        """Say under the field what the path is or why it cannot be imported: the one place the
+        dialog says it (an empty field is an error only once Enter asks for the import)."""
         note = self.query_one("#path-note", Static)
-        path, about = check_path(event.value) if event.value.strip() else (None, "Type the path of the file.")
+        path, about = check_path(typed) if typed.strip() else (None, "Type the path of the file.")
         note.set_class(path is not None, "-ok")
-        note.set_class(path is None and bool(event.value.strip()), "-bad")
+        note.set_class(path is None and (submitted or bool(typed.strip())), "-bad")
         note.update(literal(about))
+        return path
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#start")
     def start(self) -> None:
-        """Enter: import the file if it can be read; otherwise say why not."""
-        path, about = check_path(self.query_one("#path", Input).value)
-        if path is None:
-            self.show_error(about)
-        else:
+        """Enter: import the file if it can be read; otherwise the note says why not."""
+        path = self._check(self.query_one("#path", Input).value, submitted=True)
+        if path is not None:
             self.dismiss(path)

@@ -3,6 +3,7 @@ text have in common, and a directory's name ends with `/` so the next Tab goes i
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 from pathlib import Path
@@ -44,5 +45,6 @@ class PathSuggester(Suggester):
         self.suffixes = suffixes
 
     async def get_suggestion(self, value: str) -> str | None:
-        completed = complete_path(value, self.suffixes) if value else value
+        # Listing a folder (perhaps on a slow disk) runs in a thread, off the loop that handles keys.
+        completed = await asyncio.to_thread(complete_path, value, self.suffixes) if value else value
         return completed if completed != value else None

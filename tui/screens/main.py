@@ -327,12 +327,15 @@ class MainScreen(CoreWork, Screen[None]):
         return True
 
     def action_show_tab(self, tab: str) -> None:
+        from tui.widgets.pane import WorkspacePane
+
         self.query_one(TabbedContent).active = tab
-        self.query(f"#{tab}-pane").focus()  # none until the database is open
+        for pane in self.query(f"#{tab}-pane").results(WorkspacePane):  # none until the database is open
+            self.set_focus(pane.key_target())  # now, not later: the next key typed goes there
 
     def action_focus_workspaces(self) -> None:
         self.query_one("#sidebar").display = True
-        self.query_one(WorkspaceList).focus()
+        self.set_focus(self.query_one(WorkspaceList))
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")

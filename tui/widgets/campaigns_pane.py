@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
 from tui.core.campaigns import (
@@ -115,9 +116,9 @@ class CampaignsPane(CoreWork, WorkspacePane):
         """The campaign that campaign keys act on: the open one, else the highlighted one."""
         return self.editor.campaign if self.opened else self.query_one(CampaignList).highlighted
 
-    def on_focus(self) -> None:
-        if self.opened:
-            self.editor.focus()
+    def key_target(self) -> Widget:
+        """An open campaign's workflow takes the keys."""
+        return self.editor if self.opened else self
 
     def watch_workspace(self, old: WorkspaceInfo | None, new: WorkspaceInfo | None) -> None:
         self.set_class(new is None, "-no-workspace")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual.containers import Vertical
 from textual.reactive import reactive
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from tui.core.db import Database
@@ -29,3 +30,14 @@ class WorkspacePane(Vertical, can_focus=True):
     def __init__(self, db: Database, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.db = db
+
+    def key_target(self) -> Widget:
+        """The widget that takes the keys when the pane is shown: the pane itself, unless a list
+        in it should. The main screen focuses it at once, so a key typed right after the one that
+        showed the pane goes where the user sees the focus."""
+        return self
+
+    def on_focus(self) -> None:
+        target = self.key_target()
+        if target is not self:
+            target.focus()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.text import Text
 from textual.widgets import DataTable
 
 from tui.core.people import PersonInfo
+from tui.core.people_list import ATTRIBUTE_PREFIX, BY_IDENT, PeopleSort
 from tui.core.text import visible
 from tui.parts.person_ident import ident_of
 
@@ -65,9 +66,14 @@ def common_attributes(sample: list[PersonInfo], most: int = MAX_ATTRIBUTE_COLUMN
     return [name for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]]
 
 
-def people_columns(identify_by: str, sample: list[PersonInfo]) -> list[PeopleColumn]:
+SORTABLE = ("ident", "created")  # and every attribute column ("attr:NAME"): the orders of L1
+ARROWS = {False: " ▲", True: " ▼"}  # the sorted column's label says which way, in text
+
+
+def people_columns(identify_by: str, sample: list[PersonInfo], order: PeopleSort = BY_IDENT) -> list[PeopleColumn]:
     """Identifier, cio_id, the email of an id workspace, created, and the sample's common attributes,
-    sized to the sample (so that later pages do not make columns jump)."""
+    sized to the sample (so that later pages do not make columns jump); the column the list is
+    sorted by carries an arrow, unless it is the usual order (by identifier, ascending)."""
     idents = [cell_text(ident_of(person)) for person in sample]
     columns = [
         PeopleColumn("ident", identify_by, _width(identify_by, idents, 12, 48), ident_of),
@@ -80,4 +86,14 @@ def people_columns(identify_by: str, sample: list[PersonInfo]) -> list[PeopleCol
     for name in common_attributes(sample):
         values = [cell_text(person.attributes.get(name)) for person in sample]
         columns.append(PeopleColumn(f"attr:{name}", name, _width(cell_text(name), values, 6, 20), _attribute(name)))
-    return columns
+    return [
+        replace(column, label=column.label + ARROWS[order.descending], width=column.width + 2)
+        if column.key == order.column and order != BY_IDENT
+        else column
+        for column in columns
+    ]
+
+
+def sortable(columns: Sequence[PeopleColumn]) -> list[str]:
+    """The keys of the columns the list can be sorted by, in the table's order."""
+    return [column.key for column in columns if column.key in SORTABLE or column.key.startswith(ATTRIBUTE_PREFIX)]

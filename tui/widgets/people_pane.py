@@ -18,10 +18,12 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static
 
 from tui.core.db import Database
 from tui.core.people import AddResult
+from tui.core.people_list import PeopleSort
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.add_person import AddPersonDialog
@@ -87,6 +89,14 @@ class PeoplePane(WorkspacePane):
             tooltip="Stop the running import after its current batch",
             id="people.cancel_work",
         ),
+        Binding(
+            "o",
+            "sort",
+            "Sort",
+            tooltip="Sort by the next column: identifier, created (newest first), each attribute shown",
+            id="people.sort",
+        ),
+        Binding("O", "reverse", "Reverse", tooltip="Reverse the order of the list", show=False, id="people.reverse"),
         Binding("down", "focus_table", "To the list", show=False, id="people.to_list"),
     ]
 
@@ -120,14 +130,16 @@ class PeoplePane(WorkspacePane):
             self.status.count(new, "")
         else:
             self.table.workspace = new
-            self.table.reload()
-            if new.people != old.people:  # people came or went elsewhere: the matches may have too
-                self._recount()
+            self.reload(changed=new.people != old.people)
 
-    def reload(self) -> None:
-        """Show changes made elsewhere (ctrl+r), keeping the place, and count the matches again."""
-        self.table.reload()
-        self._recount()
+    def reload(self, *, changed: bool = False) -> None:
+        """Show changes made elsewhere (ctrl+r and the periodic refresh), keeping the place. A
+        search that scans the workspace is read again, and a search's matches counted again,
+        only when people `changed` (here, or their number elsewhere)."""
+        if changed or not self.table.costly:
+            self.table.reload()
+        if changed:
+            self._recount()
 
     def _recount(self) -> None:
         self.status.forget()
@@ -187,6 +199,8 @@ class PeoplePane(WorkspacePane):
             return self.import_bar.running
         if action == "clear_filter":
             return self._filtering
+        if action in ("sort", "reverse"):
+            return self.table.display or None
         if action == "focus_table":
             return self.table.display and not self.table.has_focus
         return True
@@ -195,10 +209,19 @@ class PeoplePane(WorkspacePane):
     def _filtering(self) -> bool:
         return bool(self.table.search) or self.query_one("#people-filter").display
 
-    def on_focus(self) -> None:
-        """The main screen focuses the pane: the list takes the keys when it shows."""
-        if self.table.display:
-            self.table.focus()
+    def key_target(self) -> Widget:
+        """The list takes the keys when it shows."""
+        return self.table if self.table.display else self
+
+    def action_sort(self) -> None:
+        """The next sortable column, ascending (creation: newest first)."""
+        columns, current = self.table.sortable, self.table.order.column
+        following = columns[(columns.index(current) + 1) % len(columns)] if current in columns else "ident"
+        self.table.set_order(PeopleSort(following, descending=following == "created"))
+
+    def action_reverse(self) -> None:
+        order = self.table.order
+        self.table.set_order(PeopleSort(order.column, descending=not order.descending))
 
     def action_focus_table(self) -> None:
         self.table.focus()
@@ -254,7 +277,7 @@ class PeoplePane(WorkspacePane):
 
     def _people_changed(self) -> None:
         """Show the change here, and the new counts in the sidebar."""
-        self.reload()
+        self.reload(changed=True)
         self.call_later(self.screen.run_action, "reload")  # this pane's screen, not the dialog on top
 
     def on_people_table_deleted(self, message: PeopleTable.Deleted) -> None:

@@ -16,11 +16,12 @@ from textual.message import Message
 from textual.widgets import Static
 
 from tui.core.db import Database
-from tui.core.people_list import count_people
+from tui.core.people_list import BY_IDENT, PeopleSort, count_people
 from tui.core.people_search import PeopleSearch
 from tui.core.workspaces import WorkspaceInfo
 from tui.parts.core_work import CoreError, CoreWork, error_text, stop_if_dropped
 from tui.parts.literal import literal
+from tui.widgets.people_columns import ARROWS
 from tui.widgets.people_table import PeopleTable
 
 COUNTS = "people-count"  # the worker group of match counts: a new one drops the one under way
@@ -112,6 +113,8 @@ class PeopleStatus(CoreWork, Static):
                 parts.append(Content(f"counting… {scanned_text(*self._counting)}"))
             elif matches is not None:
                 parts.append(Content(f"{matches:,} of {total:,} match"))
+        if table.order != BY_IDENT:
+            parts.append(sorted_by(table.order, ws.identify_by))
         if table.scanned is not None:
             parts.append(Content(f"searching… {scanned_text(*table.scanned)}"))
         elif not table.window.rows:
@@ -122,8 +125,18 @@ class PeopleStatus(CoreWork, Static):
             if position is not None:
                 parts.append(Content(f"{position:,} of {listed:,}" if listed is not None else f"match {position:,}"))
         if table.reading and table.scanned is None:
-            parts.append(Content("loading…"))
+            name = table.order.attribute
+            if name is None:
+                parts.append(Content("loading…"))
+            else:
+                parts.append(Content.assemble("sorting by ", literal(name, "bold"), "… (reads the whole workspace)"))
         return Content(" · ").join(part for part in parts if part)
+
+
+def sorted_by(order: PeopleSort, identify_by: str) -> Content:
+    """`by first_name ▼`: the order in text (the sorted column may be out of sight)."""
+    name = order.attribute or (identify_by if order.column == "ident" else order.column)
+    return Content.assemble("by ", literal(name), ARROWS[order.descending])
 
 
 def describe(search: PeopleSearch, identify_by: str) -> Content:

@@ -25,7 +25,7 @@ from tui.core.people_search import PeopleSearch, parse_search
 from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.delete_person import confirm_delete_person
 from tui.parts.core_work import CoreError, CoreWork, error_text, stop_if_dropped
-from tui.widgets.people_columns import PeopleColumn, cell, people_columns
+from tui.widgets.people_columns import PeopleColumn, cell, people_columns, sortable
 from tui.widgets.people_window import PAGE_SIZE, PeopleWindow
 
 PAGE_READS = "people-page"  # the worker group of page reads: a new read drops the one under way
@@ -92,6 +92,7 @@ class PeopleTable(CoreWork, DataTable):
         self.error: str | None = None
         self.loaded_for: int | None = None  # the workspace whose rows are shown
         self.scanned: tuple[int, int] | None = None  # how far the read under way has scanned
+        self.costly = False  # the last read scanned (no index serves the search): re-read on request only
         self._columns: list[PeopleColumn] = []
         self._replacing = False  # rows are being replaced: the view is not where it will be
 
@@ -118,12 +119,23 @@ class PeopleTable(CoreWork, DataTable):
     def open(self, workspace: WorkspaceInfo | None) -> None:
         """Start over on a workspace (or none), without a filter."""
         self.drop_core(PAGE_READS)  # whatever is on its way belongs to the one left behind
-        self.workspace, self.search = workspace, ""
+        self.workspace, self.search, self.order = workspace, "", BY_IDENT
         self.pending, self.error, self.loaded_for = None, None, None
         self.window.reset([], more_below=False)
         self.clear()
         self._load("first")
         self.post_message(self.Changed())
+
+    def set_order(self, order: PeopleSort) -> None:
+        """List in this order (L1), from its first person."""
+        if order != self.order:
+            self.order = order
+            self._load("first")
+
+    @property
+    def sortable(self) -> list[str]:
+        """The columns shown that the list can be sorted by."""
+        return sortable(self._columns)
 
     def set_search(self, search: str) -> None:
         """Show the people whose identifier starts with `search` (all with "")."""
@@ -184,6 +196,7 @@ class PeopleTable(CoreWork, DataTable):
             self.post_message(self.Changed())
 
     def _read(self, request: PageRequest, page: PeoplePage) -> None:
+        self.costly = self.scanned is not None
         self.pending = self.error = self.scanned = None
         self._apply(request.kind, page)
         self.post_message(self.Changed())
@@ -235,7 +248,7 @@ class PeopleTable(CoreWork, DataTable):
         ws = self.workspace
         if ws is None:
             return False
-        columns = people_columns(ws.identify_by, self.window.rows)
+        columns = people_columns(ws.identify_by, self.window.rows, self.order)
         if [(c.key, c.label, c.width) for c in columns] == [(c.key, c.label, c.width) for c in self._columns]:
             return False
         self._columns = columns

@@ -59,7 +59,7 @@ class WorkspaceList(OptionList):
         Binding("n", "screen.new_workspace", "New", tooltip="Create a workspace", id="sidebar.new"),
         Binding("r", "screen.rename_workspace", "Rename", tooltip="Rename the current workspace", id="sidebar.rename"),
         Binding(
-            "o",
+            "C",
             "screen.recolour_workspace",
             "Colour",
             tooltip="Change the current workspace's colour",
