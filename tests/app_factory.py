@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from typing import Any
 
 import pytest
+import textual._wait
 from textual.app import App
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -26,6 +27,17 @@ from tui.app import SwitchboardApp
 from tui.core.db import Database
 from tui.core.workspaces import create_workspace
 from tui.screens.main import MainScreen
+
+# Pilot waits for the app to go idle (textual._wait.wait_for_idle): it sleeps in windows of
+# SLEEP_GRANULARITY (20 ms) until one passes with under SLEEP_IDLE (1 ms) of CPU used. A key press
+# waits for two such windows and each settle for one more, so a test pressing a hundred keys
+# slept seconds just to notice it was idle. The same criterion (under 5% of a window busy) over
+# 5 ms windows notices it four times sooner; settle's waits (workers done, the screen's queues
+# empty) are what make a test deterministic, not this heuristic. Pinned textual (pyproject):
+# the names are checked so that an upgrade renaming them fails here, loudly.
+assert hasattr(textual._wait, "SLEEP_GRANULARITY") and hasattr(textual._wait, "SLEEP_IDLE")
+textual._wait.SLEEP_GRANULARITY = 0.005
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 SNAPSHOT_DB_LABEL = "/srv/switchboard/team.db"
 SEED = (  # name, identify_by, colour
