@@ -45,6 +45,22 @@ def test_a_verb_has_the_same_key_in_every_pane() -> None:
     assert {"new", "edit", "delete", "open", "filter", "refresh"} <= verbs_used
 
 
+def test_a_letter_key_means_one_kind_of_thing_in_every_pane() -> None:
+    """`r` renames wherever it is bound, `s` starts or stops, `y` copies... The answers of a yes/no
+    question (y, n) and Enter/Escape (go on, go back) are the only keys whose meaning is the dialog's."""
+    answers = {"confirm", "remove_action"}
+    same_kind = {"stop": "start", "unarchive": "archive", "copy": "duplicate"}
+    meanings: dict[str, set[str]] = {}
+    for binding in key_table.bindings():
+        pane, _, name = (binding.id or "").partition(".")
+        if pane in answers or moves_only(binding.id or ""):
+            continue
+        for key in binding.key.split(","):
+            if (key := key.strip()) not in {"enter", "escape", "f1", "question_mark"}:
+                meanings.setdefault(key, set()).add(same_kind.get(name, name))
+    assert {key: names for key, names in meanings.items() if len(names) > 1} == {}
+
+
 def test_navigation_keys_only_move() -> None:
     acting = {
         binding.id: binding.key

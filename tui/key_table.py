@@ -112,6 +112,7 @@ def _shown_keys(keys: str) -> str:
         "delete": "Del",
         "left_square_bracket": "[",
         "right_square_bracket": "]",
+        "asterisk": "*",
     }
     return " ".join(names.get(key, key) for key in keys.split(","))
 

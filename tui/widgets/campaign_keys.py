@@ -75,7 +75,7 @@ PANE_BINDINGS: list[BindingType] = [
         id="campaigns.duplicate",
     ),
     Binding(
-        "m",
+        "M",
         "campaign_messages",
         "Messages",
         tooltip="The campaign's messages, in the Messages tab",

@@ -95,7 +95,7 @@ class MessagesPane(CoreWork, WorkspacePane):
     """
     BINDINGS = [
         Binding("f", "next_filter", "Filter", tooltip="Show only messages in the next status", id="messages.cycle"),
-        Binding("r", "retry", "Retry", tooltip="Send the highlighted failed message again now", id="messages.retry"),
+        Binding("R", "retry", "Retry", tooltip="Send the highlighted failed message again now", id="messages.retry"),
         Binding("enter", "show", "Show", tooltip="The whole message, its answer and attempts", id="messages.open"),
         Binding(
             "escape",

@@ -38,7 +38,9 @@ class ActionChecklist(TickList[int]):
 
     BINDINGS = [
         Binding("space", "select", "Tick", tooltip="Tick or untick the highlighted action", id="wizard.tick"),
-        Binding("a", "toggle_all", "All/none", tooltip="Tick every action, or untick them all", id="wizard.tick_all"),
+        Binding(
+            "asterisk", "toggle_all", "All/none", tooltip="Tick every action, or untick them all", id="wizard.tick_all"
+        ),
         Binding("enter", "done", "Next", tooltip="Go on with the ticked actions", id="wizard.next"),
     ]
 
