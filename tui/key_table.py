@@ -35,6 +35,7 @@ PANES = {
     "workflow": "A campaign's workflow",
     "activity": "Activity",
     "messages": "Messages",
+    "message": "A message",
     "billing": "Billing",
     "credentials": "API credentials",
     "delivery": "Delivery settings",
