@@ -33,6 +33,7 @@ PANES = {
     "person": "A person",
     "campaigns": "Campaign list",
     "workflow": "A campaign's workflow",
+    "preview": "A message preview",
     "activity": "Activity",
     "messages": "Messages",
     "message": "A message",
