@@ -16,9 +16,11 @@ from tui.config import Settings, SettingsError, load_settings, save_settings, se
 from tui.core.db import Database
 from tui.core.people import add_person
 from tui.core.people_list import list_people
+from tui.core.workspaces import list_workspaces
 from tui.dialogs.add_person import AddPersonDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.help import HelpDialog
+from tui.dialogs.send_mode import SendModeDialog
 from tui.parts.keys import NAVIGATION, VERBS, key_of, moves_only, verb_of
 
 README = Path(__file__).parent.parent / "README.md"
@@ -195,3 +197,18 @@ async def test_escape_on_a_form_with_changes_asks_before_throwing_them_away(db: 
         await press(pilot, "escape", "y")
         assert not isinstance(app.screen, (AddPersonDialog, ConfirmDialog))
     assert list_people(db, "Acme EU").people == []
+
+
+@pilot_test
+async def test_escape_after_a_changed_choice_asks_too(db: Database) -> None:
+    """The walk-through: a send mode chosen with the arrows was thrown away without asking."""
+    seed(db)
+    async with running(db) as pilot:
+        app = pilot.app
+        await press(pilot, "w", "m", "escape")  # nothing changed: it just closes
+        assert not isinstance(app.screen, SendModeDialog)
+        await press(pilot, "m", "down", "escape")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "y")
+        assert not isinstance(app.screen, (SendModeDialog, ConfirmDialog))
+    assert [ws.send_mode for ws in list_workspaces(db)] == ["normal"] * len(list_workspaces(db))

@@ -34,7 +34,9 @@ class SendModeDialog(WorkspaceDialog[WorkspaceInfo | None]):
             for mode in SEND_MODES:
                 yield RadioChoice(MEANING[mode], value=mode == self.workspace.send_mode, id=mode)
         yield Label("Test address")
-        yield Input(self.workspace.test_address or "", placeholder="e.g. qa@example.com", compact=True, id="test-address")
+        yield Input(
+            self.workspace.test_address or "", placeholder="e.g. qa@example.com", compact=True, id="test-address"
+        )
         yield Static("ctrl+s saves; Enter in the address saves too.", classes="note")
 
     def on_mount(self) -> None:
