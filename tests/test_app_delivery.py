@@ -28,7 +28,7 @@ async def test_D2_the_dialog_saves_through_core_and_a_refusal_marks_its_field(db
     seed(db)
     set_delivery(db, "Acme EU", {"smtp_host": "smtp.example.com", "rate_per_s": "5/s"})
     async with running(db, size=(80, 24)) as pilot:
-        await press(pilot, "w", "s")  # the sidebar's key
+        await press(pilot, "w", "D")  # the sidebar's key
         dialog = pilot.app.screen
         assert isinstance(dialog, DeliveryDialog)
         assert dialog.query_one("#smtp_host", Input).value == "smtp.example.com"

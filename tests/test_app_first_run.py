@@ -91,3 +91,21 @@ async def test_escape_closes_the_new_workspace_dialog_without_creating(db: Datab
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
     assert "Never made" not in {ws.name for ws in list_workspaces(db)}
+
+
+@pilot_test
+async def test_the_arrow_keys_choose_the_kind_by_keyboard_alone(db: Database) -> None:
+    """Issue 10 walk-through: Right moved a highlight and chose nothing, so Create said "choose"."""
+    async with running(db) as pilot:
+        app = pilot.app
+        await type_into(pilot, "#workspace-name", "Acme EU")
+        await pilot.press("tab", "right")  # to the kinds (id highlighted, none chosen), then email
+        await settle(pilot)
+        assert app.screen.query_one("#by-email", RadioButton).value
+        await pilot.press("left")
+        await settle(pilot)
+        assert app.screen.query_one(RadioSet).pressed_button is app.screen.query_one("#by-id", RadioButton)
+        await pilot.press("right", "tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SecretDialog)
+    assert [(ws.name, ws.identify_by) for ws in list_workspaces(db)] == [("Acme EU", "email")]

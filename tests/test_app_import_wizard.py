@@ -63,7 +63,7 @@ async def test_from_the_palette_it_first_asks_for_the_target_campaign(db: Databa
         await settle(pilot)
         assert wizard_of(pilot).campaign == "Win-back"
         await to_actions(pilot, "Mobile", "Re-eng")
-        await pilot.press("a", "enter")
+        await pilot.press("asterisk", "enter")
         await settle(pilot)
         assert (
             text_of(pilot, "#sentence") == "Import 3 actions from Mobile App / Re-engagement into Win-back at the end"
@@ -84,7 +84,11 @@ async def test_escape_backs_out_of_each_step_and_writes_nothing(db: Database, st
     app = make_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
         results = await open_wizard(pilot)
-        forward = [lambda: pick(pilot, "Acme EU"), lambda: pick(pilot, "Welcome"), lambda: pilot.press("a", "enter")]
+        forward = [
+            lambda: pick(pilot, "Acme EU"),
+            lambda: pick(pilot, "Welcome"),
+            lambda: pilot.press("asterisk", "enter"),
+        ]
         for go in forward[: step - 1]:
             await go()
             await settle(pilot)

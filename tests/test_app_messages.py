@@ -56,7 +56,7 @@ async def test_D1_the_messages_tab_shows_status_and_answer_filters_and_retries(d
         await press(pilot, *"f" * 6)  # all, queued, scheduled, sending, retrying, delivered, failed
         assert rows(screen) == {"bob@example.com": ("failed", "550 5.1.1 no such user")}
 
-        await press(pilot, "r")
+        await press(pilot, "R")
         assert rows(screen) == {}  # bob's message is queued again: no longer failed
         assert "No failed messages here" in str(screen.query_one("#messages-empty", Static).render())
         bob = next(m for m in list_messages(db, "Acme") if m.id == ids["bob"])
@@ -105,7 +105,7 @@ async def test_D1_m_on_a_campaign_shows_its_messages_and_escape_shows_all(db: Da
     add_campaign(db, get_workspace(db, "Acme").id, "Other", [EMAIL])
     send_campaign(db, "Acme", "Other")
     async with running(db, size=(120, 30)) as pilot:
-        await press(pilot, "c", "m")  # on the highlighted campaign, Hello (the list is by name)
+        await press(pilot, "c", "M")  # on the highlighted campaign, Hello (the list is by name)
         pane = messages_pane(pilot)
         assert pane.campaign == "Hello"
         assert len(rows(pane)) == 3 and pane.query_one(DataTable).row_count == 3

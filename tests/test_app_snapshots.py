@@ -133,11 +133,11 @@ def test_credentials(snap_compare, seeded: Database) -> None:
 def test_delivery_dialog_at_80x24(snap_compare, seeded: Database) -> None:
     changes = {"smtp_host": "smtp.example.com", "smtp_security": "starttls", "smtp_user": "mailer"}
     set_delivery(seeded, "Acme EU", {**changes, "smtp_password_env": "SMTP_PASS", "sender": "Acme <news@example.com>"})
-    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("w", "s"))
+    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("w", "D"))
 
 
 def test_new_tracking_key_shown_once(snap_compare, seeded: Database) -> None:
-    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("a", "t", "y"))
+    assert snap_compare(make_app(seeded), terminal_size=SMALL, run_before=keys("a", "T", "y"))
 
 
 def test_help(snap_compare, seeded: Database) -> None:

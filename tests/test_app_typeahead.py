@@ -4,10 +4,12 @@ there, as the user sees it, and never to the pane they left."""
 
 from __future__ import annotations
 
-from app_factory import pilot_test, running, seed, settle
+from app_factory import pilot_test, press, running, seed, settle
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Input
 
+from tui.core.campaigns import create_campaign
 from tui.core.db import Database
 from tui.core.people import add_person
 from tui.screens.main import MainScreen
@@ -40,3 +42,38 @@ async def test_down_and_enter_right_after_w_switch_the_workspace(db: Database) -
         await type_ahead(pilot, "p", "w", "down", "enter")
         assert screen.current is not None and first is not None
         assert screen.current.name == screen.workspaces[1].name != first.name
+
+
+@pilot_test
+async def test_what_is_typed_right_after_slash_goes_into_the_people_filter(db: Database) -> None:
+    seed(db)
+    add_person(db, "Acme EU", email="ann@example.com")
+    async with running(db) as pilot:
+        await type_ahead(pilot, "w", "p", "slash", "n", "/", "a")  # `n` would add a person, were it a key
+        field = pilot.app.screen.query_one("#people-filter-input", Input)
+        assert isinstance(pilot.app.screen, MainScreen), "no dialog opened: the letters were typed"
+        assert (field.value, pilot.app.focused) == ("n/a", field)
+        await type_ahead(pilot, "p", "c", "t", "w")  # the tabs' keys, typed in a field, are letters
+        assert (field.value, pilot.app.focused) == ("n/apctw", field)
+
+
+@pilot_test
+async def test_what_is_typed_right_after_slash_goes_into_the_campaigns_filter(db: Database) -> None:
+    seed(db)
+    create_campaign(db, "Acme EU", "Welcome")
+    async with running(db) as pilot:
+        await press(pilot, "c")
+        await type_ahead(pilot, "slash", "n", "e", "w")
+        field = pilot.app.screen.query_one("#campaign-filter-input", Input)
+        assert isinstance(pilot.app.screen, MainScreen), "no dialog opened: the letters were typed"
+        assert (field.value, pilot.app.focused) == ("new", field)
+
+
+@pilot_test
+async def test_what_is_typed_right_after_slash_goes_into_the_activity_filter(db: Database) -> None:
+    seed(db)
+    async with running(db) as pilot:
+        await press(pilot, "t")
+        await type_ahead(pilot, "slash", "c", "i", "o")
+        field = pilot.app.screen.query_one("#activity-filter-input", Input)
+        assert (field.value, pilot.app.focused) == ("cio", field)

@@ -203,12 +203,12 @@ async def test_credentials_mask_keys_and_show_new_secrets_once(db: Database) -> 
         # How to point a Track API client at this workspace (issue 12).
         assert f'CustomerIO("{site_id}", KEY, host="localhost", port=8443)' in shown("#track-api")
 
-        await pilot.press("t", "y")
+        await pilot.press("T", "y")
         await settle(pilot)
         secret_dialog = app.screen
         assert isinstance(secret_dialog, SecretDialog)
         tracking = secret_dialog.secret
-        await pilot.press("c")
+        await pilot.press("y")
         assert app.clipboard == tracking
         await pilot.press("escape")
         assert tracking[-4:] in shown()

@@ -64,7 +64,9 @@ def test_C1_cli_text_output(cli: CliRun, ws: str) -> None:
     assert "\x1b" not in shown and "\x07" not in shown
     assert "␛[31mred␇" in shown and "[bold]x[/]" in shown
     listed = cli("campaigns", "list", "-w", ws).stdout.splitlines()
-    assert listed[0].split() == ["NAME", "STATE", "ACTIONS"] and NAME in listed[1]
+    assert (
+        listed[0].split() == ["NAME", "STATE", "ACTIONS", "REACHED", "QUEUED", "SENT", "FAILED"] and NAME in listed[1]
+    )
 
 
 def test_C1_cli_state_changes(cli: CliRun, ws: str) -> None:

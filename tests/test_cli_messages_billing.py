@@ -68,6 +68,19 @@ def test_M1_cli_campaigns_send_prints_the_counts(cli: CliRun, db: Database, shop
     )
 
 
+def test_M1_cli_campaigns_list_shows_each_campaigns_people_reached_and_messages(
+    cli: CliRun, db: Database, clock: FixedClock, shop: dict[str, str]
+) -> None:
+    assert cli("campaigns", "send", "-w", "Shop", "Hello").exit_code == 0  # on the real clock
+    clock.set(datetime.now(UTC))
+    deliver_due(db)  # the two emails; the sms waits 2 hours (queued), bob's has no phone (failed)
+    (listed,) = run_json(cli, "campaigns", "list", "-w", "Shop")
+    assert (listed["people_reached"], listed["messages"]) == (2, {"queued": 1, "sent": 2, "failed": 1})
+    text = cli("campaigns", "list", "-w", "Shop").stdout.splitlines()
+    assert text[0].split() == ["NAME", "STATE", "ACTIONS", "REACHED", "QUEUED", "SENT", "FAILED"]
+    assert text[1].split() == ["Hello", "running", "3", "2", "1", "2", "1"]
+
+
 def test_M1_cli_campaigns_send_refuses_what_is_not_running(cli: CliRun, db: Database, shop: dict[str, str]) -> None:
     add_campaign(db, 1, "Draft one", [EMAIL], state="draft")
     result = cli("campaigns", "send", "-w", "Shop", "Draft one")

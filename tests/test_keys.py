@@ -16,9 +16,11 @@ from tui.config import Settings, SettingsError, load_settings, save_settings, se
 from tui.core.db import Database
 from tui.core.people import add_person
 from tui.core.people_list import list_people
+from tui.core.workspaces import list_workspaces
 from tui.dialogs.add_person import AddPersonDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.help import HelpDialog
+from tui.dialogs.send_mode import SendModeDialog
 from tui.parts.keys import NAVIGATION, VERBS, key_of, moves_only, verb_of
 
 README = Path(__file__).parent.parent / "README.md"
@@ -43,6 +45,22 @@ def test_a_verb_has_the_same_key_in_every_pane() -> None:
     assert wrong == {}
     verbs_used = {verb_of(binding.id or "") for binding in key_table.bindings()}
     assert {"new", "edit", "delete", "open", "filter", "refresh"} <= verbs_used
+
+
+def test_a_letter_key_means_one_kind_of_thing_in_every_pane() -> None:
+    """`r` renames wherever it is bound, `s` starts or stops, `y` copies... The answers of a yes/no
+    question (y, n) and Enter/Escape (go on, go back) are the only keys whose meaning is the dialog's."""
+    answers = {"confirm", "remove_action"}
+    same_kind = {"stop": "start", "unarchive": "archive", "copy": "duplicate"}
+    meanings: dict[str, set[str]] = {}
+    for binding in key_table.bindings():
+        pane, _, name = (binding.id or "").partition(".")
+        if pane in answers or moves_only(binding.id or ""):
+            continue
+        for key in binding.key.split(","):
+            if (key := key.strip()) not in {"enter", "escape", "f1", "question_mark"}:
+                meanings.setdefault(key, set()).add(same_kind.get(name, name))
+    assert {key: names for key, names in meanings.items() if len(names) > 1} == {}
 
 
 def test_navigation_keys_only_move() -> None:
@@ -179,3 +197,18 @@ async def test_escape_on_a_form_with_changes_asks_before_throwing_them_away(db: 
         await press(pilot, "escape", "y")
         assert not isinstance(app.screen, (AddPersonDialog, ConfirmDialog))
     assert list_people(db, "Acme EU").people == []
+
+
+@pilot_test
+async def test_escape_after_a_changed_choice_asks_too(db: Database) -> None:
+    """The walk-through: a send mode chosen with the arrows was thrown away without asking."""
+    seed(db)
+    async with running(db) as pilot:
+        app = pilot.app
+        await press(pilot, "w", "m", "escape")  # nothing changed: it just closes
+        assert not isinstance(app.screen, SendModeDialog)
+        await press(pilot, "m", "down", "escape")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "y")
+        assert not isinstance(app.screen, (SendModeDialog, ConfirmDialog))
+    assert [ws.send_mode for ws in list_workspaces(db)] == ["normal"] * len(list_workspaces(db))

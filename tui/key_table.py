@@ -33,8 +33,10 @@ PANES = {
     "person": "A person",
     "campaigns": "Campaign list",
     "workflow": "A campaign's workflow",
+    "preview": "A message preview",
     "activity": "Activity",
     "messages": "Messages",
+    "message": "A message",
     "billing": "Billing",
     "credentials": "API credentials",
     "delivery": "Delivery settings",
@@ -112,6 +114,7 @@ def _shown_keys(keys: str) -> str:
         "delete": "Del",
         "left_square_bracket": "[",
         "right_square_bracket": "]",
+        "asterisk": "*",
     }
     return " ".join(names.get(key, key) for key in keys.split(","))
 

@@ -418,7 +418,7 @@ class Side:
         choice = wizard().choice  # the same position on both sides: the same content
         assert choice.source.name == workspace_name(source + 2), choice.source
         assert choice.campaign.name == sorted(map(campaign_name, range(CAMPAIGNS)), key=name_key)[CAMPAIGNS // 2]
-        await self.pilot.press("a")
+        await self.pilot.press("asterisk")
         await self.settle()
         assert len(wizard().query_one(SelectionList).selected) == ACTIONS
         times[STEPS[3]] = await self.opened("enter", place_ready)

@@ -100,7 +100,8 @@ def campaigns() -> None:
 @json_option
 @pass_state
 def list_cmd(state: CliState, workspace: str, as_json: bool) -> None:
-    """List a workspace's campaigns with their state and number of actions."""
+    """List a workspace's campaigns: state, actions, people reached and messages queued, sent
+    (delivered) and failed, from the counters kept as messages change."""
     rows = core.list_campaigns(state.db, workspace)
     emit(
         as_json,
@@ -110,13 +111,29 @@ def list_cmd(state: CliState, workspace: str, as_json: bool) -> None:
                 "name": c.name,
                 "state": c.state,
                 "actions": c.actions,
+                "people_reached": c.people_reached,
+                "messages": {"queued": c.messages.queued, "sent": c.messages.delivered, "failed": c.messages.failed},
                 "version": c.version,
                 "updated_at": iso(c.updated_at),
             }
             for c in rows
         ],
         lambda: (
-            table(["NAME", "STATE", "ACTIONS"], [(c.name, c.state, c.actions) for c in rows])
+            table(
+                ["NAME", "STATE", "ACTIONS", "REACHED", "QUEUED", "SENT", "FAILED"],
+                [
+                    (
+                        c.name,
+                        c.state,
+                        c.actions,
+                        c.people_reached,
+                        c.messages.queued,
+                        c.messages.delivered,
+                        c.messages.failed,
+                    )
+                    for c in rows
+                ],
+            )
             if rows
             else [
                 f"No campaigns in workspace {visible(workspace.strip())} yet. Create one: switchboard campaigns create -w WS NAME"

@@ -48,7 +48,7 @@ class CredentialsDialog(WorkspaceDialog[None]):
     """
     BINDINGS = [
         Binding("escape", "cancel", "Close", tooltip="Close the credentials", id="credentials.back"),
-        Binding("t", "rotate", "Rotate tracking key", tooltip="Replace the tracking API key", id="credentials.rotate"),
+        Binding("T", "rotate", "Rotate tracking key", tooltip="Replace the tracking API key", id="credentials.rotate"),
         Binding("n", "add_app_key", "New App key", tooltip="Create a labelled App API key", id="credentials.new"),
         Binding(
             "d,delete",

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Button, Input, RadioSet, Static, TextArea
 
 from tui.parts.core_work import CoreWork
 from tui.parts.key_footer import KeyFooter
@@ -73,10 +73,11 @@ class Dialog(CoreWork, ModalScreen[ResultT]):
         self._clean = self._typed()
 
     def _typed(self) -> tuple[str, ...]:
-        """What the fields hold. A `lookup` field (a filter, the person to preview for) is a way to
+        """What the fields and choices hold. A `lookup` field (a filter, the person to preview for) is a way to
         look, not something typed to keep."""
         fields = [field.value for field in self.query(Input) if not field.has_class("lookup")]
-        return tuple(fields) + tuple(area.text for area in self.query(TextArea))
+        choices = [str(radios.pressed_index) for radios in self.query(RadioSet)]
+        return tuple(fields) + tuple(area.text for area in self.query(TextArea)) + tuple(choices)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as frame:
@@ -104,7 +105,7 @@ class Dialog(CoreWork, ModalScreen[ResultT]):
             if discard:
                 self.dismiss(None)
 
-        question = Content("What you typed here is not saved. Throw it away?")
+        question = Content("What you changed here is not saved. Throw it away?")
         self.app.push_screen(ConfirmDialog("Discard changes", question, "Discard"), answered)
 
     def show_error(self, message: str) -> None:

@@ -93,7 +93,7 @@ class ImportPeopleDialog(Dialog[Path | None]):
             classes="note",
         )
         yield Label("File")
-        yield PathInput(placeholder="~/exports/people.csv", compact=True, id="path")
+        yield PathInput(placeholder="e.g. ~/exports/people.csv (Tab completes)", compact=True, id="path")
         yield Static("Type the path of the file.", id="path-note")
 
     def compose_buttons(self) -> ComposeResult:

@@ -105,12 +105,12 @@ class PersonFormDialog(Dialog[ResultT]):
     def compose_body(self) -> ComposeResult:
         yield Static(Content.assemble("Workspace ", literal(self.workspace.name, "bold")), classes="note")
         yield Label("Email" if self.by_email else "Id")
-        placeholder = "person@example.com" if self.by_email else "e.g. user-1842 (case-sensitive)"
+        placeholder = "e.g. person@example.com" if self.by_email else "e.g. user-1842 (case-sensitive)"
         yield Input(self.initial_identifier(), placeholder=placeholder, compact=True, id="identifier")
         yield Static(classes="field-note", id="identifier-note")
         if not self.by_email:
             yield Label("Email (optional)")
-            yield Input(self.initial_email(), placeholder="person@example.com", compact=True, id="email")
+            yield Input(self.initial_email(), placeholder="e.g. person@example.com", compact=True, id="email")
             yield Static(classes="field-note", id="email-note")
         yield Label("Attributes")
         yield TextArea(self.initial_attributes(), compact=True, show_cursor=True, id="attributes")

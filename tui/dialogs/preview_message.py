@@ -9,6 +9,7 @@ from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, OptionList, Static
@@ -40,7 +41,10 @@ def multiline(text: str) -> Content:
 
 
 class PreviewDialog(Dialog[None]):
-    """Type an identifier prefix or a cio_ reference; the highlighted person's message shows below."""
+    """Type an identifier prefix or a cio_ reference; the highlighted person's message shows below.
+    It changes nothing: Escape closes it."""
+
+    BINDINGS = [Binding("escape", "cancel", "Close", tooltip="Close the preview", id="preview.back")]
 
     DEFAULT_CSS = """
     PreviewDialog .dialog { width: 84; }

@@ -39,7 +39,7 @@ class RemoveActionDialog(Dialog[Choice]):
             Content.assemble(
                 f"Remove step {self.position}, ",
                 literal(self.action_name, "bold"),
-                ", from the workflow? The messages it sent stay in people's history unless you delete "
+                ", from the workflow? Any messages it sent stay in people's history unless you delete "
                 "them too. Billing does not change either way.",
             )
         )

@@ -8,11 +8,12 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.dialogs.dialog import Dialog
+from tui.parts.keys import hint
 from tui.parts.literal import literal
 
 
 class SecretDialog(Dialog[None]):
-    """Shows `secret` once. `c` copies it (OSC 52, which also works over SSH)."""
+    """Shows `secret` once. `y` copies it (yank) (OSC 52, which also works over SSH)."""
 
     DEFAULT_CSS = """
     SecretDialog #secret {
@@ -24,7 +25,7 @@ class SecretDialog(Dialog[None]):
     }
     """
     BINDINGS = [
-        Binding("c", "copy", "Copy", tooltip="Copy the secret to the clipboard", id="secret.copy"),
+        Binding("y", "copy", "Copy", tooltip="Copy the secret to the clipboard", id="secret.copy"),
         Binding("escape,enter", "dismiss", "Done", tooltip="Close: the secret is not shown again", id="secret.back"),
     ]
 
@@ -38,8 +39,11 @@ class SecretDialog(Dialog[None]):
         yield Static(self.about)
         yield Static(literal(self.secret), id="secret")
         yield Static(
-            "This is the only time it is shown: copy it now (c) and keep it somewhere safe. "
-            "Afterwards only its last 4 characters are shown.",
+            hint(
+                self,
+                "This is the only time it is shown: copy it now ({secret.copy}) and keep it somewhere safe. "
+                "Afterwards only its last 4 characters are shown.",
+            ),
             classes="note",
         )
 

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, RadioSet, Static
 from tui.core.workspaces import SEND_MODES, WorkspaceInfo, update_workspace
 from tui.dialogs.dialog import WorkspaceDialog
 from tui.parts.literal import literal
-from tui.parts.toggle_marks import RadioChoice
+from tui.parts.toggle_marks import RadioChoice, RadioChoices
 
 MEANING = {
     "normal": "normal: deliver to each person",
@@ -30,11 +30,13 @@ class SendModeDialog(WorkspaceDialog[WorkspaceInfo | None]):
 
     def compose_body(self) -> ComposeResult:
         yield Static(Content.assemble("Workspace ", literal(self.workspace.name, "bold")))
-        with RadioSet(id="send-mode", compact=True):
+        with RadioChoices(id="send-mode", compact=True):
             for mode in SEND_MODES:
                 yield RadioChoice(MEANING[mode], value=mode == self.workspace.send_mode, id=mode)
         yield Label("Test address")
-        yield Input(self.workspace.test_address or "", placeholder="qa@example.com", compact=True, id="test-address")
+        yield Input(
+            self.workspace.test_address or "", placeholder="e.g. qa@example.com", compact=True, id="test-address"
+        )
         yield Static("ctrl+s saves; Enter in the address saves too.", classes="note")
 
     def on_mount(self) -> None:
@@ -45,7 +47,7 @@ class SendModeDialog(WorkspaceDialog[WorkspaceInfo | None]):
         self.query_one("#test-address", Input).disabled = self._mode() != "test"
 
     def _mode(self) -> str:
-        pressed = self.query_one(RadioSet).pressed_button
+        pressed = self.query_one(RadioChoices).pressed_button
         return pressed.id if pressed and pressed.id else self.workspace.send_mode
 
     @on(Input.Submitted)

@@ -15,7 +15,7 @@ from tui.core.db import Database
 from tui.core.workspaces import MAX_NAME, CreatedWorkspace, create_workspace
 from tui.parts.core_work import CoreWork
 from tui.parts.literal import literal
-from tui.parts.toggle_marks import RadioChoice
+from tui.parts.toggle_marks import RadioChoice, RadioChoices
 
 WHICH = (
     "Choose id when your systems give each person a stable id (emails may change); "
@@ -53,7 +53,7 @@ class WorkspaceForm(CoreWork, Vertical):
         yield Label("Name")
         yield Input(placeholder="e.g. Acme production", max_length=MAX_NAME, compact=True, id="workspace-name")
         yield Label("Identify people by")
-        with RadioSet(compact=True, id="identify-by"):
+        with RadioChoices(compact=True, id="identify-by"):
             yield RadioChoice("id", id="by-id")
             yield RadioChoice("email", id="by-email")
         yield Static(WHICH, classes="which")
@@ -75,7 +75,7 @@ class WorkspaceForm(CoreWork, Vertical):
     @on(Button.Pressed, "#create")
     def submit(self) -> None:
         """Check that a kind is chosen, then create the workspace off the UI thread."""
-        pressed = self.query_one(RadioSet).pressed_button
+        pressed = self.query_one(RadioChoices).pressed_button
         if pressed is None:
             self.show_error("choose how to identify people: by id or by email")
             return

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.content import Content
 from textual.dom import DOMNode
+from textual.widgets import Input, TextArea
 
 VERBS = {
     "new": "n",
@@ -52,6 +54,21 @@ LIST_KEYS: dict[str, list[tuple[str, str]]] = {
     "credentials": [("↑ ↓", "Move through the App API keys")],
     "wizard": [("↑ ↓ PgUp PgDn", "Move through the list")],
 }
+
+
+def moves_focus(binding: Binding) -> Binding:
+    """`binding`, whose action moves the focus (to a pane, into a filter field), made a priority
+    binding: it runs when the app receives the key, before the keys typed after it go on to the
+    focused widget, so that they reach where the focus went (`/` then `n` typed fast is an "n" in
+    the filter, not a new person). Its action calls `step_aside_while_typing` first, so that in a
+    text field the key is typed."""
+    return replace(binding, priority=True)
+
+
+def step_aside_while_typing(node: DOMNode) -> None:
+    """In a priority binding's action: let the key through to the text field that has the focus."""
+    if isinstance(node.app.focused, (Input, TextArea)):
+        raise SkipAction()
 
 
 def verb_of(binding_id: str) -> str | None:

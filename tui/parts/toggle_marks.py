@@ -11,7 +11,7 @@ from typing import Generic
 
 from rich.segment import Segment
 from textual.strip import Strip
-from textual.widgets import RadioButton, SelectionList
+from textual.widgets import RadioButton, RadioSet, SelectionList
 from textual.widgets._selection_list import SelectionType
 from textual.widgets.option_list import OptionDoesNotExist
 
@@ -24,6 +24,24 @@ class RadioChoice(RadioButton):
     @property
     def BUTTON_INNER(self) -> str:  # type: ignore[override]  # a class constant in Textual
         return RadioButton.BUTTON_INNER if self.value else OFF
+
+
+class RadioChoices(RadioSet):
+    """A radio group whose arrow keys choose, as a radio group does in a browser: the dot goes
+    where the highlight goes (in Textual's the arrows only move a highlight that Enter confirms,
+    so a choice made by arrows alone was silently not made)."""
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self._choose_highlighted()
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self._choose_highlighted()
+
+    def _choose_highlighted(self) -> None:
+        if self.has_focus:  # a key; not the highlight that Textual puts on the first one on mount
+            self.action_toggle_button()
 
 
 class TickList(SelectionList[SelectionType], Generic[SelectionType]):

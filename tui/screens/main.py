@@ -23,6 +23,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from tui.core.text import visible
 from tui.parts.core_work import CoreError, CoreWork, error_text
 from tui.parts.key_footer import KeyFooter
+from tui.parts.keys import moves_focus, step_aside_while_typing
 from tui.parts.literal import database_label, literal
 from tui.place import Place, load_place, save_place
 from tui.screens.open_failed import OpenFailedScreen
@@ -90,19 +91,33 @@ class MainScreen(CoreWork, Screen[None]):
     """
     BINDINGS = [
         # p, c and t show in the tab titles rather than in the Footer.
-        Binding("p", "show_tab('people')", "People", tooltip="Show the People tab", show=False, id="main.people"),
-        Binding(
-            "c", "show_tab('campaigns')", "Campaigns", tooltip="Show the Campaigns tab", show=False, id="main.campaigns"
+        # They move the focus: see moves_focus.
+        moves_focus(
+            Binding("p", "tab_key('people')", "People", tooltip="Show the People tab", show=False, id="main.people")
         ),
-        Binding(
-            "t",
-            "show_tab('activity')",
-            "Activity",
-            tooltip="Show the Activity tab (the Track API)",
-            show=False,
-            id="main.activity",
+        moves_focus(
+            Binding(
+                "c",
+                "tab_key('campaigns')",
+                "Campaigns",
+                tooltip="Show the Campaigns tab",
+                show=False,
+                id="main.campaigns",
+            )
         ),
-        Binding("w", "focus_workspaces", "Workspaces", tooltip="Go to the workspace list", id="main.workspaces"),
+        moves_focus(
+            Binding(
+                "t",
+                "tab_key('activity')",
+                "Activity",
+                tooltip="Show the Activity tab (the Track API)",
+                show=False,
+                id="main.activity",
+            )
+        ),
+        moves_focus(
+            Binding("w", "focus_workspaces", "Workspaces", tooltip="Go to the workspace list", id="main.workspaces")
+        ),
         Binding(
             "ctrl+b", "toggle_sidebar", "Sidebar", tooltip="Fold or unfold the workspace sidebar", id="main.sidebar"
         ),
@@ -326,6 +341,11 @@ class MainScreen(CoreWork, Screen[None]):
             return None
         return True
 
+    def action_tab_key(self, tab: str) -> None:
+        """`p`, `c`, `t`: a priority binding (moves_focus), so in a text field the letter is typed."""
+        step_aside_while_typing(self)
+        self.action_show_tab(tab)
+
     def action_show_tab(self, tab: str) -> None:
         from tui.widgets.pane import WorkspacePane
 
@@ -334,6 +354,7 @@ class MainScreen(CoreWork, Screen[None]):
             self.set_focus(pane.key_target())  # now, not later: the next key typed goes there
 
     def action_focus_workspaces(self) -> None:
+        step_aside_while_typing(self)
         self.query_one("#sidebar").display = True
         self.set_focus(self.query_one(WorkspaceList))
 

@@ -22,6 +22,7 @@ from tui.core.db import Database
 from tui.core.text import visible
 from tui.core.workspaces import WorkspaceInfo
 from tui.parts.core_work import CoreError, CoreWork, error_text
+from tui.parts.keys import moves_focus, step_aside_while_typing
 from tui.parts.literal import literal
 from tui.widgets.pane import WorkspacePane
 from tui.widgets.people_columns import CREATED_FORMAT, cell, fill_table
@@ -56,8 +57,14 @@ class ActivityPane(CoreWork, WorkspacePane):
         Binding(
             "f", "next_kind", "Kind", tooltip="Show one kind of activity; again for the next kind", id="activity.cycle"
         ),
-        Binding(
-            "slash", "filter_person", "Person", tooltip="Show one person's activity (cio_<hex>)", id="activity.filter"
+        moves_focus(
+            Binding(
+                "slash",
+                "filter_person",
+                "Person",
+                tooltip="Show one person's activity (cio_<hex>)",
+                id="activity.filter",
+            )
         ),
         Binding("escape", "clear_filters", "Clear", tooltip="Show all activity", id="activity.back"),
         Binding("down", "focus_list", "To the list", show=False, id="activity.to_list"),
@@ -183,8 +190,9 @@ class ActivityPane(CoreWork, WorkspacePane):
         self._load_first()
 
     def action_filter_person(self) -> None:
+        step_aside_while_typing(self)
         self.query_one("#activity-filter").add_class("-shown")
-        self.query_one("#activity-filter-input", Input).focus()
+        self.screen.set_focus(self.query_one("#activity-filter-input", Input))  # now: see moves_focus
 
     @on(Input.Submitted, "#activity-filter-input")
     def _person_chosen(self, event: Input.Submitted) -> None:

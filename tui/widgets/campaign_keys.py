@@ -7,6 +7,7 @@ from textual.binding import Binding, BindingType
 from tui.core.campaigns import ActionInfo, CampaignInfo, CampaignSummary, allowed_moves
 from tui.core.sending import MESSAGE_TYPES
 from tui.core.states import CampaignState
+from tui.parts.keys import moves_focus
 
 # The Footer lists keys in this order: the focused widget's first (the workflow's, when it
 # shows), then the pane's. Keys bound in both (n, d, enter) mean one thing in the list and
@@ -75,18 +76,20 @@ PANE_BINDINGS: list[BindingType] = [
         id="campaigns.duplicate",
     ),
     Binding(
-        "m",
+        "M",
         "campaign_messages",
         "Messages",
         tooltip="The campaign's messages, in the Messages tab",
         id="campaigns.messages",
     ),
-    Binding(
-        "slash",
-        "filter",
-        "Filter",
-        tooltip="Show the campaigns whose name contains what you type",
-        id="campaigns.filter",
+    moves_focus(
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Show the campaigns whose name contains what you type",
+            id="campaigns.filter",
+        )
     ),
     Binding(
         "escape",

@@ -39,7 +39,7 @@ from tui.dialogs.campaign_name import CampaignNameDialog
 from tui.dialogs.campaign_stale import Stale
 from tui.dialogs.confirm import ConfirmDialog
 from tui.parts.core_work import CoreError, CoreWork, error_text
-from tui.parts.keys import key_for
+from tui.parts.keys import key_for, step_aside_while_typing
 from tui.parts.literal import count, literal
 from tui.widgets.campaign_keys import PANE_ACTIONS, PANE_BINDINGS, key_state
 from tui.widgets.campaign_list import CampaignList
@@ -221,6 +221,7 @@ class CampaignsPane(CoreWork, WorkspacePane):
         self.refresh_bindings()
 
     def action_filter(self) -> None:
+        step_aside_while_typing(self)
         self.query_one(CampaignList).start_filter()
         self.refresh_bindings()
 

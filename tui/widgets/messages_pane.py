@@ -95,7 +95,7 @@ class MessagesPane(CoreWork, WorkspacePane):
     """
     BINDINGS = [
         Binding("f", "next_filter", "Filter", tooltip="Show only messages in the next status", id="messages.cycle"),
-        Binding("r", "retry", "Retry", tooltip="Send the highlighted failed message again now", id="messages.retry"),
+        Binding("R", "retry", "Retry", tooltip="Send the highlighted failed message again now", id="messages.retry"),
         Binding("enter", "show", "Show", tooltip="The whole message, its answer and attempts", id="messages.open"),
         Binding(
             "escape",
@@ -158,7 +158,7 @@ class MessagesPane(CoreWork, WorkspacePane):
         self.run_core(read, self._show)
 
     def _show(self, read: tuple[list[MessageInfo], WorkerHint | None, datetime]) -> None:
-        messages, hint, now = read
+        messages, waiting, now = read
         table = self.query_one(DataTable)
         keep = self._highlighted_key()
         table.clear()
@@ -178,12 +178,16 @@ class MessagesPane(CoreWork, WorkspacePane):
             table.move_cursor(row=table.get_row_index(keep))
         self._heading(len(messages))
         shown_hint = self.query_one("#worker-hint", Static)
-        shown_hint.update(hint_text(hint, now) if hint else "")
-        shown_hint.set_class(hint is not None, "-shown")
+        shown_hint.update(hint_text(waiting, now) if waiting else "")
+        shown_hint.set_class(waiting is not None, "-shown")
         which = f"{self.status.value} messages" if self.status else "messages"
+        campaigns = self.screen.query_one("#campaigns-pane")  # where the send key is bound
         self.query_one("#messages-empty", Static).update(
-            f"No {which} here. Send a running campaign (Campaigns tab, g), then run `switchboard deliver` "
-            "to deliver what is queued."
+            hint(
+                campaigns,
+                f"No {which} here. Send a running campaign (Campaigns tab, {{campaigns.send_now}}), then run "
+                "`switchboard deliver` to deliver what is queued.",
+            )
         )
         self.set_class(not messages, "-empty")
 

@@ -66,7 +66,9 @@ class ImportBar(CoreWork, Vertical):
         self._cancel.clear()
         self._about = (workspace, path)
         self.add_class("-running")
-        self.query_one(ProgressBar).update(total=1.0, progress=0)
+        bar = self.query_one(ProgressBar)
+        bar.update(total=None)  # the ETA starts again: the same total would keep the last import's samples
+        bar.update(total=1.0, progress=0)
         self._label(Content.assemble("Importing ", literal(path.name, "bold"), " into ", literal(workspace)))
         self.run_import(workspace, path)
 

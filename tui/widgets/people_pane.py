@@ -29,7 +29,7 @@ from tui.core.workspaces import WorkspaceInfo
 from tui.dialogs.add_person import AddPersonDialog
 from tui.dialogs.import_people import ImportPeopleDialog
 from tui.dialogs.people_import_summary import ImportSummaryDialog
-from tui.parts.keys import hint
+from tui.parts.keys import hint, moves_focus, step_aside_while_typing
 from tui.parts.literal import count, literal
 from tui.parts.person_ident import ident_of
 from tui.widgets.pane import WorkspacePane
@@ -72,12 +72,14 @@ class PeoplePane(WorkspacePane):
         Binding(
             "i", "import_people", "Import", tooltip="Import people from a CSV or JSON Lines file", id="people.import"
         ),
-        Binding(
-            "slash",
-            "filter",
-            "Filter",
-            tooltip="Find people as you type: text in the identifier, ^start of it, or key:value of an attribute",
-            id="people.filter",
+        moves_focus(
+            Binding(
+                "slash",
+                "filter",
+                "Filter",
+                tooltip="Find people as you type: text in the identifier, ^start of it, or key:value of an attribute",
+                id="people.filter",
+            )
         ),
         Binding(
             "escape", "clear_filter", "Clear filter", tooltip="Clear the filter and show everyone", id="people.back"
@@ -227,8 +229,9 @@ class PeoplePane(WorkspacePane):
         self.table.focus()
 
     def action_filter(self) -> None:
+        step_aside_while_typing(self)
         self.query_one("#people-filter").display = True
-        self.query_one("#people-filter-input", Input).focus()
+        self.screen.set_focus(self.query_one("#people-filter-input", Input))  # now: see moves_focus
         self.refresh_bindings()
 
     @on(Input.Changed, "#people-filter-input")

@@ -118,7 +118,8 @@ class PeopleStatus(CoreWork, Static):
         if table.scanned is not None:
             parts.append(Content(f"searching… {scanned_text(*table.scanned)}"))
         elif not table.window.rows:
-            parts.append(Content("no one · Escape clears the filter" if search is not None else ""))
+            if search is not None:  # "0 of N match" says no one already
+                parts.append(Content("Esc clears the filter" if matches == 0 else "no one · Esc clears the filter"))
         else:
             listed = total if search is None else matches
             position = table.position(listed)

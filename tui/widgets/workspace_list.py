@@ -80,7 +80,7 @@ class WorkspaceList(OptionList):
             id="sidebar.api_keys",
         ),
         Binding(
-            "s",
+            "D",
             "screen.delivery",
             "Delivery",
             tooltip="How this workspace's messages go out; Test connection",

@@ -21,6 +21,7 @@ from tui.core.db import Database
 from tui.core.workspaces import get_workspace
 from tui.dialogs.import_wizard.preview import ActionPreview, type_tag
 from tui.dialogs.import_wizard.step import WizardStep
+from tui.parts.keys import hint
 from tui.parts.literal import literal
 from tui.parts.toggle_marks import TickList
 
@@ -38,7 +39,9 @@ class ActionChecklist(TickList[int]):
 
     BINDINGS = [
         Binding("space", "select", "Tick", tooltip="Tick or untick the highlighted action", id="wizard.tick"),
-        Binding("a", "toggle_all", "All/none", tooltip="Tick every action, or untick them all", id="wizard.tick_all"),
+        Binding(
+            "asterisk", "toggle_all", "All/none", tooltip="Tick every action, or untick them all", id="wizard.tick_all"
+        ),
         Binding("enter", "done", "Next", tooltip="Go on with the ticked actions", id="wizard.next"),
     ]
 
@@ -86,7 +89,11 @@ class ActionsStep(WizardStep):
         """Load the actions of `campaign`; ticks stay when it is the campaign shown before."""
         self._campaign = campaign.name
         self.query_one(".prompt", Static).update(
-            Content.assemble("Which actions of ", literal(campaign.name, "bold"), "? Space ticks one, a ticks all.")
+            Content.assemble(
+                "Which actions of ",
+                literal(campaign.name, "bold"),
+                hint(self.query_one(ActionChecklist), "? {wizard.tick} ticks one, {wizard.tick_all} ticks all."),
+            )
         )
         self.loading = True
         self.load(workspace, campaign)
