@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 from conftest import START, PostgresServer
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from track_oracle import one_at_a_time
 
 from tui.core import people, track, workspaces
 from tui.core.db import Database, open_database
+from tui.core.driver_many import COPY_FROM_ROWS, DriverMany
+from tui.core.errors import Conflict
 from tui.core.models import ActivityEntry, AnonymousLink, Event, Person, Suppression, UsageDay, Workspace
 from tui.core.runtime import FixedClock, Runtime, SeededTokens
 from tui.core.track import Operation, Outcome
@@ -186,3 +188,46 @@ def test_T2_a_batch_in_an_email_workspace_ends_as_one_at_a_time(
     assert {"identify", "ignored", "rejected", "failed_change"} <= {o.kind for o in together}
     assert dump(twins[0]) == dump(twins[1])
     assert people.get_person(twins[0], "Shop", "ann2@example.com").attributes == {"n": 7}
+
+
+def test_T2_a_big_batch_written_as_copy_ends_as_one_at_a_time(
+    twins: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enough new people, events and Activity rows that PostgreSQL writes them with COPY
+    (driver_many.COPY_FROM_ROWS): the same rows, JSON, NULLs and text escapes as executemany's."""
+    both(twins, lambda db: workspaces.create_workspace(db, "Apps", "id"))
+    awkward = "tab\\there\nnew line, \\N not null, ünïcødé 🚀, quote \" and ' "
+    operations: list[Operation] = []
+    for n in range(2 * COPY_FROM_ROWS):
+        body: dict[str, Any] = {"n": n, "text": awkward, "nested": {"list": [1, None, "x"]}, "none": None}
+        if n % 3 == 0:
+            body["email"] = f"p{n}@example.com"
+        operations.append(identify("path", f"user-{n} ünï", body))
+        operations.append(Operation("event", Ref("path", f"user-{n} ünï"), {"name": awkward, "data": body}))
+    together, one_by_one = batch_and_alone(twins, "Apps", operations, monkeypatch)
+    assert together == one_by_one
+    assert dump(twins[0]) == dump(twins[1])
+    assert people.get_person(twins[0], "Apps", "user-5 ünï").attributes["text"] == awkward
+
+
+def test_a_unique_key_race_in_a_copy_is_a_conflict(db: Database) -> None:
+    """The group commit applies a group again on a Conflict (the driver's IntegrityError, named
+    by db.write); COPY's unique violation must be one too, not an unknown driver error."""
+    row = {
+        "color": "blue",
+        "send_mode": "normal",
+        "identify_by": "id",
+        "site_id": "the-same-site-id",  # unique
+        "tracking_key_hash": "0" * 64,
+        "tracking_key_last4": "0000",
+        "people_count": 0,
+        "campaigns_count": 0,
+        "messages_sent": 0,
+        "created_at": START,
+        "version": 1,
+    }
+    rows = [{**row, "name": f"ws{n}", "name_key": f"ws{n}"} for n in range(COPY_FROM_ROWS)]
+    statement = DriverMany.compile(insert(Workspace.__table__), db.engine.dialect, list(rows[0]), copy=True)
+    with pytest.raises(Conflict), db.write() as session:
+        statement.execute(session, rows)
+    assert workspaces.list_workspaces(db) == []

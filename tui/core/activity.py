@@ -79,7 +79,7 @@ def record_many(session: Session, workspace_id: int, entries: Sequence[Entry]) -
 
 @lru_cache(maxsize=4)
 def _insert(dialect: Dialect) -> DriverMany:
-    return DriverMany.compile(insert(table_of(ActivityEntry)), dialect, _COLUMNS, repeated=("at",))
+    return DriverMany.compile(insert(table_of(ActivityEntry)), dialect, _COLUMNS, repeated=("at",), copy=True)
 
 
 def record_unauthorized(db: Database, site_id: str, reason: str) -> None:

@@ -66,8 +66,8 @@ def _statements(dialect: Dialect) -> _Statements:
     inserted = ("workspace_id", "created_at", *_COLUMNS[1:])
     return _Statements(
         DriverMany.compile(changed, dialect, repeated=("new_updated_at",)),
-        DriverMany.compile(insert(_PEOPLE), dialect, inserted, repeated=("created_at", "updated_at")),
-        DriverMany.compile(insert(_EVENTS), dialect, _EVENT_COLUMNS, repeated=("received_at",)),
+        DriverMany.compile(insert(_PEOPLE), dialect, inserted, repeated=("created_at", "updated_at"), copy=True),
+        DriverMany.compile(insert(_EVENTS), dialect, _EVENT_COLUMNS, repeated=("received_at",), copy=True),
     )
 
 
