@@ -84,7 +84,7 @@ class MessagesPane(CoreWork, WorkspacePane):
     DEFAULT_CSS = """
     MessagesPane {
         padding: 0 1;
-        #messages-heading { height: 1; margin-top: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        #messages-heading { height: auto; margin-top: 1; }  /* wraps at 80 columns: nothing cut */
         #worker-hint { display: none; margin-top: 1; }
         #worker-hint.-shown { display: block; }
         #messages-empty { height: 1fr; margin-top: 1; color: $text-muted; display: none; }
