@@ -186,7 +186,7 @@ async def test_slash_finds_by_a_substring_as_you_type_and_escape_clears(sample: 
 
         await type_into(pilot, "#people-filter-input", "ZZ")
         await until(pilot, lambda: column_text(pilot) == [])
-        assert "0 of 5 match · Esc clears the filter" in status(pilot)
+        assert "0 of 5 match · esc clears the filter" in status(pilot)
 
         await press(pilot, "escape")
         assert len(column_text(pilot)) == 5

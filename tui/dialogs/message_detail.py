@@ -9,13 +9,11 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from tui.core.message_counts import kind_of
 from tui.core.messages import MessageInfo
-from tui.core.states import MessageStatus
 from tui.core.text import iso, visible
 from tui.dialogs.dialog import Dialog
 from tui.parts.literal import literal
-
-STILL_TO_GO = frozenset({MessageStatus.SCHEDULED, MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.RETRYING})
 
 
 def _line(label: str, value: str | None) -> Content:
@@ -33,7 +31,7 @@ def message_lines(message: MessageInfo) -> list[Content]:
         _line("Attempts", str(message.attempts)),
         _line("Answer", message.answer),
         _line("Last error", message.last_error or message.reason),
-        _line("Next attempt", iso(message.next_attempt_at) if message.status in STILL_TO_GO else None),
+        _line("Next attempt", iso(message.next_attempt_at) if kind_of(message.status) == "queued" else None),
         _line("Delivered", iso(message.delivered_at)),
     ]
     heading = {"email": "Subject", "push": "Title", "webhook": "Request"}.get(message.channel)

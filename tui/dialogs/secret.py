@@ -13,7 +13,7 @@ from tui.parts.literal import literal
 
 
 class SecretDialog(Dialog[None]):
-    """Shows `secret` once. `y` copies it (yank) (OSC 52, which also works over SSH)."""
+    """Shows `secret` once. `y` copies it (OSC 52, which also works over SSH)."""
 
     DEFAULT_CSS = """
     SecretDialog #secret {

@@ -20,6 +20,7 @@ from tui.core.people_list import BY_IDENT, PeopleSort, count_people
 from tui.core.people_search import PeopleSearch
 from tui.core.workspaces import WorkspaceInfo
 from tui.parts.core_work import CoreError, CoreWork, error_text, stop_if_dropped
+from tui.parts.keys import hint
 from tui.parts.literal import literal
 from tui.widgets.people_columns import ARROWS
 from tui.widgets.people_table import PeopleTable
@@ -119,7 +120,8 @@ class PeopleStatus(CoreWork, Static):
             parts.append(Content(f"searching… {scanned_text(*table.scanned)}"))
         elif not table.window.rows:
             if search is not None:  # "0 of N match" says no one already
-                parts.append(Content("Esc clears the filter" if matches == 0 else "no one · Esc clears the filter"))
+                clears = hint(self, "{people.back} clears the filter")
+                parts.append(clears if matches == 0 else Content.assemble("no one · ", clears))
         else:
             listed = total if search is None else matches
             position = table.position(listed)
