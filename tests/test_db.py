@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import text
 
 from tui.core import db as dbmod
 from tui.core.db import open_database, resolve_target
-from tui.core.errors import DatabaseError
+from tui.core.errors import Busy, DatabaseError
 from tui.core.migrate import SCHEMA_HEAD, alembic_config, modelled
 from tui.core.models import Base
 
@@ -75,6 +76,25 @@ def test_write_transactions_begin_immediate(db) -> None:  # type: ignore[no-unty
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             other.execute("BEGIN IMMEDIATE")
         other.close()
+
+
+@pytest.mark.backends("sqlite")
+def test_a_write_without_waiting_fails_at_once_when_locked_and_other_writes_still_wait(db) -> None:  # type: ignore[no-untyped-def]
+    """`without_waiting` (for code on an event loop) gives up at once, saving nothing, while
+    another connection holds the write lock; a normal write on the same pooled connection
+    afterwards waits for the lock again instead of failing."""
+    from tui.core.workspaces import create_workspace, list_workspaces
+
+    locker = sqlite3.connect(db.engine.url.database, isolation_level=None, check_same_thread=False)
+    locker.execute("BEGIN IMMEDIATE")
+    with pytest.raises(Busy, match="locked"):
+        create_workspace(db.without_waiting(), "Hasty", "email")
+    release = threading.Timer(0.3, locker.execute, ("COMMIT",))
+    release.start()
+    create_workspace(db, "Patient", "email")  # waits for the commit above
+    release.join()
+    locker.close()
+    assert [ws.name for ws in list_workspaces(db)] == ["Patient"]
 
 
 def test_savepoints_hold_inside_a_transaction(db) -> None:  # type: ignore[no-untyped-def]

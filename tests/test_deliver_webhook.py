@@ -3,17 +3,22 @@ Idempotency-Key per message; HTTP 5xx/429 retry (Retry-After honoured), other 4x
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from factories import add_campaign, add_person, make_workspace, retries_due
 from http_sink import HttpSink
 from smtp_sink import free_port
 
 from tui.core import sending
 from tui.core.db import Database
+from tui.core.delivery_settings import DeliveryConfig
 from tui.core.messages import list_messages
 from tui.core.runtime import FixedClock
+from tui.delivery.worker import Summary, WorkerConfig, run
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 
@@ -80,3 +85,30 @@ def test_D1_http_faults_retry_or_fail_as_the_status_says(cli, db: Database, cloc
 
     assert _deliver(cli) == {"delivered": 2, "retrying": 0, "failed": 0}
     assert sorted(request.path for request in http.received) == ["/hook/flaky", "/hook/slow"]
+
+
+@pytest.mark.backends("sqlite")
+def test_D1_while_another_process_holds_the_write_lock_the_worker_waits_in_a_thread_and_its_loop_goes_on(
+    db: Database, clock: FixedClock, http: HttpSink
+) -> None:
+    """The worker's SQLite transactions run on its event loop only when the lock is free
+    (database_calls.py): a lock held elsewhere never stalls the loop and the connections it
+    serves, and the messages go out once the lock is released."""
+    _hooks(db, clock, http.port, "ann", "bob")
+    locker = sqlite3.connect(db.engine.url.database, isolation_level=None, check_same_thread=False)
+    locker.execute("BEGIN IMMEDIATE")
+
+    async def main() -> Summary:
+        worker = asyncio.create_task(run(db, WorkerConfig(defaults=DeliveryConfig()), once=True))
+        for _ in range(20):  # the loop keeps turning while the worker waits for the lock
+            await asyncio.sleep(0.01)
+        assert not worker.done() and not http.received
+        locker.execute("COMMIT")
+        return await worker
+
+    try:
+        summary = asyncio.run(main())
+    finally:
+        locker.close()
+    assert summary == Summary(delivered=2)
+    assert sorted(request.path for request in http.received) == ["/hook/ann", "/hook/bob"]

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from tui.core.errors import ChangedElsewhere, Conflict, Contention, DatabaseError
+from tui.core.errors import Busy, ChangedElsewhere, Conflict, Contention, DatabaseError
 from tui.core.runtime import Runtime
 
 DB_ENV = "SWITCHBOARD_DB"
@@ -98,7 +99,15 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+        options = connection.get_execution_options()
+        # How long this transaction waits for another's write lock: set per transaction, since
+        # the pool hands one connection to waiting and non-waiting callers in turn.
+        busy_ms = options.get("sqlite_busy_ms", BUSY_TIMEOUT_MS)
+        info = connection.connection.info  # kept with the driver's connection
+        if info.get("busy_ms", BUSY_TIMEOUT_MS) != busy_ms:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={int(busy_ms)}")
+            info["busy_ms"] = busy_ms
+        connection.exec_driver_sql(options.get("sqlite_begin", "BEGIN"))
 
     return engine
 
@@ -122,11 +131,21 @@ class Database:
     url: str
     engine: Engine
     runtime: Runtime = field(default_factory=Runtime)
+    # False: a write that finds SQLite's write lock taken raises Busy at once (see without_waiting).
+    waits_for_writers: bool = True
 
     def __post_init__(self) -> None:
         writer = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        if not self.waits_for_writers:
+            writer = writer.execution_options(sqlite_busy_ms=0)
         self._read = sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(writer, expire_on_commit=False, autoflush=False)
+
+    def without_waiting(self) -> Database:
+        """The same database, whose writes raise `Busy` at once when another connection holds
+        SQLite's write lock instead of waiting for it (up to BUSY_TIMEOUT_MS): for code on an
+        event loop, which must never block on a lock. Reads and PostgreSQL are unchanged."""
+        return replace(self, waits_for_writers=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -166,6 +185,8 @@ class Database:
         except IntegrityError as exc:
             raise Conflict(f"the change clashes with data saved meanwhile: {exc.orig}") from exc
         except OperationalError as exc:
+            if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY:
+                raise Busy(f"the database refused the change: {exc.orig}") from exc
             if getattr(exc.orig, "sqlstate", None) in CONTENTION_STATES:
                 raise Contention(f"the database gave up the change for a concurrent one: {exc.orig}") from exc
             raise DatabaseError(f"the database refused the change: {exc.orig}") from exc

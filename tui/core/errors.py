@@ -56,6 +56,11 @@ class Contention(DatabaseError):
     a serialization failure): nothing of it was saved, and running it again is safe."""
 
 
+class Busy(DatabaseError):
+    """Another connection holds SQLite's write lock and this write was asked not to wait for it
+    (`Database.without_waiting`): nothing of it was saved, and running it again is safe."""
+
+
 class TemplateProblem(InvalidInput):
     """A Liquid template that does not parse: which setting, where, and what is wrong.
 

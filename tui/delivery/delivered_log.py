@@ -1,28 +1,29 @@
-"""Delivered messages recorded in groups: the slots whose messages went out while the last group
-was being written share the next transaction (group commit). A transaction per message capped a
+"""Delivered messages recorded in groups (group commit): a transaction per message capped a
 worker at a few hundred messages a second; each message's transition stays whole either way.
 
-A slot sends its next message while the last one is recorded, never further ahead (see the
-worker's UNRECORDED), so a worker killed at any moment has at most two messages per slot sent
+A slot sends its next messages while its last ones are recorded, never more than the worker's
+UNRECORDED ahead, so a worker killed at any moment has at most that many messages per slot sent
 but not recorded: the only ones a restarted worker sends again (with the same Message-ID).
 
-A group is written once every slot has reported, or LINGER_S after its first message: the
-worker is CPU-bound, and a group of one message per slot costs little more than a group of one."""
+A group is written once it holds `group` messages (half of what the slots may have unrecorded,
+so they keep sending meanwhile) or LINGER_S after its first message. A transaction's fixed cost
+is some thirty messages' worth of recording: bigger groups are most of the worker's headroom.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from tui.core import outbox
-from tui.core.db import Database
+from tui.delivery.database_calls import DatabaseCalls
 
-LINGER_S = 0.002
+LINGER_S = 0.02
 
 
 class DeliveredLog:
-    def __init__(self, db: Database, slots: int = 1) -> None:
-        self._db = db
-        self._slots = slots
+    def __init__(self, calls: DatabaseCalls, group: int = 1) -> None:
+        self._calls = calls
+        self._group = group
         self._pending: list[tuple[int, str, asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._closing = False
@@ -42,7 +43,7 @@ class DeliveredLog:
                 self._wake.clear()
                 continue
             deadline = asyncio.get_running_loop().time() + LINGER_S
-            while len(self._pending) < self._slots and not self._closing:
+            while len(self._pending) < self._group and not self._closing:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), deadline - asyncio.get_running_loop().time())
@@ -50,7 +51,7 @@ class DeliveredLog:
                     break
             group, self._pending = self._pending, []
             try:
-                await asyncio.to_thread(outbox.mark_delivered_many, self._db, [(i, a) for i, a, _ in group])
+                await self._calls(outbox.mark_delivered_many, [(i, a) for i, a, _ in group])
             except Exception as exc:  # the slots that wait for this group see the failure
                 for _, _, done in group:
                     done.set_exception(exc)

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tui.core.db import Database
 from tui.core.delivery_settings import DeliveryConfig, deliveries
+from tui.delivery.database_calls import DatabaseCalls
 from tui.delivery.rate_limit import RateLimit
 
 REFRESH_S = 30.0
@@ -23,8 +22,8 @@ class Route:
 
 
 class Routes:
-    def __init__(self, db: Database, defaults: DeliveryConfig) -> None:
-        self._db = db
+    def __init__(self, calls: DatabaseCalls, defaults: DeliveryConfig) -> None:
+        self._calls = calls
         self._defaults = defaults
         self._routes: dict[int, Route] = {}
         self._loaded_at = 0.0
@@ -37,7 +36,7 @@ class Routes:
             self._loaded_at = time.monotonic()
         elif ids <= set(self._routes):
             return
-        for ws_id, (name, saved) in (await asyncio.to_thread(deliveries, self._db, ids)).items():
+        for ws_id, (name, saved) in (await self._calls(deliveries, ids)).items():
             settings = saved.over(self._defaults)
             old = self._routes.get(ws_id)
             limit = old.limit if old and old.limit and old.limit.per_s == settings.rate_per_s else None

@@ -1,7 +1,7 @@
 """The outbox worker: claim due messages, deliver them over a few reused SMTP connections (emails)
 and one HTTP keep-alive pool (webhooks, SMS and push providers), each as its workspace's delivery settings say, and
-record each outcome (one short transaction per transition, in a thread: the loop never waits
-on the database).
+record each outcome (one short transaction per transition, run where database_calls.py says: the
+loop never waits on a lock).
 
 A setting a message needs and does not have (no SMTP server, no From address, a password
 variable that is not set) is a temporary failure with that reason: fixing the settings lets
@@ -18,7 +18,6 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 import httpx
 
@@ -28,6 +27,7 @@ from tui.core.delivery_settings import DeliveryConfig, MissingSetting, smtp_pass
 from tui.core.outbox import OutboxItem
 from tui.core.states import MessageStatus
 from tui.core.worker_heartbeats import HEARTBEAT_S, beat
+from tui.delivery.database_calls import DatabaseCalls
 from tui.delivery.delivered_log import DeliveredLog
 from tui.delivery.email_bytes import wire_email
 from tui.delivery.outcome import Outcome
@@ -36,7 +36,7 @@ from tui.delivery.routes import Route, Routes
 from tui.delivery.smtp import SmtpSettings, SmtpSlot
 from tui.delivery.webhook import call_webhook
 
-UNRECORDED = 2  # per connection: sent messages whose delivery is not recorded yet
+UNRECORDED = 8  # per connection: sent messages whose delivery is not recorded yet
 CLAIM_PER_SLOT = 25  # messages claimed per connection at a time
 SWITCH_INTERVAL_S = 0.0005
 
@@ -54,9 +54,9 @@ class Heartbeat:
     """Records that this worker is alive (for the app's "no worker has run" hint), at most every
     HEARTBEAT_S."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        started = db.runtime.now()
+    def __init__(self, calls: DatabaseCalls) -> None:
+        self.calls = calls
+        started = calls.db.runtime.now()
         self.name = f"{socket.gethostname()}:{os.getpid()}:{started:%Y%m%dT%H%M%S}"
         self.started = started
         self.last = -HEARTBEAT_S
@@ -64,7 +64,7 @@ class Heartbeat:
     async def maybe_beat(self) -> None:
         if time.monotonic() - self.last >= HEARTBEAT_S:
             self.last = time.monotonic()
-            await asyncio.to_thread(beat, self.db, self.name, self.started)
+            await self.calls(beat, self.name, self.started)
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _smtp_settings(route: Route, timeout_s: float) -> SmtpSettings:
 
 
 async def _attempt(
-    db: Database,
+    calls: DatabaseCalls,
     config: WorkerConfig,
     route: Route,
     slot: SmtpSlot,
@@ -98,7 +98,7 @@ async def _attempt(
     if item.channel == "webhook":
         return await call_webhook(http, item)
     if item.channel == "push":
-        tokens = await asyncio.to_thread(outbox.device_tokens, db, item.person_id)
+        tokens = await calls(outbox.device_tokens, item.person_id)
         if not tokens:
             return Outcome(False, "the person has no device to push to")
         return await send_push(http, route, item, tokens)
@@ -120,6 +120,7 @@ class _Shared:
     """What every connection slot of a worker uses."""
 
     db: Database
+    calls: DatabaseCalls
     config: WorkerConfig
     routes: Routes
     delivered: DeliveredLog
@@ -131,7 +132,7 @@ async def _deliver(
 ) -> tuple[MessageStatus, asyncio.Future[None] | None]:
     """Deliver one claimed message; returns its new status and, when it went out, the future of
     its record."""
-    db, http = shared.db, shared.http
+    db, calls, http = shared.db, shared.calls, shared.http
     route = shared.routes.get(item.workspace_id)
     if route is None:
         outcome = Outcome(False, "the workspace was deleted")
@@ -139,17 +140,15 @@ async def _deliver(
         if route.limit is not None:
             await route.limit.wait()
         try:
-            outcome = await _attempt(db, shared.config, route, slot, http, item, db.runtime.now())
+            outcome = await _attempt(calls, shared.config, route, slot, http, item, db.runtime.now())
         except MissingSetting as exc:
             outcome = Outcome(False, str(exc), temporary=True)
     if outcome.ok:
         return MessageStatus.DELIVERED, shared.delivered.record(item.id, outcome.text)
     if outcome.temporary:
-        status = await asyncio.to_thread(
-            partial(outbox.mark_retry, db, item.id, outcome.text, retry_after=outcome.retry_after)
-        )
+        status = await calls(outbox.mark_retry, item.id, outcome.text, retry_after=outcome.retry_after)
         return status or MessageStatus.RETRYING, None
-    await asyncio.to_thread(outbox.mark_failed, db, item.id, outcome.text)
+    await calls(outbox.mark_failed, item.id, outcome.text)
     return MessageStatus.FAILED, None
 
 
@@ -177,27 +176,28 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     """Deliver due messages: with `once`, until none is due; otherwise until `stop` is set
     (what is in flight is finished first)."""
     stop = stop or asyncio.Event()
-    # The database calls run in threads; by default a thread keeps the GIL for up to 5 ms while
-    # the event loop waits to send the next SMTP command. Short turns keep the sockets busy
+    # Database calls in threads (PostgreSQL's, SQLite's while another process writes): by default
+    # a thread keeps the GIL for up to 5 ms while the event loop waits to send the next command. Short turns keep the sockets busy
     # (the process's setting is given back when the worker stops).
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     counts: Counter[MessageStatus] = Counter()
-    routes = Routes(db, config.defaults)
-    delivered = DeliveredLog(db, config.concurrency)
+    calls = DatabaseCalls(db)
+    routes = Routes(calls, config.defaults)
+    delivered = DeliveredLog(calls, group=config.concurrency * UNRECORDED // 2)
     slots = [SmtpSlot() for _ in range(config.concurrency)]
     batch = config.concurrency * CLAIM_PER_SLOT
     # Bounded: the next batch is claimed while the last one's tail is still going out.
     queue: asyncio.Queue[OutboxItem] = asyncio.Queue(maxsize=batch)
     limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
     http = httpx.AsyncClient(timeout=config.timeout_s, limits=limits)
-    shared = _Shared(db, config, routes, delivered, http)
+    shared = _Shared(db, calls, config, routes, delivered, http)
     workers = [asyncio.create_task(_drain(shared, slot, queue, counts)) for slot in slots]
-    heartbeat = Heartbeat(db)
+    heartbeat = Heartbeat(calls)
     try:
         while not stop.is_set():
             await heartbeat.maybe_beat()
-            items = await asyncio.to_thread(outbox.claim, db, batch, workspace_id=config.workspace_id)
+            items = await calls(outbox.claim, batch, workspace_id=config.workspace_id)
             await routes.load(item.workspace_id for item in items)
             for item in items:
                 await queue.put(item)
