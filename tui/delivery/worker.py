@@ -197,7 +197,7 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     try:
         while not stop.is_set():
             await heartbeat.maybe_beat()
-            items = await calls(outbox.claim, batch, workspace_id=config.workspace_id)
+            items = await calls.in_thread(outbox.claim, batch, workspace_id=config.workspace_id)
             await routes.load(item.workspace_id for item in items)
             for item in items:
                 await queue.put(item)
