@@ -87,12 +87,13 @@ class PostgresServer:
 
     url: URL
     template: str
+    strategy: str = ""  # CREATE DATABASE's STRATEGY clause, where the server has one
 
     def create_database(self, *, migrated: bool = True) -> str:
         """A new database, a copy of the migrated template or empty; returns its URL."""
         name = f"sb_test_{uuid.uuid4().hex[:12]}"
         source = self.template if migrated else "template0"
-        _admin(self.url, f'CREATE DATABASE "{name}" TEMPLATE "{source}" ENCODING \'UTF8\'')
+        _admin(self.url, f'CREATE DATABASE "{name}" TEMPLATE "{source}" ENCODING \'UTF8\'{self.strategy}')
         return self.url.set(database=name).render_as_string(hide_password=False)
 
     def drop_database(self, url: str) -> None:
@@ -104,9 +105,23 @@ def _admin(url: URL, statement: str) -> None:
     """Run one statement outside a transaction (CREATE/DROP DATABASE, ALTER SYSTEM)."""
     import psycopg
 
-    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
+    with psycopg.connect(_conninfo(url), autocommit=True) as conn:
         conn.execute(statement)  # type: ignore[arg-type]
+
+
+def _conninfo(url: URL) -> str:
+    """libpq's form of `url` (without SQLAlchemy's driver name)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _copy_strategy(url: URL) -> str:
+    """FILE_COPY (PostgreSQL 15+) copies the template's files where the default writes each of
+    its blocks to the WAL: a test database then costs the server ~24 ms of CPU instead of ~37 ms
+    (CREATE + DROP, fsync off), ~650 times a run. Older servers keep their only strategy."""
+    import psycopg
+
+    with psycopg.connect(_conninfo(url), autocommit=True) as conn:
+        return " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
 
 
 def _memory_dir() -> str | None:
@@ -163,7 +178,7 @@ def postgres_server() -> Iterator[PostgresServer]:
         stack.callback(_admin, url, f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
         # Migrating once here (not per test) is what makes a database per test affordable.
         open_database(url.set(database=template).render_as_string(hide_password=False)).dispose()
-        yield PostgresServer(url=url, template=template)
+        yield PostgresServer(url=url, template=template, strategy=_copy_strategy(url))
 
 
 @pytest.fixture(autouse=True)
