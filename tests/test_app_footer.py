@@ -25,3 +25,24 @@ async def test_footer_keys_removed_on_focus_changes_are_freed(db: Database) -> N
         alive = sum(isinstance(thing, FooterKey) for thing in gc.get_objects())
         assert shown > 0
         assert alive == shown
+
+
+@pilot_test
+async def test_the_footer_is_rebuilt_only_when_the_keys_in_sight_change(db: Database) -> None:
+    """Most changes of the screen's bindings leave the same keys in sight: the footer keeps its
+    keys then (a rebuild is ~10 ms of widgets and styles, after nearly every key press), and
+    rebuilds them when another pane's keys come into sight."""
+    seed(db)
+    async with running(db, size=(120, 40)) as pilot:
+        app = pilot.app
+        await pilot.press("p")
+        await settle(pilot)
+        before = list(app.screen.query(FooterKey))
+        app.screen.refresh_bindings()  # as a focus change, a check_action's answer, a load do
+        await settle(pilot)
+        assert list(app.screen.query(FooterKey)) == before and all(key.is_attached for key in before)
+        await pilot.press("c")
+        await settle(pilot)
+        after = list(app.screen.query(FooterKey))
+        assert [key.description for key in after] != [key.description for key in before]
+        assert not any(key in before for key in after)

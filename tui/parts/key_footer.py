@@ -18,6 +18,7 @@ class KeyFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
         self._recompose_due = False
+        self._shown: list[tuple[Binding, str, str]] = []
 
     def bindings_changed(self, screen: Screen) -> None:
         """Rebuild the keys once after a burst of binding changes, not once per change.
@@ -35,11 +36,15 @@ class KeyFooter(Footer):
 
     async def _recompose_now(self) -> None:
         self._recompose_due = False
-        await self.recompose()
-
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
+        if not self.is_attached or self._pruning:  # its screen went meanwhile
             return
+        if self._chosen() != self._shown:  # most binding changes leave the same keys in sight
+            await self.recompose()
+
+    def _chosen(self) -> list[tuple[Binding, str, str]]:
+        """The keys to show, in order, each with its description and tooltip."""
+        if not self._bindings_ready:
+            return []
         screen = self.screen
         room = screen.size.width or self.app.size.width
         keys: list[tuple[Binding, str]] = []
@@ -54,19 +59,23 @@ class KeyFooter(Footer):
                 help_key = binding
             else:
                 keys.append((binding, active.tooltip))
-        shown, used = [], 0
+        chosen, used = [], 0
         reserve = self._width(help_key, "More") if help_key else 0
         for binding, tooltip in keys:
             width = self._width(binding, binding.description)
             if used + width + reserve > room:
                 break
-            shown.append((binding, tooltip))
+            chosen.append((binding, binding.description, tooltip))
             used += width
-        for binding, tooltip in shown:
-            yield self._key(binding, binding.description, tooltip)
         if help_key is not None:
-            cut = len(shown) < len(keys)
-            yield self._key(help_key, "More" if cut else help_key.description, "Every key of this screen")
+            cut = len(chosen) < len(keys)
+            chosen.append((help_key, "More" if cut else help_key.description, "Every key of this screen"))
+        return chosen
+
+    def compose(self) -> ComposeResult:
+        self._shown = self._chosen()
+        for binding, description, tooltip in self._shown:
+            yield self._key(binding, description, tooltip)
 
     def _width(self, binding: Binding, description: str) -> int:
         """Cells a compact FooterKey takes: key, space, description, and its right margin."""
