@@ -57,8 +57,8 @@ class Contention(DatabaseError):
 
 
 class Busy(DatabaseError):
-    """Another connection holds SQLite's write lock and this write was asked not to wait for it
-    (`Database.without_waiting`): nothing of it was saved, and running it again is safe."""
+    """Another connection held SQLite's write lock for longer than this write waits (not at all,
+    for `Database.without_waiting`): nothing of it was saved, and running it again is safe."""
 
 
 class TemplateProblem(InvalidInput):
