@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tui.core import db as dbmod
 from tui.core.db import open_database, resolve_target
 from tui.core.errors import Busy, DatabaseError
-from tui.core.migrate import SCHEMA_HEAD, alembic_config, modelled
+from tui.core.migrate import SCHEMA_HEAD, alembic_config, modelled, upgrade_on_open
 from tui.core.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,3 +143,15 @@ def test_an_unmigrated_database_is_upgraded_on_open(empty_db_target: str) -> Non
         diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": modelled}), Base.metadata)
     database.dispose()
     assert diff == []
+
+
+def test_an_upgrade_commits_once_so_a_second_opener_never_runs_between_two_migrations(empty_db_target: str) -> None:
+    """All migrations run in one transaction holding the write lock (SQLite) or the advisory lock
+    (PostgreSQL). A commit per migration would let a process waiting to migrate the same new
+    database take the lock in between and then both run the next migration ("table exists")."""
+    engine = dbmod.make_engine(resolve_target(empty_db_target))
+    commits: list[int] = []
+    event.listen(engine, "commit", lambda _conn: commits.append(1))
+    upgrade_on_open(engine)
+    engine.dispose()
+    assert len(commits) == 1
