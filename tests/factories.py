@@ -17,10 +17,11 @@ with http), which sending must still survive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from tui.core import outbox, people, sending
 from tui.core.db import Database
@@ -82,6 +83,28 @@ def add_campaign(
         bump_counters(session, workspace_id, campaigns=1)
         session.flush()
         return [action.id for action in actions]
+
+
+def sqlite_plans(db: Database, run: Callable[[], object], kinds: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """Run `run()` and return, for each statement of those `kinds` ("SELECT", "DELETE", ...) that
+    it executed, the statement (whitespace collapsed) and SQLite's query plan for it, step by step."""
+    statements: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(kinds):
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    plans: list[tuple[str, list[str]]] = []
+    with db.engine.connect() as conn:
+        for statement, parameters in statements:
+            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()  # type: ignore[arg-type]
+            plans.append((" ".join(statement.split()), [row[-1] for row in rows]))
+    return plans
 
 
 def deliver_due(db: Database) -> int:

@@ -6,7 +6,8 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from factories import EMAIL, add_campaign, add_person, make_workspace
+import pytest
+from factories import EMAIL, add_campaign, add_person, make_workspace, sqlite_plans
 
 from tui.core import outbox, sending
 from tui.core.db import Database
@@ -155,3 +156,25 @@ def test_D1_workers_claiming_at_once_never_share_a_message(db: Database, clock: 
         shares = list(pool.map(worker, range(4)))
     every = [message_id for share in shares for message_id in share]
     assert len(every) == len(set(every)) == 40  # the 40 emails, each once
+
+
+@pytest.mark.backends("sqlite")
+def test_D1_a_claim_reads_index_ranges_and_leases_by_primary_key_so_its_cost_does_not_grow_with_the_outbox(
+    db: Database, clock: FixedClock
+) -> None:
+    """The lease's UPDATE once let SQLite answer its due-check with every due message (a
+    multi-index OR over the status index) instead of the claimed ids: a claim of 100 took 11 ms
+    at 40,000 queued messages and grew with them. SQLite's plan depends on the query and the
+    number of ids claimed (from ten on, it chose the scan), not on the table's size: a claim of
+    twelve shows the plan of any big claim."""
+    _drip(db, clock, people=12)
+    claimed: list[outbox.OutboxItem] = []
+    plans = sqlite_plans(db, lambda: claimed.extend(outbox.claim(db, 12)), ("SELECT", "UPDATE"))
+    assert len(claimed) == 12
+    [lease] = [plan for statement, plan in plans if statement.startswith("UPDATE messages")]
+    assert lease == ["SEARCH messages USING INTEGER PRIMARY KEY (rowid=?)"]
+    picks = [plan for statement, plan in plans if statement.startswith("SELECT") and "next_attempt_at <=" in statement]
+    assert len(picks) == 3 and all(
+        plan == ["SEARCH messages USING COVERING INDEX ix_messages_due (status=? AND next_attempt_at<?)"]
+        for plan in picks
+    ), picks

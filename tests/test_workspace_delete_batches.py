@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from app_factory import make_app, pilot_test, settle, type_into
-from factories import EMAIL, add_campaign, make_workspace
+from factories import EMAIL, add_campaign, make_workspace, sqlite_plans
 from sqlalchemy import event, func, select
 from textual.pilot import Pilot
 from textual.widgets import Button, ProgressBar, Static
@@ -312,22 +312,7 @@ def test_a_workspace_without_people_is_deleted_in_one_transaction(db: Database) 
 def test_each_batch_is_an_index_range_not_a_scan(db: Database, tmp_path: Path) -> None:
     fill(db, "Big", BIG, tmp_path)
     fill(db, "Other", 10, tmp_path)
-    statements: list[tuple[str, object]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith(("SELECT", "DELETE")):
-            statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        delete_workspace(db, "Big", confirmed=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    plans: dict[str, list[str]] = {}
-    with db.engine.connect() as conn:
-        for statement, parameters in statements:
-            rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()  # type: ignore[arg-type]
-            plans[" ".join(statement.split())] = [row[-1] for row in rows]
+    plans = dict(sqlite_plans(db, lambda: delete_workspace(db, "Big", confirmed=True), ("SELECT", "DELETE")))
     assert plans
     for statement, plan in plans.items():
         assert all(step.startswith(("SEARCH", "LIST SUBQUERY")) for step in plan), (statement, plan)
