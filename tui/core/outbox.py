@@ -3,10 +3,10 @@
 A send stores each message that can go as `queued` (due now) or `scheduled` (after a delay step),
 with `next_attempt_at` its due time: nothing takes a message before that time (issue 10 bug 5).
 Workers claim due messages with a lease: on PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED` lets
-any number of workers share the outbox; on SQLite the claim's write transaction (BEGIN IMMEDIATE)
-and its conditional UPDATE make a second worker safe too. A worker that dies loses its leases:
-a `sending` message whose lease ran out is due again (at least once; receivers drop duplicates by
-the Message-ID / Idempotency-Key, which derive from the message's id).
+any number of workers share the outbox; on SQLite the claim picks and leases its messages inside
+one write transaction (BEGIN IMMEDIATE), so a second worker is safe too. A worker that dies
+loses its leases: a `sending` message whose lease ran out is due again (at least once; receivers
+drop duplicates by the Message-ID / Idempotency-Key, which derive from the message's id).
 
 Each transition is one short transaction. Billing counts a message when it is delivered.
 """

@@ -176,9 +176,9 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     """Deliver due messages: with `once`, until none is due; otherwise until `stop` is set
     (what is in flight is finished first)."""
     stop = stop or asyncio.Event()
-    # Database calls in threads (PostgreSQL's, SQLite's while another process writes): by default
-    # a thread keeps the GIL for up to 5 ms while the event loop waits to send the next command. Short turns keep the sockets busy
-    # (the process's setting is given back when the worker stops).
+    # Database calls in threads (claims, PostgreSQL's, SQLite's while another process writes): by
+    # default a thread keeps the GIL for up to 5 ms while the event loop waits to send the next
+    # command. Short turns keep the sockets busy (the process's setting is given back at the end).
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     counts: Counter[MessageStatus] = Counter()
