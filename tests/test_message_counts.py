@@ -4,7 +4,7 @@ recount of the messages, and the migration counts the messages of an older datab
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from alembic import command
 from factories import EMAIL, add_campaign, add_person, delete_person, make_workspace
@@ -75,6 +75,9 @@ def test_D3_the_kept_counts_follow_every_transition_and_deletion(db: Database, c
     retry_message(db, "Acme", third.id)
     [again] = outbox.claim(db, 1)
     outbox.mark_retry(db, again.id, "421 busy")  # retrying is still to go
+    assert kept(db) == recount(db)
+    [held] = outbox.claim(db, 1)
+    outbox.defer(db, [(held.id, START + timedelta(seconds=2))])  # a rate limit's later turn: queued again
     assert kept(db) == recount(db)
 
     delete_person(db, "Acme", people[0])

@@ -114,6 +114,21 @@ def test_D1_a_temporary_failure_retries_after_a_jittered_backoff_or_retry_after(
     assert email.next_attempt_at == clock() + timedelta(seconds=600)  # longer than the backoff: honoured
 
 
+def test_D1_a_message_deferred_by_a_rate_limit_is_queued_untried_and_not_taken_before_its_turn(
+    db: Database, clock: FixedClock
+) -> None:
+    _drip(db, clock)
+    [item] = outbox.claim(db, 10)
+    outbox.defer(db, [(item.id, START + timedelta(seconds=3))])
+
+    [email] = [m for m in list_messages(db, "Acme") if m.channel == "email"]
+    assert (email.status, email.attempts, email.next_attempt_at) == ("queued", 0, START + timedelta(seconds=3))
+    clock.set(START + timedelta(seconds=2))
+    assert outbox.claim(db, 10) == []
+    clock.set(START + timedelta(seconds=3))
+    assert [again.id for again in outbox.claim(db, 10)] == [item.id]
+
+
 def test_D1_backoff_grows_exponentially_with_jitter_up_to_a_cap() -> None:
     rng = random.Random(3)
     for attempts, ceiling in [(1, 30), (2, 60), (3, 120), (20, 3600)]:

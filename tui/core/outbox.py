@@ -6,7 +6,9 @@ Workers claim due messages with a lease: on PostgreSQL `SELECT ... FOR UPDATE SK
 any number of workers share the outbox; on SQLite the claim picks and leases its messages inside
 one write transaction (BEGIN IMMEDIATE), so a second worker is safe too. A worker that dies
 loses its leases: a `sending` message whose lease ran out is due again (at least once; receivers
-drop duplicates by the Message-ID / Idempotency-Key, which derive from the message's id).
+drop duplicates by the Message-ID / Idempotency-Key, which derive from the message's id). A
+worker never holds a message its workspace's rate limit keeps waiting: it goes back to `queued`,
+due at its turn (`defer`).
 
 Each transition is one short transaction. Billing counts a message when it is delivered.
 """
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from tui.core.db import Database
@@ -148,24 +150,42 @@ def mark_delivered_many(db: Database, answers: Sequence[tuple[int, str]]) -> int
         return len(rows)
 
 
+def _still_sending(session: Session, message_id: int) -> Row[int, int, int] | None:
+    """The message's attempts, workspace and campaign, locked, while it is still `sending` (None
+    when it was deleted, or finished by a worker that took it after a lost lease)."""
+    return session.execute(
+        select(Message.attempts, Message.workspace_id, Message.campaign_id)
+        .where(Message.id == message_id, Message.status == MessageStatus.SENDING)
+        .with_for_update()
+    ).first()
+
+
+def _leave_sending(
+    session: Session, message_id: int, row: Row[int, int, int], status: MessageStatus, **values: object
+) -> None:
+    """The message's lease ends: it moves to `status`, and the counters with it."""
+    session.execute(
+        update(table_of(Message)).where(Message.id == message_id).values(status=status, lease_until=None, **values)
+    )
+    bump_message_counts(session, moved(row.workspace_id, row.campaign_id, MessageStatus.SENDING, status))
+
+
 def mark_failed(db: Database, message_id: int, reason: str) -> None:
     """A permanent failure (SMTP 5xx, HTTP 4xx, a missing address): never tried again."""
     with db.write() as session:
-        row = session.execute(
-            select(Message.workspace_id, Message.campaign_id)
-            .where(Message.id == message_id, Message.status == MessageStatus.SENDING)
-            .with_for_update()
-        ).first()
-        if row is None:  # no longer this worker's
-            return
-        session.execute(
-            update(table_of(Message))
-            .where(Message.id == message_id)
-            .values(status=MessageStatus.FAILED, reason=reason, last_error=reason, lease_until=None)
-        )
-        bump_message_counts(
-            session, moved(row.workspace_id, row.campaign_id, MessageStatus.SENDING, MessageStatus.FAILED)
-        )
+        if (row := _still_sending(session, message_id)) is not None:
+            _leave_sending(session, message_id, row, MessageStatus.FAILED, reason=reason, last_error=reason)
+
+
+def defer(db: Database, turns: Sequence[tuple[int, datetime]]) -> None:
+    """Each message's workspace rate limit gave it a later turn: back to `queued`, due then. It
+    was not tried, so the claim's attempt is given back. One short transaction for them all."""
+    with db.write() as session:
+        for message_id, turn in turns:
+            if (row := _still_sending(session, message_id)) is not None:
+                _leave_sending(
+                    session, message_id, row, MessageStatus.QUEUED, next_attempt_at=turn, attempts=Message.attempts - 1
+                )
 
 
 def backoff(attempts: int, rng: random.Random) -> timedelta:
@@ -188,36 +208,18 @@ def mark_retry(
     message is no longer this worker's)."""
     now = db.runtime.now()
     with db.write() as session:
-        row = session.execute(
-            select(Message.attempts, Message.workspace_id, Message.campaign_id)
-            .where(Message.id == message_id, Message.status == MessageStatus.SENDING)
-            .with_for_update()
-        ).first()
-        if row is None:  # deleted, or finished by a worker that took it after a lost lease
+        row = _still_sending(session, message_id)
+        if row is None:
             return None
-        attempts = row.attempts
-        if attempts >= max_attempts:
-            reason = f"gave up after {attempts} attempts: {error}"
-            values: dict[str, object] = {
-                "status": MessageStatus.FAILED,
-                "reason": reason,
-                "last_error": error,
-                "lease_until": None,
-            }
-        else:
-            wait = backoff(attempts, rng or random.Random())
-            if retry_after is not None:
-                wait = max(wait, timedelta(seconds=retry_after))
-            values = {
-                "status": MessageStatus.RETRYING,
-                "last_error": error,
-                "next_attempt_at": now + wait,
-                "lease_until": None,
-            }
-        session.execute(update(table_of(Message)).where(Message.id == message_id).values(**values))
-        status = MessageStatus(str(values["status"]))
-        bump_message_counts(session, moved(row.workspace_id, row.campaign_id, MessageStatus.SENDING, status))
-        return status
+        if row.attempts >= max_attempts:
+            reason = f"gave up after {row.attempts} attempts: {error}"
+            _leave_sending(session, message_id, row, MessageStatus.FAILED, reason=reason, last_error=error)
+            return MessageStatus.FAILED
+        wait = backoff(row.attempts, rng or random.Random())
+        if retry_after is not None:
+            wait = max(wait, timedelta(seconds=retry_after))
+        _leave_sending(session, message_id, row, MessageStatus.RETRYING, last_error=error, next_attempt_at=now + wait)
+        return MessageStatus.RETRYING
 
 
 def device_tokens(db: Database, person_id: int) -> list[str]:
