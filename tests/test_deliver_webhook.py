@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -13,18 +14,20 @@ from factories import add_campaign, add_person, make_workspace, retries_due
 from http_sink import HttpSink
 from smtp_sink import free_port
 
+from tui.cli import progress_meter
 from tui.core import sending
 from tui.core.db import Database
-from tui.core.delivery_settings import DeliveryConfig
+from tui.core.delivery_settings import DeliveryConfig, set_delivery
 from tui.core.messages import list_messages
 from tui.core.runtime import FixedClock
+from tui.delivery import worker
 from tui.delivery.worker import Summary, WorkerConfig, run
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
 
 
-def _hooks(db: Database, clock: FixedClock, port: int, *names: str) -> None:
-    ws = make_workspace(db, "Acme")
+def _hooks(db: Database, clock: FixedClock, port: int, *names: str, workspace: str = "Acme") -> None:
+    ws = make_workspace(db, workspace)
     for name in names:
         add_person(db, ws, f"{name}@example.com", attributes={"name": name})
     url = f"http://127.0.0.1:{port}/hook/{{{{ customer.name }}}}"
@@ -32,7 +35,7 @@ def _hooks(db: Database, clock: FixedClock, port: int, *names: str) -> None:
         db, ws, "Hooks", [("webhook", {"method": "PUT", "url": url, "body": '{"who": "{{ customer.name }}"}'})]
     )
     clock.set(START)
-    sending.send_campaign(db, "Acme", "Hooks")
+    sending.send_campaign(db, workspace, "Hooks")
 
 
 def _deliver(cli) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -112,3 +115,52 @@ def test_D1_while_another_process_holds_the_write_lock_the_worker_waits_in_a_thr
         locker.close()
     assert summary == Summary(delivered=2)
     assert sorted(request.path for request in http.received) == ["/hook/ann", "/hook/bob"]
+
+
+def test_D1_a_rate_limited_workspace_keeps_no_others_waiting_and_holds_no_message_past_its_turn_window(
+    db: Database, clock: FixedClock, http: HttpSink
+) -> None:
+    """A worker used to wait for a slow workspace's turns on its connections: the other
+    workspaces' messages queued behind, and a message held longer than its 5-minute lease was
+    claimed and sent again. Now a connection takes the message that may start first, and one
+    whose turn is more than a second away goes back to the outbox, untried, due then."""
+    _hooks(db, clock, http.port, *(f"s{n}" for n in range(1, 6)), workspace="Slow")
+    set_delivery(db, "Slow", {"rate_per_s": "2/s"})  # turns at 0, 0.5, 1, then 1.5 and 2: too far
+    _hooks(db, clock, http.port, *(f"f{n}" for n in range(12)), workspace="Fast")
+    config = WorkerConfig(defaults=DeliveryConfig(), poll_s=0.1)
+
+    # The clock stands still for the outbox: s4 and s5 do not come due in this run.
+    assert asyncio.run(run(db, config, once=True)) == Summary(delivered=15)
+
+    arrived = [r.path.removeprefix("/hook/") for r in http.received]
+    assert set(arrived[:13]) == {"s1", *(f"f{n}" for n in range(12))}  # the fast ones did not wait
+    assert arrived[13:] == ["s2", "s3"]
+    slow = {(m.subject or "").rsplit("/", 1)[-1]: m for m in list_messages(db, "Slow")}
+    assert [(slow[name].status, slow[name].attempts) for name in ("s4", "s5")] == [("queued", 0)] * 2
+    for name, turn in (("s4", 1.5), ("s5", 2.0)):
+        due = slow[name].next_attempt_at
+        assert due is not None and abs(due - (START + timedelta(seconds=turn))) < timedelta(seconds=0.1)
+
+    clock.set(START + timedelta(seconds=2))  # their turns come
+    assert asyncio.run(run(db, config, once=True)) == Summary(delivered=2)
+    assert [r.path for r in http.received[15:]] == ["/hook/s4", "/hook/s5"]
+
+
+def test_D1_deliver_shows_its_progress_on_stderr_and_once_waits_for_the_turns_it_gave(
+    cli, db: Database, clock: FixedClock, http: HttpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(progress_meter, "AFTER_SECONDS", 0.0)  # this run is shorter than the 2 s before a meter shows
+    monkeypatch.setattr(worker, "PROGRESS_S", 0.05)
+    _hooks(db, clock, http.port, "s1", "s2", "s3", "s4", workspace="Slow")
+    set_delivery(db, "Slow", {"rate_per_s": "2/s"})  # s4's turn (1.5 s) is too far: it waits in the outbox
+
+    result = cli("deliver", "--once")  # on the real clock: s4 comes due, and this run delivers it
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "Delivered 4, retrying 0, failed 0\n"
+    assert sorted(r.path for r in http.received) == [f"/hook/s{n}" for n in range(1, 5)]
+    shown = result.stderr.splitlines()
+    matches = [re.fullmatch(r"Delivered (\d), retrying 0, failed 0", line) for line in shown]
+    delivered = [int(match[1]) for match in matches if match]
+    assert shown and len(delivered) == len(shown), shown
+    assert delivered == sorted(delivered) and delivered[-1] <= 4

@@ -121,19 +121,18 @@ def test_D2_rates_are_messages_per_second() -> None:
         parse_rate("1000000/s")
 
 
-def test_D2_a_rate_limit_spaces_a_burst_one_interval_apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    waited: list[float] = []
-
-    async def record(seconds: float) -> None:
-        waited.append(seconds)
-
-    async def burst() -> None:
+def test_D2_a_rate_limit_spaces_a_burst_one_interval_apart_and_gives_a_turn_beyond_a_second_for_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def burst() -> tuple[list[float | None], list[float]]:
         loop = asyncio.get_running_loop()
         monkeypatch.setattr(loop, "time", lambda: 100.0)  # the burst arrives at one instant
-        monkeypatch.setattr(asyncio, "sleep", record)
         limit = RateLimit(4.0)
-        for _ in range(4):
-            await limit.wait()
+        waits = [limit.take() for _ in range(7)]
+        return waits, [limit.later() for _ in range(3)]
 
-    asyncio.run(burst())
-    assert waited == [0.25, 0.5, 0.75]  # the first goes at once
+    waits, later = asyncio.run(burst())
+    # The first goes at once; a start more than HOLD_S (1 s) away is not waited for ...
+    assert waits == [0.0, 0.25, 0.5, 0.75, 1.0, None, None]
+    # ... the message goes back to the outbox, due at a turn after the starts already taken.
+    assert later == [1.25, 1.5, 1.75]

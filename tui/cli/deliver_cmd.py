@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from typing import TYPE_CHECKING
 
 import click
 
 from tui.cli.output import emit, json_option
+from tui.cli.progress_meter import ProgressMeter
 from tui.cli.state import CliState, pass_state
 from tui.core.delivery_settings import DeliveryConfig, check_address
 from tui.core.workspaces import get_workspace
+
+if TYPE_CHECKING:  # the worker (and httpx) load only when `deliver` runs
+    from tui.delivery.worker import Summary
 
 
 @click.command("deliver")
@@ -44,11 +49,13 @@ def deliver(
     as_json: bool,
 ) -> None:
     """Deliver queued messages from the outbox: with --once until none is due, otherwise until
-    Ctrl-C or SIGTERM (what is in flight is finished first).
+    Ctrl-C or SIGTERM (what is in flight is finished first). Progress goes to stderr.
 
     Each workspace's messages go as its delivery settings say (`switchboard workspaces delivery`);
-    the options here are the defaults for workspaces that set none of their own."""
-    from tui.delivery.worker import Summary, WorkerConfig, run
+    the options here are the defaults for workspaces that set none of their own. A workspace's
+    rate limit (`--rate`) spaces its messages; a message whose turn is more than a second away
+    waits in the outbox, not in the worker, and --once runs until those are delivered too."""
+    from tui.delivery.worker import WorkerConfig, run
 
     db = state.db
     defaults = DeliveryConfig(
@@ -64,16 +71,19 @@ def deliver(
         workspace_id=get_workspace(db, workspace).id if workspace else None,
     )
 
+    meter = ProgressMeter()
+
     async def main() -> Summary:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        return await run(db, config, once=once, stop=stop)
+        return await run(db, config, once=once, stop=stop, progress=lambda done: meter.show(_line(done)))
 
     summary = asyncio.run(main())
-    emit(
-        as_json,
-        summary,
-        f"Delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}",
-    )
+    meter.finish()
+    emit(as_json, summary, _line(summary))
+
+
+def _line(summary: Summary) -> str:
+    return f"Delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}"

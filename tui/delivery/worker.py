@@ -16,6 +16,7 @@ import socket
 import sys
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,11 +35,13 @@ from tui.delivery.outcome import Outcome
 from tui.delivery.providers import send_push, send_sms
 from tui.delivery.routes import Route, Routes
 from tui.delivery.smtp import SmtpSettings, SmtpSlot
+from tui.delivery.start_queue import StartQueue
 from tui.delivery.webhook import call_webhook
 
 UNRECORDED = 8  # per connection: sent messages whose delivery is not recorded yet
 CLAIM_PER_SLOT = 25  # messages claimed per connection at a time
 SWITCH_INTERVAL_S = 0.0005
+PROGRESS_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,6 @@ async def _deliver(
     if route is None:
         outcome = Outcome(False, "the workspace was deleted")
     else:
-        if route.limit is not None:
-            await route.limit.wait()
         try:
             outcome = await _attempt(calls, shared.config, route, slot, http, item, db.runtime.now())
         except MissingSetting as exc:
@@ -152,9 +153,7 @@ async def _deliver(
     return MessageStatus.FAILED, None
 
 
-async def _drain(
-    shared: _Shared, slot: SmtpSlot, queue: asyncio.Queue[OutboxItem], counts: Counter[MessageStatus]
-) -> None:
+async def _drain(shared: _Shared, slot: SmtpSlot, queue: StartQueue, counts: Counter[MessageStatus]) -> None:
     unrecorded: deque[asyncio.Future[None]] = deque()
     while True:
         item = await queue.get()
@@ -172,9 +171,17 @@ async def _drain(
             queue.task_done()
 
 
-async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.Event | None = None) -> Summary:
-    """Deliver due messages: with `once`, until none is due; otherwise until `stop` is set
-    (what is in flight is finished first)."""
+async def run(
+    db: Database,
+    config: WorkerConfig,
+    *,
+    once: bool,
+    stop: asyncio.Event | None = None,
+    progress: Callable[[Summary], None] | None = None,
+) -> Summary:
+    """Deliver due messages: with `once`, until none is due (nor any this run sent back to the
+    outbox for its turn); otherwise until `stop` is set (what is in flight is finished first).
+    `progress` is given the counts so far as they change."""
     stop = stop or asyncio.Event()
     # Database calls in threads (claims, PostgreSQL's, SQLite's while another process writes): by
     # default a thread keeps the GIL for up to 5 ms while the event loop waits to send the next
@@ -187,23 +194,24 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
     delivered = DeliveredLog(calls, group=config.concurrency * UNRECORDED // 2)
     slots = [SmtpSlot() for _ in range(config.concurrency)]
     batch = config.concurrency * CLAIM_PER_SLOT
-    # Bounded: the next batch is claimed while the last one's tail is still going out.
-    queue: asyncio.Queue[OutboxItem] = asyncio.Queue(maxsize=batch)
+    queue = StartQueue(batch, routes, calls)
     limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
     http = httpx.AsyncClient(timeout=config.timeout_s, limits=limits)
     shared = _Shared(db, calls, config, routes, delivered, http)
     workers = [asyncio.create_task(_drain(shared, slot, queue, counts)) for slot in slots]
+    if progress is not None:
+        workers.append(asyncio.create_task(_report(counts, progress)))
     heartbeat = Heartbeat(calls)
     try:
         while not stop.is_set():
             await heartbeat.maybe_beat()
+            claimed_at = asyncio.get_running_loop().time()
             items = await calls.in_thread(outbox.claim, batch, workspace_id=config.workspace_id)
             await routes.load(item.workspace_id for item in items)
-            for item in items:
-                await queue.put(item)
+            await queue.put_all(items, claimed_at)
             if not items:
                 await queue.join()
-                if once:
+                if once and claimed_at >= queue.last_turn:  # that claim found every turn given come
                     break
                 try:
                     await asyncio.wait_for(stop.wait(), config.poll_s)
@@ -219,4 +227,18 @@ async def run(db: Database, config: WorkerConfig, *, once: bool, stop: asyncio.E
             await slot.close()
         await http.aclose()
         sys.setswitchinterval(switch_interval)
+    return _summary(counts)
+
+
+def _summary(counts: Counter[MessageStatus]) -> Summary:
     return Summary(counts[MessageStatus.DELIVERED], counts[MessageStatus.RETRYING], counts[MessageStatus.FAILED])
+
+
+async def _report(counts: Counter[MessageStatus], progress: Callable[[Summary], None]) -> None:
+    """Hand `progress` the counts so far, every PROGRESS_S while they change."""
+    shown = Summary()
+    while True:
+        await asyncio.sleep(PROGRESS_S)
+        if (summary := _summary(counts)) != shown:
+            progress(summary)
+            shown = summary
