@@ -119,6 +119,10 @@ def test_D2_rates_are_messages_per_second() -> None:
     assert (parse_rate("10/s"), parse_rate("2.5"), parse_rate("off"), parse_rate("0")) == (10.0, 2.5, None, None)
     with pytest.raises(InvalidInput, match="too high"):
         parse_rate("1000000/s")
+    # Far slower and the turns it gives a big outbox's messages would lie past the year 9999.
+    with pytest.raises(InvalidInput, match="too low"):
+        parse_rate("0.0000001/s")
+    assert parse_rate("0.001/s") == 0.001
 
 
 def test_D2_a_rate_limit_spaces_a_burst_one_interval_apart_and_gives_a_turn_beyond_a_second_for_later(

@@ -31,6 +31,9 @@ from tui.core.workspaces import find_workspace
 SMTP_SECURITY = ("none", "starttls", "tls")
 DEFAULT_PORTS = {"none": 25, "starttls": 587, "tls": 465}
 MAX_RATE = 100_000.0
+# One message every 1,000 s: slower, the turns a rate limit gives a big outbox's messages could
+# lie past the last date a database stores (the year 9999).
+MIN_RATE = 0.001
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,254}")
 _RATE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:/\s*s)?\s*")
 
@@ -243,6 +246,8 @@ def parse_rate(text: str) -> float | None:
     rate = float(match.group(1))
     if rate > MAX_RATE:
         raise InvalidInput(f"rate {text!r} is too high: at most {MAX_RATE:,.0f}/s")
+    if 0 < rate < MIN_RATE:
+        raise InvalidInput(f"rate {text!r} is too low: at least {MIN_RATE}/s (one message every 1,000 s), or off")
     return rate or None
 
 
