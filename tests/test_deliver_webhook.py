@@ -124,26 +124,26 @@ def test_D1_a_rate_limited_workspace_keeps_no_others_waiting_and_holds_no_messag
     workspaces' messages queued behind, and a message held longer than its 5-minute lease was
     claimed and sent again. Now a connection takes the message that may start first, and one
     whose turn is more than a second away goes back to the outbox, untried, due then."""
-    _hooks(db, clock, http.port, *(f"s{n}" for n in range(1, 6)), workspace="Slow")
-    set_delivery(db, "Slow", {"rate_per_s": "2/s"})  # turns at 0, 0.5, 1, then 1.5 and 2: too far
+    _hooks(db, clock, http.port, "s1", "s2", "s3", workspace="Slow")
+    set_delivery(db, "Slow", {"rate_per_s": "1/s"})  # turns at 0 and 1 s, then 2 s: too far
     _hooks(db, clock, http.port, *(f"f{n}" for n in range(12)), workspace="Fast")
-    config = WorkerConfig(defaults=DeliveryConfig(), poll_s=0.1)
+    # Two connections: one waiting for s2's turn would have left one for all the fast messages.
+    config = WorkerConfig(defaults=DeliveryConfig(), concurrency=2, poll_s=0.1)
 
-    # The clock stands still for the outbox: s4 and s5 do not come due in this run.
-    assert asyncio.run(run(db, config, once=True)) == Summary(delivered=15)
+    # The clock stands still for the outbox: s3 does not come due in this run.
+    assert asyncio.run(run(db, config, once=True)) == Summary(delivered=14)
 
     arrived = [r.path.removeprefix("/hook/") for r in http.received]
     assert set(arrived[:13]) == {"s1", *(f"f{n}" for n in range(12))}  # the fast ones did not wait
-    assert arrived[13:] == ["s2", "s3"]
-    slow = {(m.subject or "").rsplit("/", 1)[-1]: m for m in list_messages(db, "Slow")}
-    assert [(slow[name].status, slow[name].attempts) for name in ("s4", "s5")] == [("queued", 0)] * 2
-    for name, turn in (("s4", 1.5), ("s5", 2.0)):
-        due = slow[name].next_attempt_at
-        assert due is not None and abs(due - (START + timedelta(seconds=turn))) < timedelta(seconds=0.1)
+    assert arrived[13:] == ["s2"]
+    [s3] = [m for m in list_messages(db, "Slow") if (m.subject or "").endswith("/s3")]
+    assert (s3.status, s3.attempts) == ("queued", 0)
+    assert s3.next_attempt_at is not None
+    assert abs(s3.next_attempt_at - (START + timedelta(seconds=2))) < timedelta(seconds=0.1)
 
-    clock.set(START + timedelta(seconds=2))  # their turns come
-    assert asyncio.run(run(db, config, once=True)) == Summary(delivered=2)
-    assert [r.path for r in http.received[15:]] == ["/hook/s4", "/hook/s5"]
+    clock.set(START + timedelta(seconds=2))  # its turn comes
+    assert asyncio.run(run(db, config, once=True)) == Summary(delivered=1)
+    assert [r.path for r in http.received[14:]] == ["/hook/s3"]
 
 
 def test_D1_deliver_shows_its_progress_on_stderr_and_once_waits_for_the_turns_it_gave(

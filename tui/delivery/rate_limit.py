@@ -1,9 +1,6 @@
-"""A per-workspace rate limit (messages per second), kept by each worker process.
-
-A message whose turn is more than HOLD_S away is not waited for: it goes back to the outbox, due
-at a turn kept for it. So a slow workspace holds no connection slot while other workspaces'
-messages wait behind it, and no message is held past its lease (it would be claimed and sent
-again)."""
+"""A per-workspace rate limit (messages per second), kept by each worker process: it gives each
+message a start, or, when that is more than HOLD_S away, a later turn in the outbox (the worker's
+use of it: start_queue.py)."""
 
 from __future__ import annotations
 
