@@ -11,6 +11,7 @@ from factories import EMAIL, add_campaign, add_person, make_workspace, sqlite_pl
 
 from tui.core import outbox, sending
 from tui.core.db import Database
+from tui.core.delivery_settings import set_delivery
 from tui.core.messages import list_messages
 from tui.core.runtime import FixedClock
 from tui.core.states import MessageStatus
@@ -127,6 +128,21 @@ def test_D1_a_message_deferred_by_a_rate_limit_is_queued_untried_and_not_taken_b
     assert outbox.claim(db, 10) == []
     clock.set(START + timedelta(seconds=3))
     assert [again.id for again in outbox.claim(db, 10)] == [item.id]
+
+
+def test_D1_a_changed_rate_limit_voids_the_turns_the_old_one_gave(db: Database, clock: FixedClock) -> None:
+    """Set 0.01/s by mistake and the messages a worker deferred wait hours for their turns:
+    changing the rate makes them due now, to be paced at the new one."""
+    _drip(db, clock, people=2)
+    set_delivery(db, "Acme", {"rate_per_s": "0.01/s"})
+    first, second = outbox.claim(db, 10)
+    outbox.defer(db, [(first.id, START + timedelta(hours=1)), (second.id, START + timedelta(hours=2))])
+
+    set_delivery(db, "Acme", {"sender": "shop@example.com"})  # the rate unchanged: the turns hold
+    assert outbox.claim(db, 10) == []
+    set_delivery(db, "Acme", {"rate_per_s": "50/s"})
+    assert sorted(item.id for item in outbox.claim(db, 10)) == sorted([first.id, second.id])
+    assert {m.status for m in list_messages(db, "Acme") if m.channel == "push"} == {"scheduled"}  # not a turn
 
 
 def test_D1_backoff_grows_exponentially_with_jitter_up_to_a_cap() -> None:

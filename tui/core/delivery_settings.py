@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, SwitchboardError
 from tui.core.identity import has_control_chars, normalize_email
-from tui.core.models import DeliverySettings, Workspace
+from tui.core.models import DeliverySettings, Message, Workspace
+from tui.core.states import MessageStatus
 from tui.core.text import check_scalar_text
 from tui.core.workspaces import find_workspace
 
@@ -128,13 +129,24 @@ def set_delivery(db: Database, workspace: str, changes: Mapping[str, str | int |
     with db.write(f"the delivery settings of workspace {workspace.strip()!r}") as session:
         ws = find_workspace(session, workspace)
         row = session.get(DeliverySettings, ws.id)
-        config = changed(_config(row), changes)
+        before = _config(row)
+        config = changed(before, changes)
         if row is None:
             row = DeliverySettings(workspace_id=ws.id)
             session.add(row)
         for name in SETTINGS:
             setattr(row, name, getattr(config, name))
-        row.updated_at = db.runtime.now()
+        now = db.runtime.now()
+        row.updated_at = now
+        if config.rate_per_s != before.rate_per_s:
+            # The turns the old rate gave (queued messages due later: outbox.defer) are void: due
+            # now, the messages get turns at the new rate (or none) from the next worker to claim them.
+            session.execute(
+                update(Message)
+                .where(Message.status == MessageStatus.QUEUED, Message.next_attempt_at > now)
+                .where(Message.workspace_id == ws.id)
+                .values(next_attempt_at=now)
+            )
         return config
 
 
