@@ -72,7 +72,7 @@ def test_D2_each_workspace_delivers_with_its_own_settings_and_the_others_with_de
 
     summary = _deliver(cli, "--smtp-host", "127.0.0.1", "--smtp-port", str(smtp.port), "--from", "ops@example.com")
 
-    assert summary == {"delivered": 2, "retrying": 0, "failed": 0}
+    assert summary == {"delivered": 2, "retrying": 0, "failed": 0, "stale": 0}
     got = {m["To"]: (m["From"], m["Reply-To"]) for m in smtp.received}
     assert got == {
         "ann@example.com": ("Acme News <news@acme.example.com>", "help@acme.example.com"),
@@ -92,7 +92,7 @@ def test_D2_a_login_takes_its_password_from_the_named_variable(
     assert settings["smtp_password_env"] == "ACME_SMTP_PASS"  # the name, never the secret
 
     monkeypatch.delenv("ACME_SMTP_PASS", raising=False)
-    assert _deliver(cli) == {"delivered": 0, "retrying": 1, "failed": 0}
+    assert _deliver(cli) == {"delivered": 0, "retrying": 1, "failed": 0, "stale": 0}
     assert _outcomes(db, "Acme") == {("retrying", "SMTP password variable ACME_SMTP_PASS is not set")}
 
     monkeypatch.setenv("ACME_SMTP_PASS", "wrong")
@@ -103,14 +103,14 @@ def test_D2_a_login_takes_its_password_from_the_named_variable(
 
     monkeypatch.setenv("ACME_SMTP_PASS", "s3cret")
     retries_due(db, START)
-    assert _deliver(cli) == {"delivered": 1, "retrying": 0, "failed": 0}
+    assert _deliver(cli) == {"delivered": 1, "retrying": 0, "failed": 0, "stale": 0}
     assert [m["To"] for m in login_smtp.received] == ["ann@example.com"]
 
 
 def test_D2_no_server_or_sender_anywhere_is_the_messages_reason(cli: CliRun, db: Database, clock: FixedClock) -> None:
     _send(db, clock, "Acme", "ann@example.com")
 
-    assert _deliver(cli) == {"delivered": 0, "retrying": 1, "failed": 0}
+    assert _deliver(cli) == {"delivered": 0, "retrying": 1, "failed": 0, "stale": 0}
     [(status, reason)] = _outcomes(db, "Acme")
     assert status == "retrying"
     assert reason == (

@@ -61,7 +61,7 @@ def test_D3_sms_and_push_are_json_posts_with_the_authorization_header_and_idempo
     monkeypatch.setenv("ACME_SMS_AUTH", "Basic QUM6dG9rZW4=")
     monkeypatch.setenv("ACME_PUSH_AUTH", "Bearer push-secret")
 
-    assert run_json(cli, "deliver", "--once") == {"delivered": 3, "retrying": 0, "failed": 1}
+    assert run_json(cli, "deliver", "--once") == {"delivered": 3, "retrying": 0, "failed": 1, "stale": 0}
 
     ids = {(m.channel, m.recipient or ""): str(m.id) for m in list_messages(db, "Acme")}
     got = {r.idempotency_key: (r.method, r.path, json.loads(r.body), r.authorization) for r in http.received}
@@ -102,7 +102,7 @@ def test_D3_a_missing_provider_or_authorization_variable_is_the_reason_and_nothi
     _providers(cli, http, push=False)
     monkeypatch.delenv("ACME_SMS_AUTH", raising=False)
 
-    assert run_json(cli, "deliver", "--once") == {"delivered": 0, "retrying": 3, "failed": 1}
+    assert run_json(cli, "deliver", "--once") == {"delivered": 0, "retrying": 3, "failed": 1, "stale": 0}
 
     assert http.received == []
     reasons = {reason for status, reason in _outcomes(db) if status == "retrying"}

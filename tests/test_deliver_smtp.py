@@ -76,7 +76,7 @@ def test_D1_deliver_once_sends_each_email_with_its_headers_and_bills_it(
 ) -> None:  # type: ignore[no-untyped-def]
     _campaign(db, clock, "ann@example.com", "bob@example.com")
 
-    assert _deliver(cli, smtp.port) == {"delivered": 2, "retrying": 0, "failed": 0}
+    assert _deliver(cli, smtp.port) == {"delivered": 2, "retrying": 0, "failed": 0, "stale": 0}
 
     site = get_workspace(db, "Acme").site_id
     ids = {m.recipient: m.id for m in list_messages(db, "Acme")}
@@ -91,7 +91,7 @@ def test_D1_deliver_once_sends_each_email_with_its_headers_and_bills_it(
     assert ann["Message-ID"] == f"<{ids['ann@example.com']}.{site}@switchboard.invalid>"
     assert {status for status, _, _ in _by_recipient(db).values()} == {"delivered"}
     assert get_workspace(db, "Acme").messages_sent == 2
-    assert _deliver(cli, smtp.port) == {"delivered": 0, "retrying": 0, "failed": 0}  # nothing twice
+    assert _deliver(cli, smtp.port) == {"delivered": 0, "retrying": 0, "failed": 0, "stale": 0}  # nothing twice
 
 
 def test_D1_smtp_4xx_is_retried_then_delivered_and_5xx_fails_with_the_reply(
@@ -101,7 +101,7 @@ def test_D1_smtp_4xx_is_retried_then_delivered_and_5xx_fails_with_the_reply(
     smtp.faults["busy@example.com"] = ["421 4.3.0 try later", "451 4.3.0 still busy"]
     smtp.faults["gone@example.com"] = ["550 5.1.1 no such user"]
 
-    assert _deliver(cli, smtp.port) == {"delivered": 0, "retrying": 1, "failed": 1}
+    assert _deliver(cli, smtp.port) == {"delivered": 0, "retrying": 1, "failed": 1, "stale": 0}
     assert _by_recipient(db) == {
         "busy@example.com": ("retrying", 1, "421 4.3.0 try later"),
         "gone@example.com": ("failed", 1, "550 5.1.1 no such user"),
@@ -109,7 +109,7 @@ def test_D1_smtp_4xx_is_retried_then_delivered_and_5xx_fails_with_the_reply(
     for _ in range(2):
         retries_due(db, START)
         cli_summary = _deliver(cli, smtp.port)
-    assert cli_summary == {"delivered": 1, "retrying": 0, "failed": 0}
+    assert cli_summary == {"delivered": 1, "retrying": 0, "failed": 0, "stale": 0}
     assert _by_recipient(db)["busy@example.com"] == ("delivered", 3, "250 2.0.0 Ok: queued")
     assert [m["To"] for m in smtp.received] == ["busy@example.com"]
 
@@ -117,7 +117,7 @@ def test_D1_smtp_4xx_is_retried_then_delivered_and_5xx_fails_with_the_reply(
 def test_D1_a_refused_connection_leaves_the_message_retrying(cli, db: Database, clock: FixedClock) -> None:  # type: ignore[no-untyped-def]
     _campaign(db, clock, "ann@example.com")
 
-    assert _deliver(cli, free_port()) == {"delivered": 0, "retrying": 1, "failed": 0}
+    assert _deliver(cli, free_port()) == {"delivered": 0, "retrying": 1, "failed": 0, "stale": 0}
 
     [message] = list_messages(db, "Acme")
     assert (message.status, message.attempts) == ("retrying", 1)
@@ -224,7 +224,7 @@ def test_D1_a_server_that_does_not_answer_in_time_leaves_the_message_retrying(
     _campaign(db, clock, "ann@example.com")
     smtp.faults["ann@example.com"] = ["sleep 3"]
 
-    assert _deliver(cli, smtp.port, "--timeout", "0.5") == {"delivered": 0, "retrying": 1, "failed": 0}
+    assert _deliver(cli, smtp.port, "--timeout", "0.5") == {"delivered": 0, "retrying": 1, "failed": 0, "stale": 0}
 
     [message] = list_messages(db, "Acme")
     assert (message.status, message.attempts) == ("retrying", 1)

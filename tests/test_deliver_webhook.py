@@ -20,7 +20,7 @@ from tui.core.db import Database
 from tui.core.delivery_settings import DeliveryConfig, set_delivery
 from tui.core.messages import list_messages
 from tui.core.runtime import FixedClock
-from tui.delivery import worker
+from tui.delivery import start_queue, worker
 from tui.delivery.worker import Summary, WorkerConfig, run
 
 START = datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
@@ -58,7 +58,7 @@ def test_D1_a_webhook_is_called_with_its_method_body_and_idempotency_key(
 ) -> None:  # type: ignore[no-untyped-def]
     _hooks(db, clock, http.port, "ann")
 
-    assert _deliver(cli) == {"delivered": 1, "retrying": 0, "failed": 0}
+    assert _deliver(cli) == {"delivered": 1, "retrying": 0, "failed": 0, "stale": 0}
 
     [message] = list_messages(db, "Acme")
     [request] = http.received
@@ -74,7 +74,7 @@ def test_D1_http_faults_retry_or_fail_as_the_status_says(cli, db: Database, cloc
     http.answers["/hook/gone"] = [(404, {})]
     before = datetime.now(UTC)  # the CLI runs on the real clock
 
-    assert _deliver(cli) == {"delivered": 0, "retrying": 2, "failed": 1}
+    assert _deliver(cli) == {"delivered": 0, "retrying": 2, "failed": 1, "stale": 0}
 
     assert _messages(db) == {
         "flaky": ("retrying", 1, "HTTP 500 Internal Server Error"),
@@ -86,7 +86,7 @@ def test_D1_http_faults_retry_or_fail_as_the_status_says(cli, db: Database, cloc
     assert slow.next_attempt_at >= before + timedelta(hours=2)  # Retry-After, longer than the backoff
     retries_due(db, START)  # time passes: both retries are due
 
-    assert _deliver(cli) == {"delivered": 2, "retrying": 0, "failed": 0}
+    assert _deliver(cli) == {"delivered": 2, "retrying": 0, "failed": 0, "stale": 0}
     assert sorted(request.path for request in http.received) == ["/hook/flaky", "/hook/slow"]
 
 
@@ -164,3 +164,20 @@ def test_D1_deliver_shows_its_progress_on_stderr_and_once_waits_for_the_turns_it
     delivered = [int(match[1]) for match in matches if match]
     assert shown and len(delivered) == len(shown), shown
     assert delivered == sorted(delivered) and delivered[-1] <= 4
+
+
+def test_D1_deliver_says_what_it_left_unsent_after_waiting_too_long_and_leaves_it_leased(
+    cli, db: Database, clock: FixedClock, http: HttpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(start_queue, "HELD_S", -1.0)  # as if every message had waited behind a slow server
+    _hooks(db, clock, http.port, "ann", "bob")
+
+    result = cli("deliver", "--once")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "Delivered 0, retrying 0, failed 0; 2 not sent, having waited too long behind a slow server"
+        " (taken again once their lease runs out, in 5 minutes)\n"
+    )
+    assert not http.received
+    assert {m.status for m in list_messages(db, "Acme")} == {"sending"}  # its lease runs out; then claimed again

@@ -86,4 +86,10 @@ def deliver(
 
 
 def _line(summary: Summary) -> str:
-    return f"Delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}"
+    line = f"Delivered {summary.delivered}, retrying {summary.retrying}, failed {summary.failed}"
+    if summary.stale:
+        line += (
+            f"; {summary.stale} not sent, having waited too long behind a slow server"
+            " (taken again once their lease runs out, in 5 minutes)"
+        )
+    return line

@@ -32,6 +32,7 @@ class StartQueue:
         self._routes = routes
         self._calls = calls
         self.last_turn = 0.0  # (loop time) the latest turn given to a message sent back to the outbox
+        self.stale = 0  # messages not sent: they waited here over half their lease
 
     async def put_all(self, items: Iterable[OutboxItem], claimed_at: float) -> None:
         """Queue messages claimed at `claimed_at` (loop time, taken before the claim) at their
@@ -68,6 +69,7 @@ class StartQueue:
             start, _, claimed_at, item = await self._queue.get()
             if max(start, loop.time()) - claimed_at <= HELD_S:
                 break
+            self.stale += 1
             self._queue.task_done()
         wait_s = start - loop.time()
         if wait_s > 0:

@@ -75,6 +75,7 @@ class Summary:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+    stale: int = 0  # not sent: they waited in this worker over half their lease (start_queue.py)
 
 
 def _smtp_settings(route: Route, timeout_s: float) -> SmtpSettings:
@@ -200,7 +201,7 @@ async def run(
     shared = _Shared(db, calls, config, routes, delivered, http)
     workers = [asyncio.create_task(_drain(shared, slot, queue, counts)) for slot in slots]
     if progress is not None:
-        workers.append(asyncio.create_task(_report(counts, progress)))
+        workers.append(asyncio.create_task(_report(counts, queue, progress)))
     heartbeat = Heartbeat(calls)
     try:
         while not stop.is_set():
@@ -227,18 +228,21 @@ async def run(
             await slot.close()
         await http.aclose()
         sys.setswitchinterval(switch_interval)
-    return _summary(counts)
+    return _summary(counts, queue)
 
 
-def _summary(counts: Counter[MessageStatus]) -> Summary:
-    return Summary(counts[MessageStatus.DELIVERED], counts[MessageStatus.RETRYING], counts[MessageStatus.FAILED])
+def _summary(counts: Counter[MessageStatus], queue: StartQueue) -> Summary:
+    delivered, retrying, failed = (
+        counts[s] for s in (MessageStatus.DELIVERED, MessageStatus.RETRYING, MessageStatus.FAILED)
+    )
+    return Summary(delivered, retrying, failed, queue.stale)
 
 
-async def _report(counts: Counter[MessageStatus], progress: Callable[[Summary], None]) -> None:
+async def _report(counts: Counter[MessageStatus], queue: StartQueue, progress: Callable[[Summary], None]) -> None:
     """Hand `progress` the counts so far, every PROGRESS_S while they change."""
     shown = Summary()
     while True:
         await asyncio.sleep(PROGRESS_S)
-        if (summary := _summary(counts)) != shown:
+        if (summary := _summary(counts, queue)) != shown:
             progress(summary)
             shown = summary
