@@ -177,7 +177,7 @@ def test_D1_deliver_says_what_it_left_unsent_after_waiting_too_long_and_leaves_i
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "Delivered 0, retrying 0, failed 0; 2 not sent, having waited too long behind a slow server"
-        " (taken again once their lease runs out, in 5 minutes)\n"
+        " (taken again once their 5-minute lease runs out)\n"
     )
     assert not http.received
     assert {m.status for m in list_messages(db, "Acme")} == {"sending"}  # its lease runs out; then claimed again

@@ -90,6 +90,6 @@ def _line(summary: Summary) -> str:
     if summary.stale:
         line += (
             f"; {summary.stale} not sent, having waited too long behind a slow server"
-            " (taken again once their lease runs out, in 5 minutes)"
+            " (taken again once their 5-minute lease runs out)"
         )
     return line

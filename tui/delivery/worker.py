@@ -232,10 +232,9 @@ async def run(
 
 
 def _summary(counts: Counter[MessageStatus], queue: StartQueue) -> Summary:
-    delivered, retrying, failed = (
-        counts[s] for s in (MessageStatus.DELIVERED, MessageStatus.RETRYING, MessageStatus.FAILED)
+    return Summary(
+        counts[MessageStatus.DELIVERED], counts[MessageStatus.RETRYING], counts[MessageStatus.FAILED], queue.stale
     )
-    return Summary(delivered, retrying, failed, queue.stale)
 
 
 async def _report(counts: Counter[MessageStatus], queue: StartQueue, progress: Callable[[Summary], None]) -> None:
