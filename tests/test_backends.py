@@ -9,10 +9,21 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
 
-from tui.core import actions, billing, campaigns, credentials, messages, people, people_list, sending, workspaces
+from tui.core import (
+    actions,
+    billing,
+    campaigns,
+    credentials,
+    messages,
+    migrate,
+    people,
+    people_list,
+    sending,
+    workspaces,
+)
 from tui.core.db import Database, open_database
 from tui.core.errors import NotFound
 from tui.core.migrate import SCHEMA_HEAD
@@ -114,6 +125,27 @@ def test_two_first_opens_at_once_both_get_the_migrated_schema(empty_db_target: s
     ]
     errors = [run.communicate(timeout=60)[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], errors
+    database = open_database(empty_db_target)
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [SCHEMA_HEAD]
+    database.dispose()
+
+
+def test_a_first_open_overtaken_by_another_openers_migration_still_opens(
+    empty_db_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race above, made to happen: the first read finds an empty file, then the other opener
+    commits its migration. An opener that then looked at the tables a second time took them for
+    another program's and refused the file (a CI failure of the test above)."""
+    first_read = migrate._read_revision
+
+    def overtaken(engine: Engine) -> object:
+        found = first_read(engine)
+        monkeypatch.setattr(migrate, "_read_revision", first_read)  # the other opener reads normally
+        open_database(empty_db_target).dispose()  # ... and migrates, right after this one's read
+        return found
+
+    monkeypatch.setattr(migrate, "_read_revision", overtaken)
     database = open_database(empty_db_target)
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [SCHEMA_HEAD]

@@ -27,8 +27,8 @@ def modelled(name: str | None, _type: str, _parents: object) -> bool:
     return not (name or "").startswith(UNMODELLED)
 
 
-def current_revision(engine: Engine) -> str | None:
-    """The schema revision, waiting out a first open in another process.
+def _read_schema(engine: Engine) -> tuple[str | None, list[str]]:
+    """The schema revision and the tables, waiting out a first open in another process.
 
     SQLite does not call its busy handler while another connection turns a new file into WAL
     mode or recovers its WAL index: it answers "database is locked" at once. Those moments are
@@ -46,11 +46,15 @@ def current_revision(engine: Engine) -> str | None:
             pause = min(pause * 2, 0.25)
 
 
-def _read_revision(engine: Engine) -> str | None:
+def _read_revision(engine: Engine) -> tuple[str | None, list[str]]:
+    """One read of the catalogue: whether the revision is missing and whether other tables are
+    there come from the same moment. (Read apart, another process's first open could commit
+    its migration in between, and its tables looked like another program's.)"""
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        tables = [name for name in inspect(conn).get_table_names() if not name.startswith("sqlite_")]
+        if "alembic_version" not in tables:
+            return None, tables
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar(), tables
 
 
 def _how_to_fix(engine: Engine, reason: str) -> str:
@@ -62,13 +66,11 @@ def _how_to_fix(engine: Engine, reason: str) -> str:
     return ""
 
 
-def _refuse_foreign(engine: Engine) -> None:
+def _refuse_foreign(engine: Engine, tables: list[str]) -> None:
     """A SQLite file that holds tables but no Switchboard schema is another program's: refused.
     (A PostgreSQL database may well be shared with other applications' tables.)"""
     if engine.dialect.name != "sqlite":
         return
-    with engine.connect() as conn:
-        tables = [name for name in inspect(conn).get_table_names() if not name.startswith("sqlite_")]
     if tables:
         shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
         raise DatabaseError(
@@ -96,14 +98,14 @@ def known_revisions(engine: Engine) -> set[str]:
 def upgrade_on_open(engine: Engine) -> None:
     """Bring the schema to `SCHEMA_HEAD`; refuse a database made by a newer Switchboard."""
     try:
-        current = current_revision(engine)
+        current, tables = _read_schema(engine)
     except Exception as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip()
         raise DatabaseError(f"cannot open the database: {reason}{_how_to_fix(engine, reason)}") from exc
     if current == SCHEMA_HEAD:
         return
     if current is None:
-        _refuse_foreign(engine)
+        _refuse_foreign(engine, tables)
     if current is not None and current not in known_revisions(engine):
         raise DatabaseError(
             f"this database has schema revision {current!r}, newer than this Switchboard "
