@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from tui.core.db import Database
 from tui.core.delivered_record import Deliverable, record_delivered
-from tui.core.message_counts import bump_message_counts, moved
+from tui.core.message_counts import bump_message_counts, counted, moved
 from tui.core.models import Device, Message, Workspace, table_of
 from tui.core.states import MessageStatus
 
@@ -179,13 +179,33 @@ def mark_failed(db: Database, message_id: int, reason: str) -> None:
 
 def defer(db: Database, turns: Sequence[tuple[int, datetime]]) -> None:
     """Each message's workspace rate limit gave it a later turn: back to `queued`, due then. It
-    was not tried, so the claim's attempt is given back. One short transaction for them all."""
+    was not tried, so the claim's attempt is given back. One short transaction, a statement for
+    them all (a worker defers a rate-limited backlog a batch at a time)."""
+    if not turns:
+        return
+    by_id = dict(turns)
     with db.write() as session:
-        for message_id, turn in turns:
-            if (row := _still_sending(session, message_id)) is not None:
-                _leave_sending(
-                    session, message_id, row, MessageStatus.QUEUED, next_attempt_at=turn, attempts=Message.attempts - 1
-                )
+        rows = session.execute(
+            select(Message.id, Message.workspace_id, Message.campaign_id)
+            .where(Message.id.in_(list(by_id)), Message.status == MessageStatus.SENDING)
+            .with_for_update()
+        ).all()
+        if not rows:
+            return
+        messages = table_of(Message)
+        session.execute(
+            update(messages)
+            .where(messages.c.id == bindparam("b_id"))
+            .values(
+                status=MessageStatus.QUEUED,
+                lease_until=None,
+                next_attempt_at=bindparam("b_turn", type_=messages.c.next_attempt_at.type),
+                attempts=messages.c.attempts - 1,
+            ),
+            [{"b_id": row.id, "b_turn": by_id[row.id]} for row in rows],
+        )
+        moves = ((row.workspace_id, row.campaign_id, MessageStatus.SENDING, MessageStatus.QUEUED) for row in rows)
+        bump_message_counts(session, counted(moves))
 
 
 def backoff(attempts: int, rng: random.Random) -> timedelta:
