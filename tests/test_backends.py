@@ -137,15 +137,15 @@ def test_a_first_open_overtaken_by_another_openers_migration_still_opens(
     """The race above, made to happen: the first read finds an empty file, then the other opener
     commits its migration. An opener that then looked at the tables a second time took them for
     another program's and refused the file (a CI failure of the test above)."""
-    first_read = migrate._read_revision
+    first_read = migrate._read_schema_once
 
     def overtaken(engine: Engine) -> object:
         found = first_read(engine)
-        monkeypatch.setattr(migrate, "_read_revision", first_read)  # the other opener reads normally
+        monkeypatch.setattr(migrate, "_read_schema_once", first_read)  # the other opener reads normally
         open_database(empty_db_target).dispose()  # ... and migrates, right after this one's read
         return found
 
-    monkeypatch.setattr(migrate, "_read_revision", overtaken)
+    monkeypatch.setattr(migrate, "_read_schema_once", overtaken)
     database = open_database(empty_db_target)
     with database.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [SCHEMA_HEAD]

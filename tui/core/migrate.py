@@ -38,7 +38,7 @@ def _read_schema(engine: Engine) -> tuple[str | None, list[str]]:
     pause = 0.01
     while True:
         try:
-            return _read_revision(engine)
+            return _read_schema_once(engine)
         except OperationalError as exc:
             if "locked" not in str(exc.orig) or time.monotonic() > deadline:
                 raise
@@ -46,7 +46,7 @@ def _read_schema(engine: Engine) -> tuple[str | None, list[str]]:
             pause = min(pause * 2, 0.25)
 
 
-def _read_revision(engine: Engine) -> tuple[str | None, list[str]]:
+def _read_schema_once(engine: Engine) -> tuple[str | None, list[str]]:
     """One read of the catalogue: whether the revision is missing and whether other tables are
     there come from the same moment. (Read apart, another process's first open could commit
     its migration in between, and its tables looked like another program's.)"""
