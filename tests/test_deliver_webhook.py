@@ -181,3 +181,51 @@ def test_D1_deliver_says_what_it_left_unsent_after_waiting_too_long_and_leaves_i
     )
     assert not http.received
     assert {m.status for m in list_messages(db, "Acme")} == {"sending"}  # its lease runs out; then claimed again
+
+
+@pytest.mark.parametrize("bad_url", ["http://xn--/hook", "http://127.0.0.1:99999/hook"])
+def test_D1_a_webhook_url_that_cannot_be_called_fails_that_message_and_the_others_go_out(
+    cli, db: Database, clock: FixedClock, http: HttpSink, bad_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A url that renders with an http:// prefix can still be no address at all (an empty IDNA
+    label, a port out of range): httpx refuses it before any connection. Such a message fails
+    permanently with the reason; it used to end the worker's connection task, and the run hung."""
+    ws = make_workspace(db, "Acme")
+    add_person(db, ws, "ann@example.com", attributes={"hook": bad_url})
+    add_person(db, ws, "bob@example.com", attributes={"hook": f"http://127.0.0.1:{http.port}/hook/bob"})
+    add_campaign(db, ws, "Hooks", [("webhook", {"method": "POST", "url": "{{ customer.hook }}"})])
+    clock.set(START)
+    sending.send_campaign(db, "Acme", "Hooks")
+
+    assert _deliver(cli) == {"delivered": 1, "retrying": 0, "failed": 1, "stale": 0}
+
+    assert [r.path for r in http.received] == ["/hook/bob"]
+    [ann] = [m for m in list_messages(db, "Acme") if bad_url in (m.subject or "")]
+    assert ann.status == "failed"
+    assert ann.last_error is not None and ann.last_error.startswith(f"cannot call {bad_url}: ")
+
+
+def test_D1_webhooks_go_through_the_environments_proxy_unless_no_proxy_names_the_host(
+    cli, db: Database, clock: FixedClock, http: HttpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """As with curl and httpx's client: HTTP_PROXY carries the requests (the sink plays the
+    proxy, so it sees the full url), and a host NO_PROXY names is called directly (here a name
+    that does not resolve: a temporary failure)."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{http.port}")
+    monkeypatch.setenv("NO_PROXY", "direct.invalid")
+    ws = make_workspace(db, "Acme")
+    for name, host in (("ann", "proxied.invalid"), ("bob", "direct.invalid")):
+        add_person(db, ws, f"{name}@example.com", attributes={"hook": f"http://{host}/hook/{name}"})
+    add_campaign(db, ws, "Hooks", [("webhook", {"method": "POST", "url": "{{ customer.hook }}"})])
+    clock.set(START)
+    sending.send_campaign(db, "Acme", "Hooks")
+
+    assert _deliver(cli) == {"delivered": 1, "retrying": 1, "failed": 0, "stale": 0}
+
+    assert [r.path for r in http.received] == ["http://proxied.invalid/hook/ann"]
+    [bob] = [m for m in list_messages(db, "Acme") if "direct.invalid" in (m.subject or "")]
+    assert bob.status == "retrying"
+    assert bob.last_error is not None and bob.last_error.startswith("cannot reach http://direct.invalid/hook/bob")

@@ -19,8 +19,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from tui.core.db import Database
@@ -52,26 +53,55 @@ class OutboxItem:
     attempts: int  # including this one
 
 
-def _pick(session: Session, now: datetime, limit: int, workspace_id: int | None) -> list[int]:
+_MESSAGES = table_of(Message)
+
+
+def _due_ids(condition: ColumnElement[bool], by_workspace: bool) -> Select[datetime | None, int]:
+    pick = select(_MESSAGES.c.next_attempt_at, _MESSAGES.c.id).where(condition)
+    if by_workspace:
+        pick = pick.where(_MESSAGES.c.workspace_id == bindparam("workspace_id"))
+    return pick.order_by(_MESSAGES.c.next_attempt_at).limit(bindparam("limit")).with_for_update(skip_locked=True)
+
+
+# What a claim may take, one ordered range of the (status, next_attempt_at) index each: the waiting
+# statuses once due, and `sending` once its lease ran out. Built once (with and without a
+# workspace): a claim runs many times a second, and building them was most of its time.
+_DUE = {
+    by_workspace: [
+        *(
+            _due_ids((_MESSAGES.c.status == s) & (_MESSAGES.c.next_attempt_at <= bindparam("now")), by_workspace)
+            for s in WAITING
+        ),
+        _due_ids(
+            (_MESSAGES.c.status == MessageStatus.SENDING) & (_MESSAGES.c.lease_until < bindparam("now")), by_workspace
+        ),
+    ]
+    for by_workspace in (False, True)
+}
+
+
+def _pick(connection: Connection, now: datetime, limit: int, workspace_id: int | None) -> list[int]:
     """The ids of up to `limit` due messages, oldest due first, locked (SKIP LOCKED).
 
     One query per status, each an ordered range of the (status, next_attempt_at) index: a single
     query over all of them (`status IN (...)` or an OR) made both backends read and sort every
     due message on each claim, so draining a big outbox took time quadratic in its size."""
     found: list[tuple[datetime, int]] = []
-    wanted: list[ColumnElement[bool]] = [
-        *((Message.status == status) & (Message.next_attempt_at <= now) for status in WAITING),
-        (Message.status == MessageStatus.SENDING) & (Message.lease_until < now),
-    ]
-    for condition in wanted:
-        pick = select(Message.next_attempt_at, Message.id).where(condition)
-        if workspace_id is not None:
-            pick = pick.where(Message.workspace_id == workspace_id)
-        pick = pick.order_by(Message.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
-        found += [(due or now, message_id) for due, message_id in session.execute(pick)]
+    params = {"now": now, "limit": limit, "workspace_id": workspace_id}
+    for pick in _DUE[workspace_id is not None]:
+        found += [(due or now, message_id) for due, message_id in connection.execute(pick, params)]
     return [message_id for _, message_id in sorted(found)[:limit]]
 
 
+# The picked rows are still due: they are locked (SKIP LOCKED) or under the write lock (SQLite's
+# BEGIN IMMEDIATE) until the claim commits. By id alone: re-checking that they are due here let
+# SQLite's planner read every due message instead (a multi-index OR over the status index), so a
+# claim grew slower with the size of the outbox.
+_LEASE = (
+    update(_MESSAGES)
+    .where(_MESSAGES.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status=MessageStatus.SENDING, lease_until=bindparam("lease_until"), attempts=_MESSAGES.c.attempts + 1)
+)
 # The claimed messages as OutboxItems, columns in its fields' order (plain rows: building ORM
 # objects was a tenth of a worker's time per message).
 _CLAIMED = (
@@ -103,20 +133,14 @@ def claim(
     """Lease up to `limit` due messages (oldest due first) to the caller; they become `sending`."""
     now = db.runtime.now()
     with db.write() as session:
-        ids = _pick(session, now, limit, workspace_id)
+        connection = session.connection()
+        ids = _pick(connection, now, limit, workspace_id)
         if not ids:
             return []
-        # The picked rows are still due: they are locked (SKIP LOCKED) or under the write lock
-        # (SQLite's BEGIN IMMEDIATE) until this commits. By id alone: re-checking that they are due
-        # here let SQLite's planner read every due message instead (a multi-index OR over the
-        # status index), so a claim grew slower with the size of the outbox.
-        session.execute(
-            update(table_of(Message))
-            .where(Message.id.in_(ids))
-            .values(status=MessageStatus.SENDING, lease_until=now + lease, attempts=Message.attempts + 1)
-        )
-        rows = session.execute(_CLAIMED, {"ids": ids, "lease_until": now + lease})
-        return [OutboxItem(**row._asdict()) for row in rows]
+        connection.execute(_LEASE, {"ids": ids, "lease_until": now + lease})
+        rows = connection.execute(_CLAIMED, {"ids": ids, "lease_until": now + lease})
+        # Positional, as OutboxItem's fields (the rows' type ends in an open tail past 10 columns).
+        return [OutboxItem(*cast(tuple[Any, ...], row)) for row in rows]
 
 
 # Built once: a worker records deliveries hundreds of times a second.

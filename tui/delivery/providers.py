@@ -14,17 +14,15 @@ import json
 import shlex
 from typing import Any
 
-import httpx
-
 from tui.core.delivery_settings import MissingSetting, authorization
 from tui.core.outbox import OutboxItem
-from tui.delivery.http_call import http_call
+from tui.delivery.http_pool import HttpPool
 from tui.delivery.outcome import Outcome
 from tui.delivery.routes import Route
 
 
 async def _post(
-    client: httpx.AsyncClient, route: Route, item: OutboxItem, what: str, flag: str, payload: dict[str, Any]
+    http: HttpPool, route: Route, item: OutboxItem, what: str, flag: str, payload: dict[str, Any]
 ) -> Outcome:
     settings = route.settings
     url, variable = (
@@ -36,13 +34,13 @@ async def _post(
             f"`switchboard workspaces delivery {shlex.quote(route.workspace)} {flag} URL`"
         )
     body = json.dumps({"message_id": str(item.id), **payload}, ensure_ascii=False).encode()
-    return await http_call(client, "POST", url, body, item.id, authorization(variable, what))
+    return await http.call("POST", url, body, item.id, authorization(variable, what))
 
 
-async def send_sms(client: httpx.AsyncClient, route: Route, item: OutboxItem) -> Outcome:
-    return await _post(client, route, item, "SMS", "--sms-url", {"to": item.recipient, "body": item.body or ""})
+async def send_sms(http: HttpPool, route: Route, item: OutboxItem) -> Outcome:
+    return await _post(http, route, item, "SMS", "--sms-url", {"to": item.recipient, "body": item.body or ""})
 
 
-async def send_push(client: httpx.AsyncClient, route: Route, item: OutboxItem, device_tokens: list[str]) -> Outcome:
+async def send_push(http: HttpPool, route: Route, item: OutboxItem, device_tokens: list[str]) -> Outcome:
     payload = {"device_tokens": device_tokens, "title": item.subject or "", "body": item.body or ""}
-    return await _post(client, route, item, "push", "--push-url", payload)
+    return await _post(http, route, item, "push", "--push-url", payload)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
-
 from tui.core.outbox import OutboxItem
-from tui.delivery.http_call import http_call
+from tui.delivery.http_pool import HttpPool
 from tui.delivery.outcome import Outcome
 
 
-async def call_webhook(client: httpx.AsyncClient, item: OutboxItem) -> Outcome:
+async def call_webhook(http: HttpPool, item: OutboxItem) -> Outcome:
     """The webhook message's subject is "METHOD url"; its body, if any, is sent as it is."""
     method, _, url = (item.subject or "").partition(" ")
-    return await http_call(client, method, url, (item.body or "").encode(), item.id)
+    return await http.call(method, url, (item.body or "").encode(), item.id)

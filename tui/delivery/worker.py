@@ -20,8 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import httpx
-
 from tui.core import outbox
 from tui.core.db import Database
 from tui.core.delivery_settings import DeliveryConfig, MissingSetting, smtp_password
@@ -31,6 +29,7 @@ from tui.core.worker_heartbeats import HEARTBEAT_S, beat
 from tui.delivery.database_calls import DatabaseCalls
 from tui.delivery.delivered_log import DeliveredLog
 from tui.delivery.email_bytes import wire_email
+from tui.delivery.http_pool import HttpPool
 from tui.delivery.outcome import Outcome
 from tui.delivery.providers import send_push, send_sms
 from tui.delivery.routes import Route, Routes
@@ -95,7 +94,7 @@ async def _attempt(
     config: WorkerConfig,
     route: Route,
     slot: SmtpSlot,
-    http: httpx.AsyncClient,
+    http: HttpPool,
     item: OutboxItem,
     now: datetime,
 ) -> Outcome:
@@ -128,7 +127,7 @@ class _Shared:
     config: WorkerConfig
     routes: Routes
     delivered: DeliveredLog
-    http: httpx.AsyncClient
+    http: HttpPool
 
 
 async def _deliver(
@@ -196,8 +195,7 @@ async def run(
     slots = [SmtpSlot() for _ in range(config.concurrency)]
     batch = config.concurrency * CLAIM_PER_SLOT
     queue = StartQueue(batch, routes, calls)
-    limits = httpx.Limits(max_connections=config.concurrency, max_keepalive_connections=config.concurrency)
-    http = httpx.AsyncClient(timeout=config.timeout_s, limits=limits)
+    http = HttpPool(config.concurrency, config.timeout_s)
     shared = _Shared(db, calls, config, routes, delivered, http)
     workers = [asyncio.create_task(_drain(shared, slot, queue, counts)) for slot in slots]
     if progress is not None:
