@@ -15,6 +15,7 @@ class Request:
     body: str
     idempotency_key: str | None
     authorization: str | None = None
+    cookie: str | None = None
 
 
 @dataclass
@@ -47,6 +48,7 @@ def start_http_sink() -> tuple[HttpSink, ThreadingHTTPServer]:
                         body,
                         self.headers.get("Idempotency-Key"),
                         self.headers.get("Authorization"),
+                        self.headers.get("Cookie"),
                     )
                 )
             self.send_response(status)

@@ -189,7 +189,8 @@ def test_D1_a_webhook_url_that_cannot_be_called_fails_that_message_and_the_other
 ) -> None:  # type: ignore[no-untyped-def]
     """A url that renders with an http:// prefix can still be no address at all (an empty IDNA
     label, a port out of range): httpx refuses it before any connection. Such a message fails
-    permanently with the reason; it used to end the worker's connection task, and the run hung."""
+    permanently with the reason. It used to end one of the worker's connection tasks and stay
+    `sending`, to take another connection down each time its lease ran out."""
     ws = make_workspace(db, "Acme")
     add_person(db, ws, "ann@example.com", attributes={"hook": bad_url})
     add_person(db, ws, "bob@example.com", attributes={"hook": f"http://127.0.0.1:{http.port}/hook/bob"})
@@ -229,3 +230,17 @@ def test_D1_webhooks_go_through_the_environments_proxy_unless_no_proxy_names_the
     [bob] = [m for m in list_messages(db, "Acme") if "direct.invalid" in (m.subject or "")]
     assert bob.status == "retrying"
     assert bob.last_error is not None and bob.last_error.startswith("cannot reach http://direct.invalid/hook/bob")
+
+
+def test_D1_each_webhook_request_stands_alone_no_cookie_is_carried_to_the_next(
+    db: Database, clock: FixedClock, http: HttpSink
+) -> None:
+    """One worker calls many workspaces' receivers: a cookie one of them sets must not go with
+    the next request (httpx's client keeps a cookie jar; the worker uses no client)."""
+    _hooks(db, clock, http.port, "ann", "bob")
+    http.answers["/hook/ann"] = [(200, {"Set-Cookie": "session=ann-secret; Path=/"})]
+
+    config = WorkerConfig(defaults=DeliveryConfig(), concurrency=1)  # one connection: ann, then bob
+    assert asyncio.run(run(db, config, once=True)) == Summary(delivered=2)
+
+    assert [(r.path, r.cookie) for r in http.received] == [("/hook/ann", None), ("/hook/bob", None)]
