@@ -33,7 +33,8 @@ class DeliveredLog:
         """Done once the message is recorded as delivered (with the others of its group)."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._pending.append((message_id, answer, done))
-        self._wake.set()
+        if len(self._pending) in (1, self._group):  # the linger starts, or the group is full
+            self._wake.set()
         return done
 
     async def _run(self) -> None:
