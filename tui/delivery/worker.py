@@ -10,6 +10,7 @@ the retries through."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shlex
 import socket
@@ -52,6 +53,9 @@ class WorkerConfig:
     poll_s: float = 1.0
 
 
+_WORKERS_HERE = itertools.count(1)
+
+
 class Heartbeat:
     """Records that this worker is alive (for the app's "no worker has run" hint), at most every
     HEARTBEAT_S."""
@@ -60,6 +64,8 @@ class Heartbeat:
         self.calls = calls
         started = calls.db.runtime.now()
         self.name = f"{socket.gethostname()}:{os.getpid()}:{started:%Y%m%dT%H%M%S}"
+        if (n := next(_WORKERS_HERE)) > 1:  # another worker in this process: a name of its own
+            self.name += f"/{n}"
         self.started = started
         self.last = -HEARTBEAT_S
 
