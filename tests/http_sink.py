@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +17,7 @@ class Request:
     idempotency_key: str | None
     authorization: str | None = None
     cookie: str | None = None
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
 
 @dataclass

@@ -16,7 +16,7 @@ from smtp_sink import free_port
 
 from tui.cli import progress_meter
 from tui.core import sending
-from tui.core.db import Database
+from tui.core.db import Database, open_database
 from tui.core.delivery_settings import DeliveryConfig, set_delivery
 from tui.core.messages import list_messages
 from tui.core.runtime import FixedClock
@@ -244,3 +244,29 @@ def test_D1_each_webhook_request_stands_alone_no_cookie_is_carried_to_the_next(
     assert asyncio.run(run(db, config, once=True)) == Summary(delivered=2)
 
     assert [(r.path, r.cookie) for r in http.received] == [("/hook/ann", None), ("/hook/bob", None)]
+
+
+def test_D2_two_workers_together_keep_to_the_workspaces_rate(
+    db: Database, clock: FixedClock, http: HttpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each worker used to keep its own turns: two workers sent a 1/s workspace's messages at
+    2/s. The turns are now shared (rate_turns.py): three messages span 2 s (sent at 0, 1 and 2 s),
+    whichever worker sends them; with each worker sending at 1/s they spanned at most 1 s."""
+    monkeypatch.setattr(worker, "CLAIM_PER_SLOT", 1)  # a claim takes one message: both workers get some
+    _hooks(db, clock, http.port, "a", "b", "c", workspace="Slow")
+    set_delivery(db, "Slow", {"rate_per_s": "1/s"})
+    first, second = open_database(db.url), open_database(db.url)  # two workers, on the real clock
+    config = WorkerConfig(defaults=DeliveryConfig(), concurrency=1, poll_s=0.05)
+
+    async def both() -> list[Summary]:
+        return list(await asyncio.gather(run(first, config, once=True), run(second, config, once=True)))
+
+    try:
+        summaries = asyncio.run(both())
+    finally:
+        first.dispose()
+        second.dispose()
+
+    assert sum(s.delivered for s in summaries) == 3 and all(s.delivered for s in summaries), summaries
+    arrived = sorted(request.at for request in http.received)
+    assert arrived[-1] - arrived[0] >= 1.5  # 2 s as scheduled (a load-delayed first send shortens it)

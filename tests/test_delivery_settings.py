@@ -3,7 +3,6 @@ secrets, and read as a worker needs them."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,6 @@ from tui.core.delivery_settings import (
     smtp_password,
 )
 from tui.core.errors import InvalidInput
-from tui.delivery.rate_limit import RateLimit
 
 
 def test_D2_settings_are_stored_and_an_empty_text_clears_one(db: Database, shop: str) -> None:
@@ -123,20 +121,3 @@ def test_D2_rates_are_messages_per_second() -> None:
     with pytest.raises(InvalidInput, match="too low"):
         parse_rate("0.0000001/s")
     assert parse_rate("0.001/s") == 0.001
-
-
-def test_D2_a_rate_limit_spaces_a_burst_one_interval_apart_and_gives_a_turn_beyond_a_second_for_later(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    async def burst() -> tuple[list[float | None], list[float]]:
-        loop = asyncio.get_running_loop()
-        monkeypatch.setattr(loop, "time", lambda: 100.0)  # the burst arrives at one instant
-        limit = RateLimit(4.0)
-        waits = [limit.take() for _ in range(7)]
-        return waits, [limit.later() for _ in range(3)]
-
-    waits, later = asyncio.run(burst())
-    # The first goes at once; a start more than HOLD_S (1 s) away is not waited for ...
-    assert waits == [0.0, 0.25, 0.5, 0.75, 1.0, None, None]
-    # ... the message goes back to the outbox, due at a turn after the starts already taken.
-    assert later == [1.25, 1.5, 1.75]

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from tui.core.db import Database
 from tui.core.errors import InvalidInput, SwitchboardError
 from tui.core.identity import has_control_chars, normalize_email
-from tui.core.models import DeliverySettings, Message, Workspace
+from tui.core.models import DeliverySettings, Message, RateTurns, Workspace
 from tui.core.states import MessageStatus
 from tui.core.text import check_scalar_text
 from tui.core.workspaces import find_workspace
@@ -147,6 +147,7 @@ def set_delivery(db: Database, workspace: str, changes: Mapping[str, str | int |
                 .where(Message.workspace_id == ws.id)
                 .values(next_attempt_at=now)
             )
+            session.execute(delete(RateTurns).where(RateTurns.workspace_id == ws.id))  # and the next turns
         return config
 
 

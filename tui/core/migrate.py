@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from tui.core.errors import DatabaseError
 
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 FIRST_OPEN_PATIENCE_S = 30.0
 # Search indexes the models do not describe (migration 0009): SQLite's FTS5 table with its shadow

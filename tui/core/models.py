@@ -373,6 +373,16 @@ class DeliverySettings(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class RateTurns(Base):
+    """A rate-limited workspace's next free turns, shared by every worker (tui.core.rate_turns)."""
+
+    __tablename__ = "rate_turns"
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True)
+    next_start: Mapped[datetime] = mapped_column(UTCDateTime)  # for a message a worker holds
+    next_later: Mapped[datetime] = mapped_column(UTCDateTime)  # for one sent back to the outbox
+
+
 class WorkerHeartbeat(Base):
     """A delivery worker that ran (tui.core.worker_heartbeats): the app tells when none has."""
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from tui.core.delivery_settings import DeliveryConfig, deliveries
 from tui.delivery.database_calls import DatabaseCalls
-from tui.delivery.rate_limit import RateLimit
 
 REFRESH_S = 30.0
 
@@ -18,7 +17,6 @@ REFRESH_S = 30.0
 class Route:
     workspace: str  # the name, for failure reasons that say what to set
     settings: DeliveryConfig
-    limit: RateLimit | None
 
 
 class Routes:
@@ -37,12 +35,7 @@ class Routes:
         elif ids <= set(self._routes):
             return
         for ws_id, (name, saved) in (await self._calls(deliveries, ids)).items():
-            settings = saved.over(self._defaults)
-            old = self._routes.get(ws_id)
-            limit = old.limit if old and old.limit and old.limit.per_s == settings.rate_per_s else None
-            if limit is None and settings.rate_per_s:
-                limit = RateLimit(settings.rate_per_s)
-            self._routes[ws_id] = Route(name, settings, limit)
+            self._routes[ws_id] = Route(name, saved.over(self._defaults))
 
     def get(self, workspace_id: int) -> Route | None:
         """None for a workspace deleted since its messages were claimed."""

@@ -1,6 +1,6 @@
 """The worker's claimed messages, in the order they may start.
 
-A message starts at once, or at the turn its workspace's rate limit gives it (rate_limit.py). A
+A message starts at once, or at the turn its workspace's rate limit gives it (rate_turns.py). A
 connection takes whichever message may start first, so a rate-limited workspace never keeps the
 others' messages waiting behind its own; a message whose turn is more than HOLD_S away goes back
 to the outbox, due then, instead of being held here past its lease.
@@ -13,15 +13,24 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections import Counter, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from tui.core import outbox
 from tui.core.outbox import OutboxItem
+from tui.core.rate_turns import take_turns
 from tui.delivery.database_calls import DatabaseCalls
 from tui.delivery.routes import Routes
 
 HELD_S = outbox.LEASE.total_seconds() / 2
+
+
+@dataclass
+class _Given:
+    starts: deque[float]
+    later: deque[datetime]
 
 
 class StartQueue:
@@ -34,28 +43,40 @@ class StartQueue:
         self.last_turn = 0.0  # (loop time) the latest turn given to a message sent back to the outbox
         self.stale = 0  # messages not sent: they waited here over half their lease
 
-    async def put_all(self, items: Iterable[OutboxItem], claimed_at: float) -> None:
+    async def put_all(self, items: Sequence[OutboxItem], claimed_at: float) -> None:
         """Queue messages claimed at `claimed_at` (loop time, taken before the claim) at their
         starts; those whose turn is too far go back to the outbox (before this waits for room:
         they are not held meanwhile)."""
         loop = asyncio.get_running_loop()
+        turns = await self._turns(items)
         later: list[tuple[int, datetime]] = []
         for item in items:
             start = loop.time()
-            route = self._routes.get(item.workspace_id)
-            if route is not None and route.limit is not None:
-                wait_s = route.limit.take()
-                if wait_s is None:
-                    turn_s = route.limit.later()
-                    later.append((item.id, self._calls.db.runtime.now() + timedelta(seconds=turn_s)))
+            if (given := turns.get(item.workspace_id)) is not None:
+                if not given.starts:
+                    turn = given.later.popleft()
+                    later.append((item.id, turn))
                     # Read after the outbox's clock: a claim begun after last_turn finds it due.
-                    self.last_turn = max(self.last_turn, loop.time() + turn_s)
+                    wait_s = (turn - self._calls.db.runtime.now()).total_seconds()
+                    self.last_turn = max(self.last_turn, loop.time() + wait_s)
                     continue
-                start += wait_s
+                start += given.starts.popleft()
             if later and self._queue.full():
                 await self._send_back(later)
             await self._queue.put((start, next(self._order), claimed_at, item))
         await self._send_back(later)
+
+    async def _turns(self, items: Sequence[OutboxItem]) -> dict[int, _Given]:
+        """The turns of the messages of rate-limited workspaces, taken from the shared count."""
+        limited = Counter(
+            item.workspace_id
+            for item in items
+            if (route := self._routes.get(item.workspace_id)) is not None and route.settings.rate_per_s
+        )
+        if not limited:
+            return {}
+        taken = await self._calls(take_turns, limited)
+        return {ws_id: _Given(deque(t.starts), deque(t.later)) for ws_id, t in taken.items()}
 
     async def _send_back(self, later: list[tuple[int, datetime]]) -> None:
         if later:
