@@ -183,12 +183,12 @@ def test_D1_deliver_says_what_it_left_unsent_after_waiting_too_long_and_leaves_i
     assert {m.status for m in list_messages(db, "Acme")} == {"sending"}  # its lease runs out; then claimed again
 
 
-@pytest.mark.parametrize("bad_url", ["http://xn--/hook", "http://127.0.0.1:99999/hook"])
+@pytest.mark.parametrize("bad_url", ["http://xn--/hook", "http://127.0.0.1:99999/hook", "http://127.0.0.1:abc/hook"])
 def test_D1_a_webhook_url_that_cannot_be_called_fails_that_message_and_the_others_go_out(
     cli, db: Database, clock: FixedClock, http: HttpSink, bad_url: str
 ) -> None:  # type: ignore[no-untyped-def]
     """A url that renders with an http:// prefix can still be no address at all (an empty IDNA
-    label, a port out of range): httpx refuses it before any connection. Such a message fails
+    label, a port out of range or no number): httpx refuses it before any connection. Such a message fails
     permanently with the reason. It used to end one of the worker's connection tasks and stay
     `sending`, to take another connection down each time its lease ran out."""
     ws = make_workspace(db, "Acme")
@@ -274,3 +274,27 @@ def test_D2_a_second_worker_keeps_to_the_turns_another_worker_took(
     first = min(r.at for r in http.received if r.path.startswith("/first/"))
     second = min(r.at for r in http.received if r.path.startswith("/second/"))
     assert second - first >= 1.5  # 2 s as scheduled; at once (about 1 s) with turns of its own
+
+
+def test_D1_an_unexpected_error_delivering_one_message_retries_it_and_the_others_go_out(
+    db: Database, clock: FixedClock, http: HttpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault nobody foresaw in one message's delivery (here the webhook call raising) used to
+    end the connection task that met it, leaving the message `sending`; with every connection
+    ended, the worker stopped delivering. The message now retries with the error as its reason."""
+    _hooks(db, clock, http.port, "ann", "bob", "cat")
+    calls = worker.call_webhook
+
+    async def failing_for_bob(pool, item):  # type: ignore[no-untyped-def]
+        if (item.subject or "").endswith("/bob"):
+            raise RuntimeError("boom")
+        return await calls(pool, item)
+
+    monkeypatch.setattr(worker, "call_webhook", failing_for_bob)
+    config = WorkerConfig(defaults=DeliveryConfig(), concurrency=1)  # one connection: ended, nothing more went
+
+    # Bounded: with its only connection ended, the old worker waited for its queue forever.
+    assert asyncio.run(asyncio.wait_for(run(db, config, once=True), 30)) == Summary(delivered=2, retrying=1)
+
+    assert sorted(r.path for r in http.received) == ["/hook/ann", "/hook/cat"]
+    assert _messages(db)["bob"] == ("retrying", 1, "unexpected error: RuntimeError('boom')")

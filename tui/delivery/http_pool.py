@@ -30,7 +30,7 @@ class HttpPool:
     def __init__(self, concurrency: int, timeout_s: float) -> None:
         self._limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         self._timeout = httpx.Timeout(timeout_s).as_dict()
-        self._proxies = getproxies_environment()
+        self._proxies = tuple(sorted(getproxies_environment().items()))
         self._transports: dict[str | None, httpx.AsyncHTTPTransport] = {}  # by proxy (None: direct)
 
     async def call(
@@ -44,7 +44,7 @@ class HttpPool:
             request = httpx.Request(
                 method, target, content=body, headers=headers, extensions={"timeout": self._timeout}
             )
-        except ValueError as exc:  # httpx.InvalidURL, an IDNA label
+        except (httpx.InvalidURL, ValueError) as exc:  # a port that is no number, an empty IDNA label
             return Outcome(False, f"cannot call {url}: {exc}")
         try:
             response = await self._transport(target).handle_async_request(request)
@@ -61,7 +61,7 @@ class HttpPool:
         return Outcome(False, answer, temporary=temporary, retry_after=_retry_after(response) if temporary else None)
 
     def _transport(self, url: httpx.URL) -> httpx.AsyncHTTPTransport:
-        proxy = _proxy_for(url.scheme, url.host, tuple(sorted(self._proxies.items())))
+        proxy = _proxy_for(url.scheme, url.host, self._proxies)
         if (transport := self._transports.get(proxy)) is None:
             transport = httpx.AsyncHTTPTransport(limits=self._limits, proxy=proxy)
             self._transports[proxy] = transport

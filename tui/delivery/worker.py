@@ -150,6 +150,8 @@ async def _deliver(
             outcome = await _attempt(calls, shared.config, route, slot, http, item, db.runtime.now())
         except MissingSetting as exc:
             outcome = Outcome(False, str(exc), temporary=True)
+        except Exception as exc:  # a fault of this message's delivery: it retries, the others go on
+            outcome = Outcome(False, f"unexpected error: {exc!r}", temporary=True)
     if outcome.ok:
         return MessageStatus.DELIVERED, shared.delivered.record(item.id, outcome.text)
     if outcome.temporary:
