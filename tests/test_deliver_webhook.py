@@ -15,9 +15,10 @@ from http_sink import HttpSink
 from smtp_sink import free_port
 
 from tui.cli import progress_meter
-from tui.core import sending
+from tui.core import outbox, sending
 from tui.core.db import Database, open_database
 from tui.core.delivery_settings import DeliveryConfig, set_delivery
+from tui.core.errors import Busy
 from tui.core.messages import list_messages
 from tui.core.runtime import FixedClock
 from tui.delivery import start_queue, worker
@@ -298,3 +299,23 @@ def test_D1_an_unexpected_error_delivering_one_message_retries_it_and_the_others
 
     assert sorted(r.path for r in http.received) == ["/hook/ann", "/hook/cat"]
     assert _messages(db)["bob"] == ("retrying", 1, "unexpected error: RuntimeError('boom')")
+
+
+def test_D1_a_worker_that_cannot_record_its_deliveries_stops_with_the_reason_instead_of_waiting_forever(
+    db: Database, clock: FixedClock, http: HttpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording a group fails (the database locked longer than the busy timeout, or gone): the
+    connections waiting for that record ended, the worker reported the messages delivered, and
+    with every connection ended it would wait forever for the rest. It now stops with the
+    database's reason; the messages sent but not recorded stay leased and go
+    again after their lease, with the same Idempotency-Key (at least once)."""
+    _hooks(db, clock, http.port, "ann", "bob")
+
+    def locked(*_args: object, **_kwargs: object) -> int:
+        raise Busy("the database refused the change: database is locked")
+
+    monkeypatch.setattr(outbox, "mark_delivered_many", locked)
+
+    with pytest.raises(Busy, match="database is locked"):
+        asyncio.run(asyncio.wait_for(run(db, WorkerConfig(defaults=DeliveryConfig()), once=True), 30))
+    assert {m.status for m in list_messages(db, "Acme")} == {"sending"}

@@ -17,7 +17,7 @@ import socket
 import sys
 import time
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -205,9 +205,8 @@ async def run(
     queue = StartQueue(batch, routes, calls)
     http = HttpPool(config.concurrency, config.timeout_s)
     shared = _Shared(db, calls, config, routes, delivered, http)
-    workers = [asyncio.create_task(_drain(shared, slot, queue, counts)) for slot in slots]
-    if progress is not None:
-        workers.append(asyncio.create_task(_report(counts, queue, progress)))
+    drains = [asyncio.create_task(_drain(shared, slot, queue, counts)) for slot in slots]
+    workers = [*drains, *([asyncio.create_task(_report(counts, queue, progress))] if progress else [])]
     heartbeat = Heartbeat(calls)
     try:
         while not stop.is_set():
@@ -215,16 +214,16 @@ async def run(
             claimed_at = asyncio.get_running_loop().time()
             items = await calls.in_thread(outbox.claim, batch, workspace_id=config.workspace_id)
             await routes.load(item.workspace_id for item in items)
-            await queue.put_all(items, claimed_at)
+            await _unless_one_failed(queue.put_all(items, claimed_at), drains)
             if not items:
-                await queue.join()
+                await _unless_one_failed(queue.join(), drains)
                 if once and claimed_at >= queue.last_turn:  # that claim found every turn given come
                     break
                 try:
                     await asyncio.wait_for(stop.wait(), config.poll_s)
                 except TimeoutError:
                     pass
-        await queue.join()  # what was claimed goes out (or is marked for a retry)
+        await _unless_one_failed(queue.join(), drains)  # what was claimed goes out (or is marked for a retry)
     finally:
         for task in workers:
             task.cancel()
@@ -235,6 +234,18 @@ async def run(
         await http.aclose()
         sys.setswitchinterval(switch_interval)
     return _summary(counts, queue)
+
+
+async def _unless_one_failed(waiting: Awaitable[None], drains: list[asyncio.Task[None]]) -> None:
+    """Wait, unless a connection's task ends first: it ends only by failing (recording a
+    delivery failed: the database is gone, or locked for longer than the busy timeout), and
+    the worker stops with that error instead of waiting forever for what it would have sent."""
+    task = asyncio.ensure_future(waiting)
+    done, _ = await asyncio.wait([task, *drains], return_when=asyncio.FIRST_COMPLETED)
+    if task not in done:
+        task.cancel()
+    for finished in done:
+        finished.result()
 
 
 def _summary(counts: Counter[MessageStatus], queue: StartQueue) -> Summary:
