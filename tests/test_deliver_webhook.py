@@ -39,6 +39,16 @@ def _hooks(db: Database, clock: FixedClock, port: int, *names: str, workspace: s
     sending.send_campaign(db, workspace, "Hooks")
 
 
+def _hooks_to(db: Database, clock: FixedClock, urls: dict[str, str]) -> None:
+    """Workspace Acme: a person per name whose webhook calls the url given (any url), sent at START."""
+    ws = make_workspace(db, "Acme")
+    for name, url in urls.items():
+        add_person(db, ws, f"{name}@example.com", attributes={"hook": url})
+    add_campaign(db, ws, "Hooks", [("webhook", {"method": "POST", "url": "{{ customer.hook }}"})])
+    clock.set(START)
+    sending.send_campaign(db, "Acme", "Hooks")
+
+
 def _deliver(cli) -> dict[str, int]:  # type: ignore[no-untyped-def]
     # No SMTP server is needed for webhooks: the port is closed on purpose.
     args = ["--smtp-host", "127.0.0.1", "--smtp-port", str(free_port()), "--from", "shop@example.com"]
@@ -189,15 +199,10 @@ def test_D1_a_webhook_url_that_cannot_be_called_fails_that_message_and_the_other
     cli, db: Database, clock: FixedClock, http: HttpSink, bad_url: str
 ) -> None:  # type: ignore[no-untyped-def]
     """A url that renders with an http:// prefix can still be no address at all (an empty IDNA
-    label, a port out of range or no number): httpx refuses it before any connection. Such a message fails
-    permanently with the reason. It used to end one of the worker's connection tasks and stay
+    label, a port out of range or no number): httpx refuses it before any connection. Such a
+    message fails permanently with the reason. It used to end one of the worker's connection tasks and stay
     `sending`, to take another connection down each time its lease ran out."""
-    ws = make_workspace(db, "Acme")
-    add_person(db, ws, "ann@example.com", attributes={"hook": bad_url})
-    add_person(db, ws, "bob@example.com", attributes={"hook": f"http://127.0.0.1:{http.port}/hook/bob"})
-    add_campaign(db, ws, "Hooks", [("webhook", {"method": "POST", "url": "{{ customer.hook }}"})])
-    clock.set(START)
-    sending.send_campaign(db, "Acme", "Hooks")
+    _hooks_to(db, clock, {"ann": bad_url, "bob": f"http://127.0.0.1:{http.port}/hook/bob"})
 
     assert _deliver(cli) == {"delivered": 1, "retrying": 0, "failed": 1, "stale": 0}
 
@@ -218,12 +223,7 @@ def test_D1_webhooks_go_through_the_environments_proxy_unless_no_proxy_names_the
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{http.port}")
     monkeypatch.setenv("NO_PROXY", "direct.invalid")
-    ws = make_workspace(db, "Acme")
-    for name, host in (("ann", "proxied.invalid"), ("bob", "direct.invalid")):
-        add_person(db, ws, f"{name}@example.com", attributes={"hook": f"http://{host}/hook/{name}"})
-    add_campaign(db, ws, "Hooks", [("webhook", {"method": "POST", "url": "{{ customer.hook }}"})])
-    clock.set(START)
-    sending.send_campaign(db, "Acme", "Hooks")
+    _hooks_to(db, clock, {"ann": "http://proxied.invalid/hook/ann", "bob": "http://direct.invalid/hook/bob"})
 
     assert _deliver(cli) == {"delivered": 1, "retrying": 1, "failed": 0, "stale": 0}
 

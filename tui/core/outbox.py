@@ -189,7 +189,7 @@ def _leave_sending(
 ) -> None:
     """The message's lease ends: it moves to `status`, and the counters with it."""
     session.execute(
-        update(table_of(Message)).where(Message.id == message_id).values(status=status, lease_until=None, **values)
+        update(_MESSAGES).where(_MESSAGES.c.id == message_id).values(status=status, lease_until=None, **values)
     )
     bump_message_counts(session, moved(row.workspace_id, row.campaign_id, MessageStatus.SENDING, status))
 
@@ -216,15 +216,14 @@ def defer(db: Database, turns: Sequence[tuple[int, datetime]]) -> None:
         ).all()
         if not rows:
             return
-        messages = table_of(Message)
         session.execute(
-            update(messages)
-            .where(messages.c.id == bindparam("b_id"))
+            update(_MESSAGES)
+            .where(_MESSAGES.c.id == bindparam("b_id"))
             .values(
                 status=MessageStatus.QUEUED,
                 lease_until=None,
-                next_attempt_at=bindparam("b_turn", type_=messages.c.next_attempt_at.type),
-                attempts=messages.c.attempts - 1,
+                next_attempt_at=bindparam("b_turn", type_=_MESSAGES.c.next_attempt_at.type),
+                attempts=_MESSAGES.c.attempts - 1,
             ),
             [{"b_id": row.id, "b_turn": by_id[row.id]} for row in rows],
         )

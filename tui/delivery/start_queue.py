@@ -2,8 +2,8 @@
 
 A message starts at once, or at the turn its workspace's rate limit gives it (rate_turns.py). A
 connection takes whichever message may start first, so a rate-limited workspace never keeps the
-others' messages waiting behind its own; a message whose turn is more than HOLD_S away goes back
-to the outbox, due then, instead of being held here past its lease.
+others' messages waiting behind its own; a message whose turn is more than rate_turns.HOLD_S
+away goes back to the outbox, due then, instead of being held here past its lease.
 
 Nor is a message sent that waited here (behind a slow server) more than half its lease: its lease
 could run out while it goes, and another claim send it too. It is left to run out its lease and
