@@ -78,12 +78,30 @@ async def settle(pilot: Pilot) -> None:
         except (WorkerCancelled, WorkerFailed):
             pass
         await pilot.pause()
-        # What the screen's widgets have queued, too: the main screen mounts its panes once the
-        # database is open, and a pane starts its first read from a message (its data binding).
-        await pilot._wait_for_screen()
+        # What the widgets have queued, too: the main screen mounts its panes once the database is
+        # open, and a pane starts its first read from a message (its data binding).
+        await _drain_every_screen(pilot.app)
         # A worker created by a message just handled may still be pending: not running, not done.
         if all(worker.is_finished for worker in pilot.app.workers):
             return
+
+
+async def _drain_every_screen(app: App[object]) -> None:
+    """Wait until the app and every widget of every screen in the stack have handled what they
+    had queued. Pilot's own wait covers only the top screen, but a screen below a dialog gets
+    messages too: an import's summary opens over the main screen, which is then told that people
+    changed and reloads the billing totals behind the dialog.
+    """
+    nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
+    handled = [asyncio.Event() for _ in nodes]
+    waits = [event.wait() for node, event in zip(nodes, handled, strict=True) if node.call_later(event.set)]
+    all_handled = asyncio.ensure_future(asyncio.gather(*waits))
+    crashed = asyncio.ensure_future(app._exception_event.wait())  # the app failed: Pilot reports it
+    done, _ = await asyncio.wait((all_handled, crashed), timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    all_handled.cancel()
+    crashed.cancel()
+    if not done:
+        raise TimeoutError("the app's widgets did not handle their queued messages within 30 s")
 
 
 def main_of(app: App[object]) -> MainScreen:
