@@ -93,8 +93,11 @@ async def _drain_every_screen(app: App[object]) -> None:
     changed and reloads the billing totals behind the dialog.
     """
     nodes = [app, *(node for screen in app.screen_stack for node in screen.walk_children(with_self=True))]
-    handled = [asyncio.Event() for _ in nodes]
-    waits = [event.wait() for node, event in zip(nodes, handled, strict=True) if node.call_later(event.set)]
+    waits = []
+    for node in nodes:
+        handled = asyncio.Event()
+        if node.call_later(handled.set):  # False once the node has closed: nothing to wait for
+            waits.append(handled.wait())
     all_handled = asyncio.ensure_future(asyncio.gather(*waits))
     crashed = asyncio.ensure_future(app._exception_event.wait())  # the app failed: Pilot reports it
     done, _ = await asyncio.wait((all_handled, crashed), timeout=30, return_when=asyncio.FIRST_COMPLETED)
