@@ -13,7 +13,8 @@ from tui.core.db import Database
 @pilot_test
 async def test_footer_keys_removed_on_focus_changes_are_freed(db: Database) -> None:
     """Every change of focus rebuilds the footer's keys; the old ones must be freed, not kept
-    alive by watchers (Textual's Footer leaves them watching its `compact` setting)."""
+    alive by watchers (Textual's Footer binds each key to its `compact` setting, and the binding
+    outlives the key)."""
     seed(db)
     async with running(db, size=(120, 40)) as pilot:
         app = pilot.app

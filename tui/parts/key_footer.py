@@ -82,17 +82,8 @@ class KeyFooter(Footer):
         return len(self.app.get_key_display(binding)) + 1 + len(description) + 1
 
     def _key(self, binding: Binding, description: str, tooltip: str) -> FooterKey:
-        key = FooterKey(binding.key, self.app.get_key_display(binding), description, binding.action, tooltip=tooltip)
-        return key.data_bind(compact=Footer.compact)
-
-    async def recompose(self) -> None:
-        """Rebuild the keys, then forget the removed keys' watchers of `compact`.
-
-        Every FooterKey that Footer yields watches the footer's `compact`. Textual prunes those
-        watchers only when `compact` changes, which it never does here, so without this every
-        change of focus would keep a footer's worth of dead widgets for the whole session.
-        """
-        await super().recompose()
-        watchers = getattr(self, "__watchers", {}).get("compact")
-        if watchers:
-            watchers[:] = [(node, callback) for node, callback in watchers if not (node._closing or node._closed)]
+        """A compact key, born compact: this footer never changes `compact`, so its keys are not
+        bound to it (Footer binds each key, and the binding's watcher outlives the key until
+        `compact` changes) and do not restyle themselves once mounted to add `-compact`."""
+        display = self.app.get_key_display(binding)
+        return FooterKey(binding.key, display, description, binding.action, tooltip=tooltip, classes="-compact")
