@@ -34,6 +34,7 @@ class Run:
     seconds: float
     status: int
     summary: str  # pytest's last line: "N passed in S s"
+    failures: tuple[str, ...]  # pytest's "FAILED test-id - reason" lines
 
 
 def clone(rev: str, into: Path) -> Path:
@@ -49,7 +50,8 @@ def ci_run(side: str, checkout: Path, *pytest_args: str) -> Run:
     done = subprocess.run(["bash", ".ci/run", *pytest_args], cwd=checkout, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     summary = next((line.strip("= ") for line in reversed(done.stdout.splitlines()) if " in " in line), "?")
-    return Run(side, seconds, done.returncode, summary)
+    failures = tuple(line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR")))
+    return Run(side, seconds, done.returncode, summary, failures)
 
 
 def test_ids(checkout: Path, python: Path) -> set[str]:
@@ -88,6 +90,8 @@ def main() -> None:
             runs.append(ci_run(f"HEAD {head.stdout.strip()}", current, *pytest_args))
             for run in runs[-2:]:
                 print(f"{run.side:22s} {run.seconds:6.0f} s  exit {run.status}  ({run.summary})", flush=True)
+                for failure in run.failures:
+                    print(f"    {failure}")
     base_s = statistics.median(r.seconds for r in runs if r.side.startswith("baseline"))
     head_s = statistics.median(r.seconds for r in runs if r.side.startswith("HEAD"))
     failed = [r for r in runs if r.status != 0]
