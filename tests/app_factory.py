@@ -43,8 +43,8 @@ textual._wait.SLEEP_GRANULARITY = 0.005
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 # A screen repaints what changed on a timer at TEXTUAL_FPS (60 a second). Tests never look
-# between two of those frames: Pilot's pause() forces the pending layout and paint before a
-# test reads the screen, and a snapshot is taken after one. At 20 a second the app tests spend
+# between two of those frames: settle (below) and Pilot's pause() lay out and paint what is
+# pending before a test reads the screen, and a snapshot is taken after a pause. At 20 a second the app tests spend
 # about 7% less CPU (measured A/B on the app test files) and see the same screens.
 assert hasattr(textual.screen, "UPDATE_PERIOD")
 textual.screen.UPDATE_PERIOD = 1 / 20

@@ -69,12 +69,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="runs of each side, taking turns")
     parser.add_argument("--common-tests", action="store_true", help="HEAD runs only the baseline's tests")
     args = parser.parse_args()
-    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    rev = ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]
+    head = subprocess.run(rev, capture_output=True, text=True, check=True).stdout.strip()
     print_machine()
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-suite-") as tmp:
         base = clone(args.baseline, Path(tmp) / "baseline")
-        current = clone(head.stdout.strip(), Path(tmp) / "head")
+        current = clone(head, Path(tmp) / "head")
         pytest_args: tuple[str, ...] = ()
         for round_ in range(args.rounds):
             runs.append(ci_run(f"baseline {args.baseline}", base))
@@ -87,7 +88,7 @@ def main() -> None:
                 ids = Path(tmp) / "common-tests.txt"
                 ids.write_text("\n".join(common) + "\n")
                 pytest_args = (f"@{ids}",)
-            runs.append(ci_run(f"HEAD {head.stdout.strip()}", current, *pytest_args))
+            runs.append(ci_run(f"HEAD {head}", current, *pytest_args))
             for run in runs[-2:]:
                 print(f"{run.side:22s} {run.seconds:6.0f} s  exit {run.status}  ({run.summary})", flush=True)
                 for failure in run.failures:
